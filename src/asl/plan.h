@@ -1,0 +1,177 @@
+/*-------------------------------------------------------------------------
+ *
+ * plan.h
+ *	  A compiled state machine definition.
+ *
+ * sfn_asl_compile() turns a definition into a plan once per revision; the
+ * engine runs plans and never re-parses JSON per transition.  States sit in
+ * an array and transitions are indexes into it.  Parallel branches and Map
+ * processors are nested plans.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SFN_PLAN_H
+#define SFN_PLAN_H
+
+#include "postgres.h"
+#include "nodes/pg_list.h"
+#include "utils/timestamp.h"
+
+#include "eval/json.h"
+#include "eval/jsonpath.h"
+#include "eval/intrinsics.h"
+#include "eval/template.h"
+#include "eval/choice.h"
+
+#define SFN_NO_STATE (-1)
+
+typedef enum SfnStateType
+{
+	SFN_STATE_PASS,
+	SFN_STATE_TASK,
+	SFN_STATE_CHOICE,
+	SFN_STATE_WAIT,
+	SFN_STATE_SUCCEED,
+	SFN_STATE_FAIL,
+	SFN_STATE_PARALLEL,
+	SFN_STATE_MAP
+} SfnStateType;
+
+/*
+ * An optional data-flow path.  ASL distinguishes "absent" (default "$")
+ * from JSON null (discard / empty object) from a path.
+ */
+typedef enum SfnPathMode
+{
+	SFN_PATH_DEFAULT,			/* field absent */
+	SFN_PATH_NULL,				/* field is JSON null */
+	SFN_PATH_SET				/* field is a path: see .path */
+} SfnPathMode;
+
+typedef struct SfnOptPath
+{
+	SfnPathMode mode;
+	SfnPath    *path;
+} SfnOptPath;
+
+/* A value taken from a path or an intrinsic call (ErrorPath, SecondsPath...) */
+typedef struct SfnValueExpr
+{
+	SfnPath    *path;			/* exactly one of path, fn is set */
+	SfnIntrinsic *fn;
+} SfnValueExpr;
+
+typedef struct SfnRetrier
+{
+	List	   *errors;			/* of char *, ErrorEquals */
+	double		interval_seconds;	/* default 1 */
+	int			max_attempts;	/* default 3 */
+	double		backoff_rate;	/* default 2.0 */
+	int64		max_delay_seconds;	/* 0 = none */
+	bool		jitter_full;	/* JitterStrategy FULL */
+} SfnRetrier;
+
+typedef struct SfnCatcher
+{
+	List	   *errors;			/* of char *, ErrorEquals */
+	SfnOptPath	result_path;
+	int			next;			/* state index */
+} SfnCatcher;
+
+typedef struct SfnChoiceBranch
+{
+	SfnChoiceRule *rule;
+	int			next;			/* state index */
+} SfnChoiceBranch;
+
+struct SfnPlan;
+
+typedef struct SfnState
+{
+	char	   *name;
+	SfnStateType type;
+	int			index;			/* position in plan->states */
+	int			next;			/* SFN_NO_STATE when End (or terminal type) */
+	bool		end;
+
+	/* data flow (on the types that allow each field) */
+	SfnOptPath	input_path;
+	SfnOptPath	output_path;
+	SfnOptPath	result_path;
+	SfnTemplate *parameters;	/* NULL if absent */
+	SfnTemplate *result_selector;	/* NULL if absent */
+	JsonbValue *result;			/* Pass: Result, NULL if absent */
+
+	/* Choice */
+	int			n_choices;
+	SfnChoiceBranch *choices;
+	int			default_next;	/* SFN_NO_STATE if no Default */
+
+	/* Wait: exactly one of these is set */
+	bool		has_seconds;
+	int64		seconds;
+	bool		has_timestamp;
+	TimestampTz timestamp;
+	SfnPath    *seconds_path;
+	SfnPath    *timestamp_path;
+
+	/* Fail: literal or expression; NULL when absent */
+	char	   *error;
+	char	   *cause;
+	SfnValueExpr *error_path;
+	SfnValueExpr *cause_path;
+
+	/* Task */
+	char	   *resource;
+	int64		timeout_seconds;	/* 0 = default (99999999) */
+	SfnPath    *timeout_seconds_path;
+	int64		heartbeat_seconds;	/* 0 = none */
+	SfnPath    *heartbeat_seconds_path;
+	JsonbValue *credentials;
+
+	/* Task, Parallel, Map */
+	List	   *retriers;		/* of SfnRetrier * */
+	List	   *catchers;		/* of SfnCatcher * */
+
+	/* Parallel */
+	int			n_branches;
+	struct SfnPlan **branches;
+
+	/* Map */
+	struct SfnPlan *processor;	/* ItemProcessor / Iterator */
+	SfnPath    *items_path;
+	SfnTemplate *item_selector;
+	int			max_concurrency;	/* 0 = unlimited */
+	SfnPath    *max_concurrency_path;
+	double		tolerated_failure_percentage;
+	int64		tolerated_failure_count;
+
+	JsonbValue *raw;			/* the state's definition object */
+} SfnState;
+
+typedef struct SfnPlan
+{
+	int			start;			/* index of StartAt */
+	int			n_states;
+	SfnState   *states;
+	int64		timeout_seconds;	/* top level TimeoutSeconds, 0 = none */
+	char	   *query_language; /* "JSONPath" (JSONata is not supported yet) */
+	int			depth;			/* 0 for the top level */
+} SfnPlan;
+
+/* Maximum nesting of branches, processors and Choice rules we accept. */
+#define SFN_MAX_NESTING 32
+
+/*
+ * Validate and compile a definition.  type is "STANDARD" or "EXPRESS".
+ * Every problem is appended to *diags; returns NULL if any has severity
+ * ERROR.  Never ereports on bad input.
+ */
+extern SfnPlan *sfn_asl_compile(JsonbValue *definition, const char *type, List **diags);
+
+/* Index of the state named name in plan, or SFN_NO_STATE. */
+extern int	sfn_plan_find_state(const SfnPlan *plan, const char *name);
+
+extern const char *sfn_state_type_name(SfnStateType t);
+
+#endif							/* SFN_PLAN_H */

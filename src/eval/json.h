@@ -1,0 +1,86 @@
+/*-------------------------------------------------------------------------
+ *
+ * json.h
+ *	  A mutable JSON document model on top of PostgreSQL's JsonbValue.
+ *
+ * Evaluators work on fully expanded JsonbValue trees: objects are jbvObject
+ * with pairs, arrays jbvArray with elems, and no jbvBinary anywhere.  Trees
+ * are converted from and to Jsonb only at the edges (loading input, storing
+ * output).  Everything is palloc'd in CurrentMemoryContext.
+ *
+ * Object pairs keep insertion order while in memory; jv_to_jsonb() sorts and
+ * de-duplicates them as jsonb requires (the last value of a key wins).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SFN_JSON_H
+#define SFN_JSON_H
+
+#include "postgres.h"
+#include "utils/jsonb.h"
+#include "utils/numeric.h"
+
+/* An AWS runtime error raised while evaluating (never an ereport). */
+typedef struct SfnError
+{
+	const char *error;			/* AWS error name, e.g. "States.Runtime" */
+	char	   *cause;			/* human-readable cause, may be NULL */
+} SfnError;
+
+/* Fill *err and return false; for "return sfn_fail(err, ...)" one-liners. */
+extern bool sfn_fail(SfnError *err, const char *error, const char *fmt,...) pg_attribute_printf(3, 4);
+
+/* conversion */
+extern JsonbValue *jv_from_jsonb(Jsonb *jb);
+extern Jsonb *jv_to_jsonb(const JsonbValue *v);
+
+/* Parse JSON text; returns NULL (never ereports) when text is not JSON. */
+extern JsonbValue *jv_parse(const char *text, int len);
+
+/*
+ * Compact JSON text as AWS prints it: no whitespace, keys in insertion order,
+ * strings escaped as JSON requires, numbers as written.
+ */
+extern char *jv_to_text(const JsonbValue *v);
+
+/* constructors */
+extern JsonbValue *jv_null(void);
+extern JsonbValue *jv_bool(bool b);
+extern JsonbValue *jv_string(const char *s, int len);
+extern JsonbValue *jv_cstring(const char *s);
+extern JsonbValue *jv_numeric(Numeric n);
+extern JsonbValue *jv_int(int64 i);
+extern JsonbValue *jv_float8(double d);
+extern JsonbValue *jv_array(void);
+extern JsonbValue *jv_object(void);
+
+/* Append to an array (grows as needed). */
+extern void jv_array_append(JsonbValue *arr, JsonbValue *elem);
+
+/* Set key in an object, replacing an existing value of that key. */
+extern void jv_object_put(JsonbValue *obj, const char *key, int keylen, JsonbValue *val);
+
+/* Value of key in an object, or NULL; obj must be jbvObject. */
+extern JsonbValue *jv_object_get(const JsonbValue *obj, const char *key, int keylen);
+extern JsonbValue *jv_object_cget(const JsonbValue *obj, const char *key);
+
+/* deep copy and deep equality (numbers compared by value) */
+extern JsonbValue *jv_copy(const JsonbValue *v);
+extern bool jv_equal(const JsonbValue *a, const JsonbValue *b);
+
+/* NUL-terminated copy of a jbvString */
+extern char *jv_cstr(const JsonbValue *v);
+
+/* predicates */
+#define jv_is_object(v) ((v)->type == jbvObject)
+#define jv_is_array(v)	((v)->type == jbvArray)
+#define jv_is_string(v) ((v)->type == jbvString)
+#define jv_is_number(v) ((v)->type == jbvNumeric)
+#define jv_is_bool(v)	((v)->type == jbvBool)
+#define jv_is_null(v)	((v)->type == jbvNull)
+
+/* Numeric helpers: is this number integral?  as int64 (false if not). */
+extern bool jv_get_int64(const JsonbValue *v, int64 *out);
+extern double jv_get_float8(const JsonbValue *v);
+
+#endif							/* SFN_JSON_H */
