@@ -14,8 +14,6 @@ OBJS = $(SRCS:.c=.o)
 
 # The install script is assembled from the per-module pieces in src/sql/.
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
-$(EXTENSION)--$(EXTVERSION).sql: $(sort $(wildcard src/sql/*.sql))
-	cat $^ > $@
 
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=tmp_check_regress \
@@ -33,3 +31,7 @@ EXTRA_CLEAN = tmp_check_regress results regression.diffs regression.out
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# After PGXS, so that "all" stays the default target.
+$(EXTENSION)--$(EXTVERSION).sql: $(sort $(wildcard src/sql/*.sql))
+	cat $^ > $@

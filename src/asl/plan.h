@@ -169,6 +169,14 @@ typedef struct SfnPlan
  */
 extern SfnPlan *sfn_asl_compile(JsonbValue *definition, const char *type, List **diags);
 
+/*
+ * The same from JSON text (as CreateStateMachine receives it): empty text is
+ * MISSING_DESCRIPTION, text that is not JSON INVALID_JSON_DESCRIPTION, and
+ * text over 1 MiB is reported before parsing.
+ */
+extern SfnPlan *sfn_asl_compile_text(const char *text, int len, const char *type,
+									 List **diags);
+
 /* Index of the state named name in plan, or SFN_NO_STATE. */
 extern int	sfn_plan_find_state(const SfnPlan *plan, const char *name);
 

@@ -8,6 +8,8 @@
 #ifndef SFN_CHOICE_H
 #define SFN_CHOICE_H
 
+#include "utils/timestamp.h"
+
 #include "eval/json.h"
 #include "asl/diag.h"
 
@@ -30,5 +32,11 @@ extern SfnChoiceRule *sfn_choice_compile(JsonbValue *rule, bool top_level,
  */
 extern bool sfn_choice_eval(const SfnChoiceRule *r, JsonbValue *input, JsonbValue *context,
 							bool *matched, SfnError *err);
+
+/*
+ * Parse an RFC 3339 timestamp as ASL requires it (uppercase T, and Z or a
+ * numeric offset, optional fraction); false if s (of len bytes) is not one.
+ */
+extern bool sfn_timestamp_parse(const char *s, int len, TimestampTz *out);
 
 #endif							/* SFN_CHOICE_H */

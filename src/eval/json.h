@@ -54,7 +54,11 @@ extern JsonbValue *jv_float8(double d);
 extern JsonbValue *jv_array(void);
 extern JsonbValue *jv_object(void);
 
-/* Append to an array (grows as needed). */
+/*
+ * Append to an array (grows as needed).  Containers must come from this
+ * module (jv_array, jv_object, jv_copy, jv_parse, jv_from_jsonb): their
+ * element storage is sized in powers of two, which the appenders rely on.
+ */
 extern void jv_array_append(JsonbValue *arr, JsonbValue *elem);
 
 /* Set key in an object, replacing an existing value of that key. */

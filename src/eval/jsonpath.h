@@ -25,6 +25,13 @@ typedef struct SfnPath SfnPath;
  */
 extern SfnPath *sfn_path_parse(const char *text, bool reference_only, char **errmsg);
 
+/*
+ * Parse the longest path at the start of text[0..len-1] (for paths embedded
+ * in intrinsic arguments); *consumed is set to the characters used.
+ */
+extern SfnPath *sfn_path_parse_prefix(const char *text, int len, bool reference_only,
+									  int *consumed, char **errmsg);
+
 extern const char *sfn_path_text(const SfnPath *p);
 extern bool sfn_path_is_context(const SfnPath *p);	/* starts with $$ */
 extern bool sfn_path_is_root(const SfnPath *p);	/* exactly "$" (or "$$") */

@@ -1,0 +1,28 @@
+/*-------------------------------------------------------------------------
+ *
+ * api_util.h
+ *	  Argument checks shared by the SQL-callable functions.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SFN_API_UTIL_H
+#define SFN_API_UTIL_H
+
+#include "postgres.h"
+#include "fmgr.h"
+#include "utils/jsonb.h"
+
+/* Raise ValidationException when argument n (0-based, named what) is NULL. */
+extern void sfn_require_arg(FunctionCallInfo fcinfo, int n, const char *what);
+
+/* The text argument n as a C string, NULL when the argument is NULL. */
+extern char *sfn_text_arg(FunctionCallInfo fcinfo, int n);
+
+/* Compile a definition or raise InvalidDefinition listing every problem. */
+struct SfnPlan;
+extern struct SfnPlan *sfn_compile_or_report(Jsonb *definition, const char *type);
+
+/* Raise StateMachineTypeNotSupported unless type is STANDARD or EXPRESS. */
+extern void sfn_check_type(const char *type);
+
+#endif							/* SFN_API_UTIL_H */

@@ -1,0 +1,143 @@
+/*-------------------------------------------------------------------------
+ *
+ * state_machines.c
+ *	  SQL API: create, update and delete state machines; resolve names.
+ *
+ * Describe and list are SQL functions over the tables (src/sql/); what
+ * needs validation or privilege checks is here.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+
+#include "api/api_util.h"
+#include "asl/plan.h"
+#include "common/errors.h"
+#include "common/names.h"
+#include "store/state_machines.h"
+
+PG_FUNCTION_INFO_V1(sfn_create_state_machine);
+PG_FUNCTION_INFO_V1(sfn_update_state_machine);
+PG_FUNCTION_INFO_V1(sfn_delete_state_machine);
+PG_FUNCTION_INFO_V1(sfn_state_machine_id);
+PG_FUNCTION_INFO_V1(sfn_state_machine_arn_sql);
+PG_FUNCTION_INFO_V1(sfn_execution_arn_sql);
+
+/* Only members of a role may give it to a state machine. */
+static void
+check_role(const char *role)
+{
+	Oid			roleid = get_role_oid(role, false);
+
+	if (!is_member_of_role(GetUserId(), roleid))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("AccessDeniedException: permission denied to use role \"%s\"", role),
+				 errdetail("Only members of a role may give it to a state machine.")));
+}
+
+/*
+ * sfn_create_state_machine(name, definition, type, role, description) -> ARN
+ */
+Datum
+sfn_create_state_machine(PG_FUNCTION_ARGS)
+{
+	char	   *name;
+	Jsonb	   *definition;
+	char	   *type;
+	char	   *role;
+	char	   *description = sfn_text_arg(fcinfo, 4);
+	bool		existing_same;
+
+	sfn_require_arg(fcinfo, 0, "name");
+	sfn_require_arg(fcinfo, 1, "definition");
+	sfn_require_arg(fcinfo, 2, "type");
+	sfn_require_arg(fcinfo, 3, "role");
+	name = sfn_text_arg(fcinfo, 0);
+	definition = PG_GETARG_JSONB_P(1);
+	type = sfn_text_arg(fcinfo, 2);
+	role = NameStr(*PG_GETARG_NAME(3));
+
+	sfn_check_name(name, "state machine");
+	sfn_check_type(type);
+	check_role(role);
+	sfn_compile_or_report(definition, type);
+
+	if (!sfn_store_create_state_machine(name, type, role, definition, description,
+										&existing_same) && !existing_same)
+		ereport(ERROR,
+				(errcode(ERRCODE_SFN_STATE_MACHINE_ALREADY_EXISTS),
+				 errmsg("StateMachineAlreadyExists: state machine \"%s\" already exists", name),
+				 errdetail("A state machine of that name exists with a different definition, type or role.")));
+	PG_RETURN_TEXT_P(cstring_to_text(sfn_state_machine_arn(name)));
+}
+
+/*
+ * sfn_update_state_machine(state_machine, definition, role) -> revision
+ */
+Datum
+sfn_update_state_machine(PG_FUNCTION_ARGS)
+{
+	SfnStateMachineRow sm;
+	Jsonb	   *definition = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
+	char	   *role = PG_ARGISNULL(2) ? NULL : NameStr(*PG_GETARG_NAME(2));
+
+	sfn_require_arg(fcinfo, 0, "state_machine");
+	if (definition == NULL && role == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_SFN_VALIDATION),
+				 errmsg("ValidationException: nothing to update"),
+				 errhint("Give a definition, a role, or both.")));
+	sfn_store_get_state_machine(sfn_state_machine_name_from(sfn_text_arg(fcinfo, 0)), &sm);
+	if (role)
+		check_role(role);
+	if (definition)
+		sfn_compile_or_report(definition, sm.type);
+	PG_RETURN_INT32(sfn_store_update_state_machine(sm.id, definition, role));
+}
+
+/*
+ * sfn_delete_state_machine(state_machine)
+ */
+Datum
+sfn_delete_state_machine(PG_FUNCTION_ARGS)
+{
+	SfnStateMachineRow sm;
+
+	sfn_require_arg(fcinfo, 0, "state_machine");
+	sfn_store_get_state_machine(sfn_state_machine_name_from(sfn_text_arg(fcinfo, 0)), &sm);
+	sfn_store_delete_state_machine(sm.id);
+	PG_RETURN_VOID();
+}
+
+/*
+ * sfn.state_machine_id(name_or_arn) -> id of the ACTIVE state machine
+ */
+Datum
+sfn_state_machine_id(PG_FUNCTION_ARGS)
+{
+	SfnStateMachineRow sm;
+
+	sfn_require_arg(fcinfo, 0, "state_machine");
+	sfn_store_get_state_machine(sfn_state_machine_name_from(sfn_text_arg(fcinfo, 0)), &sm);
+	PG_RETURN_INT64(sm.id);
+}
+
+Datum
+sfn_state_machine_arn_sql(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_TEXT_P(cstring_to_text(sfn_state_machine_arn(sfn_text_arg(fcinfo, 0))));
+}
+
+Datum
+sfn_execution_arn_sql(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_TEXT_P(cstring_to_text(sfn_execution_arn(sfn_text_arg(fcinfo, 0),
+													   sfn_text_arg(fcinfo, 1))));
+}

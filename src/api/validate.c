@@ -1,0 +1,59 @@
+/*-------------------------------------------------------------------------
+ *
+ * validate.c
+ *	  sfn_validate_state_machine_definition(): AWS
+ *	  ValidateStateMachineDefinition, one row per diagnostic.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+
+#include "api/api_util.h"
+#include "asl/diag.h"
+#include "asl/plan.h"
+
+PG_FUNCTION_INFO_V1(sfn_validate_state_machine_definition);
+
+/*
+ * sfn_validate_state_machine_definition(definition jsonb, type text)
+ *		RETURNS TABLE(severity, code, message, location)
+ *
+ * Never raises on a bad definition: every problem is a row, in the order the
+ * compiler found it.  A NULL argument or an unknown type is a
+ * ValidationException, as in AWS.
+ */
+Datum
+sfn_validate_state_machine_definition(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	List	   *diags = NIL;
+	char	   *type;
+	ListCell   *lc;
+
+	sfn_require_arg(fcinfo, 0, "definition");
+	sfn_require_arg(fcinfo, 1, "type");
+	type = sfn_text_arg(fcinfo, 1);
+	sfn_check_type(type);
+
+	InitMaterializedSRF(fcinfo, 0);
+	(void) sfn_asl_compile(jv_from_jsonb(PG_GETARG_JSONB_P(0)), type, &diags);
+
+	foreach(lc, diags)
+	{
+		SfnDiag    *d = (SfnDiag *) lfirst(lc);
+		Datum		values[4];
+		bool		nulls[4] = {false, false, false, false};
+
+		values[0] = CStringGetTextDatum(d->severity);
+		values[1] = CStringGetTextDatum(d->code);
+		values[2] = CStringGetTextDatum(d->message);
+		values[3] = CStringGetTextDatum(d->location);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}

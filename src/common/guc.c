@@ -1,0 +1,64 @@
+/*-------------------------------------------------------------------------
+ *
+ * guc.c
+ *	  Defines pg_sfn's configuration parameters.
+ *
+ * The workers' database and count need a restart; limits and identity
+ * (region, account) can change at any time and are read where used.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <limits.h>
+
+#include "utils/guc.h"
+
+#include "common/guc.h"
+
+char	   *sfn_database = NULL;
+int			sfn_workers = 1;
+char	   *sfn_region = NULL;
+char	   *sfn_account_id = NULL;
+int			sfn_max_payload_size = 262144;
+int			sfn_max_history_events = 25000;
+int			sfn_batch_size = 64;
+int			sfn_retention_days = 90;
+
+void
+sfn_guc_init(void)
+{
+	DefineCustomStringVariable("pg_sfn.database",
+							   "Database in which pg_sfn's workers run executions.",
+							   NULL, &sfn_database, "postgres",
+							   PGC_POSTMASTER, GUC_SUPERUSER_ONLY, NULL, NULL, NULL);
+	DefineCustomIntVariable("pg_sfn.workers",
+							"Number of background workers that advance executions.",
+							NULL, &sfn_workers, 1, 0, 64,
+							PGC_POSTMASTER, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("pg_sfn.region",
+							   "AWS region written into ARNs.",
+							   NULL, &sfn_region, "us-east-1",
+							   PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("pg_sfn.account_id",
+							   "AWS account id written into ARNs.",
+							   NULL, &sfn_account_id, "123456789012",
+							   PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("pg_sfn.max_payload_size",
+							"Largest execution input, state input or output, in bytes of JSON text.",
+							NULL, &sfn_max_payload_size, 262144, 1024, INT_MAX / 2,
+							PGC_SUSET, GUC_UNIT_BYTE, NULL, NULL, NULL);
+	DefineCustomIntVariable("pg_sfn.max_history_events",
+							"Most history events an execution may have; it fails beyond.",
+							NULL, &sfn_max_history_events, 25000, 10, INT_MAX / 2,
+							PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("pg_sfn.batch_size",
+							"Executions a worker claims per transaction.",
+							NULL, &sfn_batch_size, 64, 1, 10000,
+							PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("pg_sfn.retention_days",
+							"Days finished executions are kept; 0 keeps them forever.",
+							NULL, &sfn_retention_days, 90, 0, 100000,
+							PGC_SIGHUP, 0, NULL, NULL, NULL);
+	MarkGUCPrefixReserved("pg_sfn");
+}

@@ -1,0 +1,24 @@
+/*-------------------------------------------------------------------------
+ *
+ * guc.h
+ *	  pg_sfn's configuration parameters (pg_sfn.*).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SFN_GUC_H
+#define SFN_GUC_H
+
+#include "postgres.h"
+
+extern char *sfn_database;
+extern int	sfn_workers;
+extern char *sfn_region;
+extern char *sfn_account_id;
+extern int	sfn_max_payload_size;
+extern int	sfn_max_history_events;
+extern int	sfn_batch_size;
+extern int	sfn_retention_days;
+
+extern void sfn_guc_init(void);
+
+#endif							/* SFN_GUC_H */

@@ -1,0 +1,137 @@
+/*-------------------------------------------------------------------------
+ *
+ * names.c
+ *	  AWS naming rules and ARN formatting/parsing.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "mb/pg_wchar.h"
+
+#include "common/errors.h"
+#include "common/guc.h"
+#include "common/names.h"
+
+#define SFN_MAX_NAME_CHARS 80
+
+/* Characters AWS forbids in state machine, execution and activity names. */
+static bool
+forbidden_char(pg_wchar c)
+{
+	if (c <= 0x20 || (c >= 0x7f && c <= 0x9f))
+		return true;			/* whitespace and control characters */
+	if (c == 0x85 || c == 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+		c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000 ||
+		c == 0xfeff)
+		return true;			/* Unicode whitespace */
+	return strchr("<>{}[]?*\"#%\\^|~`$&,;:/", (int) c) != NULL && c < 0x80;
+}
+
+void
+sfn_check_name(const char *name, const char *what)
+{
+	int			len = strlen(name);
+	int			nchars;
+	pg_wchar   *wide;
+
+	if (len == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_SFN_INVALID_NAME),
+				 errmsg("InvalidName: %s name must not be empty", what)));
+	wide = palloc((len + 1) * sizeof(pg_wchar));
+	nchars = pg_mb2wchar_with_len(name, wide, len);
+	if (nchars > SFN_MAX_NAME_CHARS)
+		ereport(ERROR,
+				(errcode(ERRCODE_SFN_INVALID_NAME),
+				 errmsg("InvalidName: %s name \"%s\" is longer than %d characters",
+						what, name, SFN_MAX_NAME_CHARS)));
+	for (int i = 0; i < nchars; i++)
+		if (forbidden_char(wide[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_SFN_INVALID_NAME),
+					 errmsg("InvalidName: %s name \"%s\" contains a character that is not allowed",
+							what, name),
+					 errdetail("Names must not contain whitespace, brackets, wildcards, control characters or any of \" # %% \\ ^ | ~ ` $ & , ; : /.")));
+	pfree(wide);
+}
+
+char *
+sfn_state_machine_arn(const char *sm_name)
+{
+	return psprintf("arn:aws:states:%s:%s:stateMachine:%s",
+					sfn_region, sfn_account_id, sm_name);
+}
+
+char *
+sfn_execution_arn(const char *sm_name, const char *exec_name)
+{
+	return psprintf("arn:aws:states:%s:%s:execution:%s:%s",
+					sfn_region, sfn_account_id, sm_name, exec_name);
+}
+
+/*
+ * Return the resource part of "arn:aws:states:REGION:ACCOUNT:KIND:REST"
+ * when the ARN has that kind, NULL when it has another, and raise
+ * InvalidArn when it is not a states ARN at all.
+ */
+static char *
+arn_resource(const char *arn, const char *kind)
+{
+	const char *p = arn;
+	int			colons = 0;
+	size_t		klen = strlen(kind);
+
+	if (strncmp(arn, "arn:", 4) != 0 || strstr(arn, ":states:") == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_SFN_INVALID_ARN),
+				 errmsg("InvalidArn: invalid ARN \"%s\"", arn)));
+	while (*p && colons < 5)
+		if (*p++ == ':')
+			colons++;
+	if (colons < 5)
+		ereport(ERROR,
+				(errcode(ERRCODE_SFN_INVALID_ARN),
+				 errmsg("InvalidArn: invalid ARN \"%s\"", arn)));
+	if (strncmp(p, kind, klen) != 0 || p[klen] != ':' || p[klen + 1] == '\0')
+		return NULL;
+	return pstrdup(p + klen + 1);
+}
+
+char *
+sfn_state_machine_name_from(const char *name_or_arn)
+{
+	char	   *rest;
+
+	if (strncmp(name_or_arn, "arn:", 4) != 0)
+		return pstrdup(name_or_arn);
+	rest = arn_resource(name_or_arn, "stateMachine");
+	if (rest == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_SFN_INVALID_ARN),
+				 errmsg("InvalidArn: \"%s\" is not a state machine ARN", name_or_arn)));
+	/* A version or alias qualifier (":1", ":prod") is not supported yet. */
+	if (strchr(rest, ':') != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_SFN_INVALID_ARN),
+				 errmsg("InvalidArn: state machine versions and aliases are not supported: \"%s\"",
+						name_or_arn)));
+	return rest;
+}
+
+void
+sfn_split_execution_arn(const char *arn, char **sm_name, char **exec_name)
+{
+	char	   *rest = NULL;
+	char	   *colon;
+
+	if (strncmp(arn, "arn:", 4) == 0)
+		rest = arn_resource(arn, "execution");
+	if (rest == NULL || (colon = strchr(rest, ':')) == NULL || colon[1] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_SFN_INVALID_ARN),
+				 errmsg("InvalidArn: \"%s\" is not an execution ARN", arn)));
+	*colon = '\0';
+	*sm_name = rest;
+	*exec_name = colon + 1;
+}

@@ -1,0 +1,120 @@
+/*-------------------------------------------------------------------------
+ *
+ * dataflow.c
+ *	  InputPath, Parameters, ResultPath, OutputPath and the context object.
+ *
+ * A field that is absent means "$" (pass everything); a field that is JSON
+ * null means "nothing": {} for InputPath/OutputPath, and for ResultPath
+ * "discard the result and keep the input".
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "engine/dataflow.h"
+
+/* AWS's wording when a path selects nothing from the state's data. */
+static bool
+path_not_found(SfnError *err, const SfnPath *p)
+{
+	return sfn_fail(err, "States.Runtime",
+					"Invalid path '%s' : No results for path: %s",
+					sfn_path_text(p), sfn_path_text(p));
+}
+
+static bool
+select_path(const SfnOptPath *p, JsonbValue *value, JsonbValue *ctx,
+			JsonbValue **out, SfnError *err)
+{
+	JsonbValue *v;
+
+	switch (p->mode)
+	{
+		case SFN_PATH_DEFAULT:
+			*out = value;
+			return true;
+		case SFN_PATH_NULL:
+			*out = jv_object();
+			return true;
+		case SFN_PATH_SET:
+			v = sfn_path_eval(p->path, value, ctx);
+			if (v == NULL)
+				return path_not_found(err, p->path);
+			*out = v;
+			return true;
+	}
+	return false;				/* keep compiler quiet */
+}
+
+bool
+sfn_input_path(const SfnOptPath *p, JsonbValue *input, JsonbValue *ctx,
+			   JsonbValue **out, SfnError *err)
+{
+	return select_path(p, input, ctx, out, err);
+}
+
+bool
+sfn_output_path(const SfnOptPath *p, JsonbValue *value, JsonbValue *ctx,
+				JsonbValue **out, SfnError *err)
+{
+	return select_path(p, value, ctx, out, err);
+}
+
+bool
+sfn_result_path(const SfnOptPath *p, JsonbValue *input, JsonbValue *result,
+				JsonbValue **out, SfnError *err)
+{
+	switch (p->mode)
+	{
+		case SFN_PATH_DEFAULT:
+			*out = result;
+			return true;
+		case SFN_PATH_NULL:
+			*out = input;
+			return true;
+		case SFN_PATH_SET:
+			return sfn_path_set(p->path, input, result, out, err);
+	}
+	return false;
+}
+
+bool
+sfn_parameters(const SfnTemplate *t, JsonbValue *input, JsonbValue *ctx,
+			   JsonbValue **out, SfnError *err)
+{
+	if (t == NULL)
+	{
+		*out = input;
+		return true;
+	}
+	return sfn_template_eval(t, input, ctx, out, err);
+}
+
+JsonbValue *
+sfn_context_object(const SfnExecution *exec, const SfnState *state,
+				   const SfnThread *thread)
+{
+	JsonbValue *ctx = jv_object();
+	JsonbValue *e = jv_object();
+	JsonbValue *s = jv_object();
+	JsonbValue *m = jv_object();
+
+	jv_object_put(e, "Id", 2, jv_cstring(exec->arn));
+	jv_object_put(e, "Input", 5, exec->input);
+	jv_object_put(e, "Name", 4, jv_cstring(exec->name));
+	jv_object_put(e, "RoleArn", 7, jv_cstring(exec->role_arn));
+	jv_object_put(e, "StartTime", 9, jv_cstring(sfn_format_timestamp(exec->start_date)));
+	jv_object_put(e, "RedriveCount", 12, jv_int(exec->redrive_count));
+
+	jv_object_put(s, "EnteredTime", 11, jv_cstring(sfn_format_timestamp(thread->entered_at)));
+	jv_object_put(s, "Name", 4, jv_cstring(state->name));
+	jv_object_put(s, "RetryCount", 10, jv_int(thread->retry_count));
+
+	jv_object_put(m, "Id", 2, jv_cstring(exec->sm_arn));
+	jv_object_put(m, "Name", 4, jv_cstring(exec->sm_name));
+
+	jv_object_put(ctx, "Execution", 9, e);
+	jv_object_put(ctx, "State", 5, s);
+	jv_object_put(ctx, "StateMachine", 12, m);
+	return ctx;
+}

@@ -1,0 +1,405 @@
+/*-------------------------------------------------------------------------
+ *
+ * decide.c
+ *	  sfn_decide(): advance one thread of an execution.
+ *
+ * A dispatcher (run_state) and one small function per state type.  Each
+ * state function ends in exactly one of: leave_state (go to Next or end
+ * the execution), block (Wait not yet due), or fail_execution.
+ *
+ * Runs of Pass, Choice, Succeed, Fail and due Waits advance here in one
+ * call, so the caller commits many transitions at once; the budget
+ * exec->max_transitions bounds one call so that long loops yield.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "engine/dataflow.h"
+#include "engine/engine.h"
+#include "engine/events.h"
+
+/* Longest Wait AWS accepts: 24855 days. */
+#define SFN_MAX_WAIT_USECS ((int64) 24855 * USECS_PER_DAY)
+
+static void run_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread);
+
+void
+sfn_thread_init(SfnThread *thread, const SfnPlan *plan, JsonbValue *input)
+{
+	memset(thread, 0, sizeof(SfnThread));
+	thread->state = plan->start;
+	thread->phase = SFN_PHASE_ENTER;
+	thread->input = input;
+	/* AWS gives the first state's Entered event previousEventId 0. */
+	thread->last_event_id = 0;
+}
+
+/* End the execution: ExecutionFailed with error and cause (either NULL). */
+static void
+fail_execution(SfnExecution *exec, SfnThread *thread, const char *error, const char *cause)
+{
+	SfnEvent   *ev;
+
+	ev = sfn_emit(exec, exec->last_event_id, "ExecutionFailed",
+				  sfn_error_details(error, cause));
+	thread->last_event_id = ev->id;
+	thread->done = true;
+	exec->status = SFN_FAILED;
+	exec->error = error ? pstrdup(error) : NULL;
+	exec->cause = cause ? pstrdup(cause) : NULL;
+}
+
+/* A runtime error raised while the current state runs. */
+static void
+fail_in_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, SfnError *err)
+{
+	const SfnState *st = &plan->states[thread->state];
+	char	   *cause;
+
+	/* DataLimitExceeded names the state itself; the rest get AWS's prefix. */
+	if (strcmp(err->error, "States.DataLimitExceeded") == 0)
+		cause = err->cause;
+	else
+		cause = psprintf("An error occurred while executing the state '%s' (entered at the event id #%d). %s",
+						 st->name, thread->entered_event_id, err->cause ? err->cause : "");
+	fail_execution(exec, thread, err->error, cause);
+}
+
+static void
+succeed_execution(SfnExecution *exec, SfnThread *thread, JsonbValue *output,
+				  const char *output_text)
+{
+	SfnEvent   *ev;
+
+	ev = sfn_emit(exec, thread->last_event_id, "ExecutionSucceeded",
+				  sfn_execution_succeeded_details(output_text));
+	thread->last_event_id = ev->id;
+	thread->done = true;
+	exec->status = SFN_SUCCEEDED;
+	exec->output = output;
+}
+
+/* JSON text of v, or NULL with err set when it is over the payload limit. */
+static char *
+payload_text(const SfnExecution *exec, const SfnState *st, JsonbValue *v, SfnError *err)
+{
+	char	   *text = jv_to_text(v);
+
+	if ((int) strlen(text) > exec->max_payload)
+	{
+		sfn_fail(err, "States.DataLimitExceeded",
+				 "The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.",
+				 st->name);
+		return NULL;
+	}
+	return text;
+}
+
+/*
+ * Leave the current state with output: the *StateExited event, then either
+ * the next state or (End, Succeed) the end of the execution.
+ */
+static void
+leave_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
+			JsonbValue *output, int next)
+{
+	const SfnState *st = &plan->states[thread->state];
+	SfnError	err;
+	char	   *text = payload_text(exec, st, output, &err);
+	SfnEvent   *ev;
+
+	if (text == NULL)
+	{
+		fail_in_state(plan, exec, thread, &err);
+		return;
+	}
+	ev = sfn_emit(exec, thread->last_event_id, sfn_exited_event_type(st->type),
+				  sfn_state_exited_details(st->name, text));
+	thread->last_event_id = ev->id;
+	if (next == SFN_NO_STATE)
+	{
+		succeed_execution(exec, thread, output, text);
+		return;
+	}
+	thread->state = next;
+	thread->phase = SFN_PHASE_ENTER;
+	thread->input = output;
+	thread->retry_count = 0;
+}
+
+static void
+run_pass(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue *ctx)
+{
+	const SfnState *st = &plan->states[thread->state];
+	SfnError	err;
+	JsonbValue *effective;
+	JsonbValue *result;
+	JsonbValue *output;
+
+	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err) ||
+		!sfn_parameters(st->parameters, effective, ctx, &effective, &err))
+		return fail_in_state(plan, exec, thread, &err);
+	result = st->result ? st->result : effective;
+	if (!sfn_result_path(&st->result_path, thread->input, result, &output, &err) ||
+		!sfn_output_path(&st->output_path, output, ctx, &output, &err))
+		return fail_in_state(plan, exec, thread, &err);
+	leave_state(plan, exec, thread, output, st->next);
+}
+
+static void
+run_choice(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue *ctx)
+{
+	const SfnState *st = &plan->states[thread->state];
+	SfnError	err;
+	JsonbValue *effective;
+	JsonbValue *output;
+	int			next = st->default_next;
+
+	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err))
+		return fail_in_state(plan, exec, thread, &err);
+	for (int i = 0; i < st->n_choices; i++)
+	{
+		bool		matched;
+
+		if (!sfn_choice_eval(st->choices[i].rule, effective, ctx, &matched, &err))
+			return fail_in_state(plan, exec, thread, &err);
+		if (matched)
+		{
+			next = st->choices[i].next;
+			break;
+		}
+	}
+	if (next == SFN_NO_STATE)
+	{
+		sfn_fail(&err, "States.NoChoiceMatched",
+				 "No Matches! The Choice state did not match any rule and has no Default.");
+		return fail_in_state(plan, exec, thread, &err);
+	}
+	if (!sfn_output_path(&st->output_path, effective, ctx, &output, &err))
+		return fail_in_state(plan, exec, thread, &err);
+	leave_state(plan, exec, thread, output, next);
+}
+
+/* When a Wait state entered now ends; false with err on a bad path value. */
+static bool
+wait_until(const SfnState *st, const SfnThread *thread, JsonbValue *effective,
+		   JsonbValue *ctx, TimestampTz *due, SfnError *err)
+{
+	JsonbValue *v;
+	int64		secs;
+
+	if (st->has_seconds)
+		secs = st->seconds;
+	else if (st->has_timestamp)
+	{
+		*due = st->timestamp;
+		return true;
+	}
+	else if (st->seconds_path)
+	{
+		const char *p = sfn_path_text(st->seconds_path);
+
+		v = sfn_path_eval(st->seconds_path, effective, ctx);
+		if (v == NULL)
+			return sfn_fail(err, "States.Runtime",
+							"The SecondsPath parameter does not reference an input value: %s", p);
+		if (!jv_get_int64(v, &secs))
+			return sfn_fail(err, "States.Runtime",
+							"The SecondsPath parameter cannot be parsed as a long value: %s == %s",
+							p, jv_to_text(v));
+		if (secs < 0)
+			return sfn_fail(err, "States.Runtime",
+							"The SecondsPath parameter references a negative value: %s == %s",
+							p, jv_to_text(v));
+	}
+	else
+	{
+		const char *p = sfn_path_text(st->timestamp_path);
+
+		v = sfn_path_eval(st->timestamp_path, effective, ctx);
+		if (v == NULL || !jv_is_string(v) ||
+			!sfn_timestamp_parse(v->val.string.val, v->val.string.len, due))
+			return sfn_fail(err, "States.Runtime",
+							"The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: %s == %s",
+							p, v == NULL ? "null" : (jv_is_string(v) ? jv_cstr(v) : jv_to_text(v)));
+		if (*due - thread->entered_at >= SFN_MAX_WAIT_USECS)
+			return sfn_fail(err, "States.Runtime", "Wait state delay is too long.");
+		return true;
+	}
+	if (secs >= SFN_MAX_WAIT_USECS / USECS_PER_SEC)
+		return sfn_fail(err, "States.Runtime", "Wait state delay is too long.");
+	*due = thread->entered_at + secs * USECS_PER_SEC;
+	return true;
+}
+
+/* Leave a Wait state whose time has come. */
+static void
+finish_wait(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue *ctx)
+{
+	const SfnState *st = &plan->states[thread->state];
+	SfnError	err;
+	JsonbValue *effective;
+	JsonbValue *output;
+
+	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err) ||
+		!sfn_output_path(&st->output_path, effective, ctx, &output, &err))
+		return fail_in_state(plan, exec, thread, &err);
+	leave_state(plan, exec, thread, output, st->next);
+}
+
+static void
+run_wait(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue *ctx)
+{
+	const SfnState *st = &plan->states[thread->state];
+	SfnError	err;
+	JsonbValue *effective;
+	TimestampTz due;
+
+	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err) ||
+		!wait_until(st, thread, effective, ctx, &due, &err))
+		return fail_in_state(plan, exec, thread, &err);
+	if (due <= exec->now)
+		return finish_wait(plan, exec, thread, ctx);
+	thread->phase = SFN_PHASE_WAITING;
+	thread->due_at = due;
+}
+
+static void
+run_succeed(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue *ctx)
+{
+	const SfnState *st = &plan->states[thread->state];
+	SfnError	err;
+	JsonbValue *output;
+
+	if (!sfn_input_path(&st->input_path, thread->input, ctx, &output, &err) ||
+		!sfn_output_path(&st->output_path, output, ctx, &output, &err))
+		return fail_in_state(plan, exec, thread, &err);
+	leave_state(plan, exec, thread, output, SFN_NO_STATE);
+}
+
+/* Error or Cause of a Fail state: literal, path or intrinsic; NULL if absent. */
+static bool
+fail_field(const char *literal, const SfnValueExpr *expr, const char *field,
+		   JsonbValue *input, JsonbValue *ctx, char **out, SfnError *err)
+{
+	JsonbValue *v = NULL;
+
+	*out = (char *) literal;
+	if (expr == NULL)
+		return true;
+	if (expr->fn)
+	{
+		if (!sfn_intrinsic_eval(expr->fn, input, ctx, &v, err))
+			return false;
+	}
+	else if ((v = sfn_path_eval(expr->path, input, ctx)) == NULL)
+		return sfn_fail(err, "States.Runtime",
+						"The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'",
+						sfn_path_text(expr->path), field, jv_to_text(input));
+	if (!jv_is_string(v))
+		return sfn_fail(err, "States.Runtime",
+						"The value of the field '%s' must be a string, but was: %s",
+						field, jv_to_text(v));
+	*out = jv_cstr(v);
+	return true;
+}
+
+static void
+run_fail(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue *ctx)
+{
+	const SfnState *st = &plan->states[thread->state];
+	SfnError	err;
+	char	   *error;
+	char	   *cause;
+
+	if (!fail_field(st->error, st->error_path, "ErrorPath", thread->input, ctx, &error, &err) ||
+		!fail_field(st->cause, st->cause_path, "CausePath", thread->input, ctx, &cause, &err))
+		return fail_in_state(plan, exec, thread, &err);
+	fail_execution(exec, thread, error, cause);
+}
+
+static void
+run_unsupported(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue *ctx)
+{
+	const SfnState *st = &plan->states[thread->state];
+	SfnError	err;
+
+	sfn_fail(&err, "States.Runtime", "pg_sfn cannot run %s states yet.",
+			 sfn_state_type_name(st->type));
+	fail_in_state(plan, exec, thread, &err);
+}
+
+typedef void (*SfnStateRunner) (const SfnPlan *plan, SfnExecution *exec,
+								SfnThread *thread, JsonbValue *ctx);
+
+static const SfnStateRunner state_runners[] = {
+	[SFN_STATE_PASS] = run_pass,
+	[SFN_STATE_TASK] = run_unsupported,
+	[SFN_STATE_CHOICE] = run_choice,
+	[SFN_STATE_WAIT] = run_wait,
+	[SFN_STATE_SUCCEED] = run_succeed,
+	[SFN_STATE_FAIL] = run_fail,
+	[SFN_STATE_PARALLEL] = run_unsupported,
+	[SFN_STATE_MAP] = run_unsupported,
+};
+
+/* Enter the thread's current state and run it. */
+static void
+run_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread)
+{
+	const SfnState *st = &plan->states[thread->state];
+	SfnEvent   *ev;
+	JsonbValue *ctx;
+
+	thread->entered_at = exec->now;
+	ev = sfn_emit(exec, thread->last_event_id, sfn_entered_event_type(st->type),
+				  sfn_state_entered_details(st->name, jv_to_text(thread->input)));
+	thread->entered_event_id = ev->id;
+	thread->last_event_id = ev->id;
+	ctx = sfn_context_object(exec, st, thread);
+	state_runners[st->type] (plan, exec, thread, ctx);
+}
+
+/* Room for a state's events plus the closing Execution* event? */
+static bool
+history_has_room(SfnExecution *exec, SfnThread *thread)
+{
+	if (exec->last_event_id + 3 < exec->max_events)
+		return true;
+	exec->last_event_id = exec->max_events - 1;
+	fail_execution(exec, thread, "States.Runtime",
+				   psprintf("The execution reached the maximum number of history events (%d).",
+							exec->max_events));
+	return false;
+}
+
+void
+sfn_decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, SfnWake wake)
+{
+	if (wake == SFN_WAKE_TIMEOUT)
+	{
+		/* AWS: previousEventId 0, error States.Timeout, no cause. */
+		sfn_emit(exec, 0, "ExecutionTimedOut", sfn_error_details("States.Timeout", NULL));
+		thread->done = true;
+		exec->status = SFN_TIMED_OUT;
+		exec->error = "States.Timeout";
+		return;
+	}
+	for (int n = 0; n < exec->max_transitions && !thread->done; n++)
+	{
+		if (!history_has_room(exec, thread))
+			return;
+		if (thread->phase == SFN_PHASE_WAITING)
+		{
+			if (thread->due_at > exec->now)
+				return;
+			finish_wait(plan, exec, thread,
+						sfn_context_object(exec, &plan->states[thread->state], thread));
+			continue;
+		}
+		run_state(plan, exec, thread);
+		if (thread->phase == SFN_PHASE_WAITING && thread->due_at > exec->now)
+			return;
+	}
+}

@@ -1,0 +1,120 @@
+/*-------------------------------------------------------------------------
+ *
+ * engine.h
+ *	  The interpreter: sfn_decide(plan, execution, thread, wake).
+ *
+ * sfn_decide() is deterministic and touches no table.  Given a compiled
+ * plan, the execution's read-only facts, one thread (a position inside the
+ * execution), why the thread woke, and the clock, it advances the thread as
+ * far as it can go without an external effect and reports:
+ *
+ *	 - the history events to append (exec->events, ids assigned from
+ *	   exec->last_event_id),
+ *	 - the thread's new position (state, phase, input, due_at),
+ *	 - whether the execution ended (exec->status and output/error/cause).
+ *
+ * The store layer loads these structs, calls sfn_decide and writes the
+ * result in the same transaction (store/runner.c); sfn_test_state runs the
+ * same function with no execution behind it.
+ *
+ * Thread phases (next phases in brackets):
+ *	 ENTER	 about to enter `state` with `input`     [ENTER, WAITING, done]
+ *	 WAITING a Wait state was entered; resume at due_at        [ENTER, done]
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SFN_ENGINE_H
+#define SFN_ENGINE_H
+
+#include "postgres.h"
+#include "nodes/pg_list.h"
+#include "utils/timestamp.h"
+
+#include "asl/plan.h"
+
+typedef enum SfnPhase
+{
+	SFN_PHASE_ENTER = 0,
+	SFN_PHASE_WAITING = 1
+} SfnPhase;
+
+typedef enum SfnWake
+{
+	SFN_WAKE_RUN,				/* the thread is due: run it */
+	SFN_WAKE_TIMEOUT			/* the execution's TimeoutSeconds passed */
+} SfnWake;
+
+typedef enum SfnStatus
+{
+	SFN_RUNNING,
+	SFN_SUCCEEDED,
+	SFN_FAILED,
+	SFN_TIMED_OUT,
+	SFN_ABORTED
+} SfnStatus;
+
+typedef struct SfnEvent
+{
+	int32		id;
+	int32		previous_id;
+	TimestampTz ts;
+	const char *type;			/* AWS HistoryEvent type */
+	JsonbValue *details;		/* the *EventDetails object, or NULL */
+} SfnEvent;
+
+/* What the engine knows of an execution; filled by the caller. */
+typedef struct SfnExecution
+{
+	/* facts */
+	int64		id;
+	const char *arn;
+	const char *name;
+	const char *sm_arn;
+	const char *sm_name;
+	const char *role_arn;
+	JsonbValue *input;
+	TimestampTz start_date;
+	int32		redrive_count;
+	TimestampTz now;			/* the clock for this call */
+	int			max_transitions;	/* budget per call; then yield */
+	int			max_events;		/* history limit (pg_sfn.max_history_events) */
+	int			max_payload;	/* bytes (pg_sfn.max_payload_size) */
+
+	/* results */
+	int32		last_event_id;	/* in: last id written; out: last appended */
+	List	   *events;			/* out: SfnEvent *, in id order */
+	SfnStatus	status;
+	JsonbValue *output;
+	char	   *error;
+	char	   *cause;
+} SfnExecution;
+
+typedef struct SfnThread
+{
+	int32		thread_id;
+	int			state;			/* index into plan->states */
+	SfnPhase	phase;
+	JsonbValue *input;			/* the current state's input */
+	TimestampTz entered_at;
+	int32		entered_event_id;
+	int32		last_event_id;	/* previousEventId of the thread's next event */
+	int32		retry_count;
+	TimestampTz due_at;			/* when WAITING */
+	bool		done;			/* out: the thread ended */
+} SfnThread;
+
+extern void sfn_decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, SfnWake wake);
+
+/* Start a thread at plan->start with the given input. */
+extern void sfn_thread_init(SfnThread *thread, const SfnPlan *plan, JsonbValue *input);
+
+extern const char *sfn_status_name(SfnStatus s);
+
+/* ISO 8601 UTC with milliseconds, as AWS prints timestamps. */
+extern char *sfn_format_timestamp(TimestampTz ts);
+
+/* Append an event to exec->events; previous is the previousEventId. */
+extern SfnEvent *sfn_emit(SfnExecution *exec, int32 previous, const char *type,
+						  JsonbValue *details);
+
+#endif							/* SFN_ENGINE_H */

@@ -1,0 +1,256 @@
+/*-------------------------------------------------------------------------
+ *
+ * template.c
+ *	  Payload templates (Parameters, ResultSelector, ItemSelector): compiled
+ *	  once, evaluated per state visit.
+ *
+ * A template is compiled into a tree mirroring the JSON value.  Keys ending
+ * in ".$" become path or intrinsic nodes; subtrees without any of them are
+ * kept as one literal and copied whole at evaluation time.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "miscadmin.h"
+
+#include "eval/intrinsics.h"
+#include "eval/jsonpath.h"
+#include "eval/template.h"
+
+typedef enum SfnTemplateKind
+{
+	SFN_TMPL_LITERAL,			/* copied as is */
+	SFN_TMPL_OBJECT,			/* children under keys */
+	SFN_TMPL_ARRAY,				/* children in order */
+	SFN_TMPL_PATH,				/* "key.$": "$.path" */
+	SFN_TMPL_FN					/* "key.$": "States.Fn(...)" */
+} SfnTemplateKind;
+
+struct SfnTemplate
+{
+	SfnTemplateKind kind;
+	JsonbValue *literal;		/* LITERAL */
+
+	/* OBJECT and ARRAY */
+	int			n;
+	char	  **keys;			/* output keys (".$" dropped); OBJECT only */
+	int		   *keylens;
+	SfnTemplate **children;
+
+	/* PATH and FN */
+	char	   *field;			/* the key as written, with ".$" */
+	SfnPath    *path;
+	SfnIntrinsic *fn;
+};
+
+static SfnTemplate *sfn_template_compile_value(JsonbValue *v, const char *location,
+											   List **diags);
+
+static bool
+sfn_template_is_dynamic_key(const char *key, int len)
+{
+	return len >= 2 && key[len - 2] == '.' && key[len - 1] == '$';
+}
+
+/* Does a plain string value look like it was meant to be a path or call? */
+static bool
+sfn_template_looks_dynamic(const JsonbValue *v)
+{
+	const char *s = v->val.string.val;
+	int			len = v->val.string.len;
+
+	if (len >= 1 && s[0] == '$' && (len == 1 || s[1] == '.' || s[1] == '[' || s[1] == '$'))
+		return true;
+	return sfn_intrinsic_looks_like_call(jv_cstr(v));
+}
+
+/* A "key.$" value: a path or an intrinsic call; NULL and reported if bad */
+static SfnTemplate *
+sfn_template_compile_dynamic(JsonbValue *v, const char *key, const char *location,
+							 List **diags)
+{
+	SfnTemplate *t = palloc0(sizeof(SfnTemplate));
+	char	   *errmsg = NULL;
+	char	   *text;
+
+	t->field = pstrdup(key);
+	if (!jv_is_string(v))
+	{
+		sfn_diag_add(diags, SFN_DIAG_SCHEMA, location,
+					 "The value for the field '%s' must be a valid JSONPath or a valid intrinsic function call",
+					 key);
+		return NULL;
+	}
+	text = jv_cstr(v);
+	if (sfn_intrinsic_looks_like_call(text))
+	{
+		t->kind = SFN_TMPL_FN;
+		t->fn = sfn_intrinsic_parse(text, &errmsg);
+		if (t->fn != NULL)
+			return t;
+	}
+	else
+	{
+		t->kind = SFN_TMPL_PATH;
+		t->path = sfn_path_parse(text, false, &errmsg);
+		if (t->path != NULL)
+			return t;
+	}
+	sfn_diag_add(diags, SFN_DIAG_SCHEMA, location,
+				 "The value for the field '%s' must be a valid JSONPath or a valid intrinsic function call: %s",
+				 key, errmsg ? errmsg : "syntax error");
+	return NULL;
+}
+
+static bool
+sfn_template_all_literal(SfnTemplate **children, int n)
+{
+	for (int i = 0; i < n; i++)
+	{
+		if (children[i] == NULL || children[i]->kind != SFN_TMPL_LITERAL)
+			return false;
+	}
+	return true;
+}
+
+static SfnTemplate *
+sfn_template_compile_object(JsonbValue *v, const char *location, List **diags)
+{
+	SfnTemplate *t = palloc0(sizeof(SfnTemplate));
+
+	t->kind = SFN_TMPL_OBJECT;
+	t->n = v->val.object.nPairs;
+	t->keys = palloc0(sizeof(char *) * (t->n + 1));
+	t->keylens = palloc0(sizeof(int) * (t->n + 1));
+	t->children = palloc0(sizeof(SfnTemplate *) * (t->n + 1));
+
+	for (int i = 0; i < t->n; i++)
+	{
+		JsonbPair  *pair = &v->val.object.pairs[i];
+		char	   *key = jv_cstr(&pair->key);
+		int			len = pair->key.val.string.len;
+		char	   *loc = sfn_diag_loc(location, key);
+
+		t->keys[i] = key;
+		t->keylens[i] = len;
+		if (sfn_template_is_dynamic_key(key, len))
+		{
+			t->keylens[i] = len - 2;
+			t->children[i] = sfn_template_compile_dynamic(&pair->value, key, loc, diags);
+			continue;
+		}
+		if (jv_is_string(&pair->value) && sfn_template_looks_dynamic(&pair->value))
+			sfn_diag_warn(diags, SFN_DIAG_NO_DOLLAR, loc,
+						  "The value for the field '%s' looks like a JSONPath or an intrinsic function call, but the field name does not end with '.$'",
+						  key);
+		t->children[i] = sfn_template_compile_value(&pair->value, loc, diags);
+	}
+	return t;
+}
+
+static SfnTemplate *
+sfn_template_compile_array(JsonbValue *v, const char *location, List **diags)
+{
+	SfnTemplate *t = palloc0(sizeof(SfnTemplate));
+
+	t->kind = SFN_TMPL_ARRAY;
+	t->n = v->val.array.nElems;
+	t->children = palloc0(sizeof(SfnTemplate *) * (t->n + 1));
+	for (int i = 0; i < t->n; i++)
+		t->children[i] = sfn_template_compile_value(&v->val.array.elems[i],
+													sfn_diag_loc_index(location, i),
+													diags);
+	return t;
+}
+
+static SfnTemplate *
+sfn_template_compile_value(JsonbValue *v, const char *location, List **diags)
+{
+	SfnTemplate *t = NULL;
+
+	check_stack_depth();
+	if (jv_is_object(v))
+		t = sfn_template_compile_object(v, location, diags);
+	else if (jv_is_array(v))
+		t = sfn_template_compile_array(v, location, diags);
+
+	/* a scalar, or a container with nothing to evaluate, is one literal */
+	if (t == NULL || sfn_template_all_literal(t->children, t->n))
+	{
+		t = palloc0(sizeof(SfnTemplate));
+		t->kind = SFN_TMPL_LITERAL;
+		t->literal = v;
+	}
+	return t;
+}
+
+SfnTemplate *
+sfn_template_compile(JsonbValue *tmpl, const char *field, const char *location,
+					 List **diags)
+{
+	int			errors = sfn_diag_error_count(*diags);
+	SfnTemplate *t = sfn_template_compile_value(tmpl, location, diags);
+
+	return sfn_diag_error_count(*diags) > errors ? NULL : t;
+}
+
+/* ---------------------------------------------------------------------
+ * Evaluation
+ * ---------------------------------------------------------------------
+ */
+
+static bool
+sfn_template_eval_path(const SfnTemplate *t, JsonbValue *input,
+					   JsonbValue *context, JsonbValue **out, SfnError *err)
+{
+	JsonbValue *v = sfn_path_eval(t->path, input, context);
+	bool		ctx = sfn_path_is_context(t->path);
+
+	if (v == NULL)
+		return sfn_fail(err, "States.Runtime",
+						"The JSONPath '%s' specified for the field '%s' could not be found in the %s '%s'",
+						sfn_path_text(t->path), t->field,
+						ctx ? "context object" : "input",
+						jv_to_text(ctx ? context : input));
+	*out = jv_copy(v);
+	return true;
+}
+
+bool
+sfn_template_eval(const SfnTemplate *t, JsonbValue *input, JsonbValue *context,
+				  JsonbValue **out, SfnError *err)
+{
+	JsonbValue *child;
+
+	check_stack_depth();
+	switch (t->kind)
+	{
+		case SFN_TMPL_LITERAL:
+			*out = jv_copy(t->literal);
+			return true;
+		case SFN_TMPL_PATH:
+			return sfn_template_eval_path(t, input, context, out, err);
+		case SFN_TMPL_FN:
+			return sfn_intrinsic_eval(t->fn, input, context, out, err);
+		case SFN_TMPL_OBJECT:
+			*out = jv_object();
+			for (int i = 0; i < t->n; i++)
+			{
+				if (!sfn_template_eval(t->children[i], input, context, &child, err))
+					return false;
+				jv_object_put(*out, t->keys[i], t->keylens[i], child);
+			}
+			return true;
+		case SFN_TMPL_ARRAY:
+			*out = jv_array();
+			for (int i = 0; i < t->n; i++)
+			{
+				if (!sfn_template_eval(t->children[i], input, context, &child, err))
+					return false;
+				jv_array_append(*out, child);
+			}
+			return true;
+	}
+	return false;
+}

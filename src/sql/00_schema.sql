@@ -1,0 +1,150 @@
+-- src/sql/00_schema.sql: pg_sfn's internal tables (schema sfn).
+--
+-- Pieces in src/sql/ are concatenated in name order into the extension's
+-- install script.  Users never write these tables; the sfn_* functions do.
+
+\echo Use "CREATE EXTENSION pg_sfn" to load this file. \quit
+
+CREATE SCHEMA sfn;
+COMMENT ON SCHEMA sfn IS 'pg_sfn internal tables and helpers (read them through the sfn_* functions)';
+
+-- State machines --------------------------------------------------------
+
+CREATE TABLE sfn.state_machines (
+	id			bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	name		text NOT NULL,
+	type		text NOT NULL CHECK (type IN ('STANDARD', 'EXPRESS')),
+	status		text NOT NULL DEFAULT 'ACTIVE' CHECK (status IN ('ACTIVE', 'DELETING')),
+	role		name NOT NULL,
+	revision	integer NOT NULL DEFAULT 1,
+	description text,
+	created_at	timestamptz NOT NULL DEFAULT clock_timestamp(),
+	updated_at	timestamptz
+);
+-- A deleted state machine keeps its row while its executions finish; its
+-- name is free for a new one at once.
+CREATE UNIQUE INDEX state_machines_active_name ON sfn.state_machines (name) WHERE status = 'ACTIVE';
+COMMENT ON TABLE sfn.state_machines IS 'State machines: one row each; definitions are in sfn.state_machine_revisions';
+COMMENT ON COLUMN sfn.state_machines.name IS 'Name, unique among ACTIVE state machines';
+COMMENT ON COLUMN sfn.state_machines.type IS 'STANDARD or EXPRESS';
+COMMENT ON COLUMN sfn.state_machines.status IS 'ACTIVE, or DELETING once deleted while executions may still run';
+COMMENT ON COLUMN sfn.state_machines.role IS 'Role whose privileges the state machine''s SQL tasks run with';
+COMMENT ON COLUMN sfn.state_machines.revision IS 'Current revision; executions keep the revision they started with';
+COMMENT ON COLUMN sfn.state_machines.description IS 'Free text';
+COMMENT ON COLUMN sfn.state_machines.created_at IS 'Creation time';
+COMMENT ON COLUMN sfn.state_machines.updated_at IS 'Time of the last update, NULL if never updated';
+
+CREATE TABLE sfn.state_machine_revisions (
+	state_machine_id bigint NOT NULL REFERENCES sfn.state_machines (id) ON DELETE CASCADE,
+	revision	integer NOT NULL,
+	definition	jsonb NOT NULL,
+	revision_id uuid NOT NULL DEFAULT gen_random_uuid(),
+	created_at	timestamptz NOT NULL DEFAULT clock_timestamp(),
+	PRIMARY KEY (state_machine_id, revision)
+);
+COMMENT ON TABLE sfn.state_machine_revisions IS 'Every definition a state machine has had, by revision';
+COMMENT ON COLUMN sfn.state_machine_revisions.state_machine_id IS 'The state machine';
+COMMENT ON COLUMN sfn.state_machine_revisions.revision IS 'Revision number, from 1';
+COMMENT ON COLUMN sfn.state_machine_revisions.definition IS 'The ASL definition as given';
+COMMENT ON COLUMN sfn.state_machine_revisions.revision_id IS 'AWS revisionId';
+COMMENT ON COLUMN sfn.state_machine_revisions.created_at IS 'When this revision was created';
+
+-- Executions ------------------------------------------------------------
+
+CREATE TABLE sfn.executions (
+	id			bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	state_machine_id bigint NOT NULL REFERENCES sfn.state_machines (id),
+	revision	integer NOT NULL,
+	name		text NOT NULL,
+	status		text NOT NULL DEFAULT 'RUNNING'
+				CHECK (status IN ('RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED')),
+	input		jsonb NOT NULL,
+	output		jsonb,
+	error		text,
+	cause		text,
+	start_date	timestamptz NOT NULL DEFAULT clock_timestamp(),
+	stop_date	timestamptz,
+	timeout_at	timestamptz,
+	last_event_id integer NOT NULL DEFAULT 0,
+	redrive_count integer NOT NULL DEFAULT 0,
+	-- Idempotent StartExecution: one execution per (state machine, name).
+	UNIQUE (state_machine_id, name)
+);
+CREATE INDEX executions_list ON sfn.executions (state_machine_id, start_date DESC, id DESC);
+CREATE INDEX executions_finished ON sfn.executions (stop_date) WHERE stop_date IS NOT NULL;
+COMMENT ON TABLE sfn.executions IS 'Executions of state machines';
+COMMENT ON COLUMN sfn.executions.state_machine_id IS 'The state machine';
+COMMENT ON COLUMN sfn.executions.revision IS 'The definition revision this execution runs';
+COMMENT ON COLUMN sfn.executions.name IS 'Execution name, unique per state machine';
+COMMENT ON COLUMN sfn.executions.status IS 'RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED';
+COMMENT ON COLUMN sfn.executions.input IS 'Execution input';
+COMMENT ON COLUMN sfn.executions.output IS 'Execution output once SUCCEEDED';
+COMMENT ON COLUMN sfn.executions.error IS 'Error name once FAILED, TIMED_OUT or ABORTED';
+COMMENT ON COLUMN sfn.executions.cause IS 'Error cause';
+COMMENT ON COLUMN sfn.executions.start_date IS 'Start time';
+COMMENT ON COLUMN sfn.executions.stop_date IS 'End time, NULL while RUNNING';
+COMMENT ON COLUMN sfn.executions.timeout_at IS 'Deadline from the definition''s TimeoutSeconds, NULL if none';
+COMMENT ON COLUMN sfn.executions.last_event_id IS 'Id of the last history event written (ids are contiguous from 1)';
+COMMENT ON COLUMN sfn.executions.redrive_count IS 'Times this execution was redriven';
+
+-- A thread is one position inside an execution: the top level (thread 0),
+-- later also a Parallel branch or a Map iteration.
+CREATE TABLE sfn.threads (
+	execution_id bigint NOT NULL REFERENCES sfn.executions (id) ON DELETE CASCADE,
+	thread_id	integer NOT NULL,
+	state_name	text NOT NULL,
+	phase		smallint NOT NULL,
+	state_input jsonb NOT NULL,
+	entered_at	timestamptz,
+	entered_event_id integer NOT NULL DEFAULT 0,
+	last_event_id integer NOT NULL DEFAULT 0,
+	retry_count integer NOT NULL DEFAULT 0,
+	due_at		timestamptz,
+	PRIMARY KEY (execution_id, thread_id)
+) WITH (fillfactor = 70);
+COMMENT ON TABLE sfn.threads IS 'Where each running execution stands: its current state and that state''s input';
+COMMENT ON COLUMN sfn.threads.execution_id IS 'The execution';
+COMMENT ON COLUMN sfn.threads.thread_id IS '0 for the top level';
+COMMENT ON COLUMN sfn.threads.state_name IS 'Current state';
+COMMENT ON COLUMN sfn.threads.phase IS 'Engine phase within the state (see src/engine/engine.h)';
+COMMENT ON COLUMN sfn.threads.state_input IS 'Input of the current state';
+COMMENT ON COLUMN sfn.threads.entered_at IS 'When the current state was entered';
+COMMENT ON COLUMN sfn.threads.entered_event_id IS 'Id of the current state''s StateEntered event';
+COMMENT ON COLUMN sfn.threads.last_event_id IS 'Id of this thread''s last event (previousEventId of its next one)';
+COMMENT ON COLUMN sfn.threads.retry_count IS 'Retries of the current state so far';
+COMMENT ON COLUMN sfn.threads.due_at IS 'When a waiting thread resumes';
+
+-- The run queue: one row per execution with something to do at due_at.
+-- Claimed with FOR UPDATE SKIP LOCKED; narrow and updated in place.
+CREATE TABLE sfn.work (
+	execution_id bigint PRIMARY KEY REFERENCES sfn.executions (id) ON DELETE CASCADE,
+	due_at		timestamptz NOT NULL
+) WITH (fillfactor = 50);
+CREATE INDEX work_due ON sfn.work (due_at);
+COMMENT ON TABLE sfn.work IS 'Run queue: executions that have work due at due_at';
+COMMENT ON COLUMN sfn.work.execution_id IS 'The execution';
+COMMENT ON COLUMN sfn.work.due_at IS 'Earliest time the execution has something to do';
+
+CREATE TABLE sfn.history (
+	execution_id bigint NOT NULL REFERENCES sfn.executions (id) ON DELETE CASCADE,
+	event_id	integer NOT NULL,
+	previous_event_id integer NOT NULL,
+	ts			timestamptz NOT NULL,
+	type		text NOT NULL,
+	details		jsonb,
+	PRIMARY KEY (execution_id, event_id)
+);
+COMMENT ON TABLE sfn.history IS 'Execution history events, shaped like AWS HistoryEvent';
+COMMENT ON COLUMN sfn.history.execution_id IS 'The execution';
+COMMENT ON COLUMN sfn.history.event_id IS 'Event id, contiguous from 1 per execution';
+COMMENT ON COLUMN sfn.history.previous_event_id IS 'AWS previousEventId';
+COMMENT ON COLUMN sfn.history.ts IS 'Event time';
+COMMENT ON COLUMN sfn.history.type IS 'AWS HistoryEvent type, e.g. PassStateEntered';
+COMMENT ON COLUMN sfn.history.details IS 'AWS *EventDetails object of the event';
+
+SELECT pg_catalog.pg_extension_config_dump('sfn.state_machines', '');
+SELECT pg_catalog.pg_extension_config_dump('sfn.state_machine_revisions', '');
+SELECT pg_catalog.pg_extension_config_dump('sfn.executions', '');
+SELECT pg_catalog.pg_extension_config_dump('sfn.threads', '');
+SELECT pg_catalog.pg_extension_config_dump('sfn.work', '');
+SELECT pg_catalog.pg_extension_config_dump('sfn.history', '');

@@ -1,0 +1,40 @@
+/*-------------------------------------------------------------------------
+ *
+ * executions.h
+ *	  Table access for starting, stopping and finding executions.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SFN_STORE_EXECUTIONS_H
+#define SFN_STORE_EXECUTIONS_H
+
+#include "postgres.h"
+#include "utils/jsonb.h"
+#include "utils/timestamp.h"
+
+typedef enum SfnStartResult
+{
+	SFN_START_CREATED,			/* a new execution */
+	SFN_START_SAME_RUNNING,		/* same name and input, still running */
+	SFN_START_CONFLICT			/* same name, other input or closed */
+} SfnStartResult;
+
+/*
+ * Insert the execution, its ExecutionStarted event and its work row in one
+ * statement; the unique (state machine, name) constraint decides races.
+ */
+extern SfnStartResult sfn_store_start_execution(int64 sm_id, int32 revision, const char *name,
+												Jsonb *input, Jsonb *started_details,
+												TimestampTz start);
+
+/*
+ * Abort a RUNNING execution: waits for a worker holding it, then writes
+ * ExecutionAborted.  Returns false if it was not running.
+ */
+extern bool sfn_store_stop_execution(int64 exec_id, const char *error, const char *cause,
+									 TimestampTz *stop_date, char **status);
+
+/* Id of the execution (state machine name, execution name); raises ExecutionDoesNotExist. */
+extern int64 sfn_store_find_execution(const char *sm_name, const char *exec_name, const char *arn);
+
+#endif							/* SFN_STORE_EXECUTIONS_H */

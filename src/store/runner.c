@@ -1,0 +1,422 @@
+/*-------------------------------------------------------------------------
+ *
+ * runner.c
+ *	  One worker batch: claim due executions with FOR UPDATE SKIP LOCKED,
+ *	  run sfn_decide() on each, write every result with a handful of
+ *	  set-based statements, commit.
+ *
+ * Locking rule: the sfn.work row is an execution's lock.  A RUNNING
+ * execution has exactly one work row; whoever changes a running execution
+ * (a worker, sfn_stop_execution) first locks that row.  SKIP LOCKED makes
+ * other workers pass over executions being advanced.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "pgstat.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+#include "utils/timestamp.h"
+
+#include "common/guc.h"
+#include "common/names.h"
+#include "engine/engine.h"
+#include "store/plan_cache.h"
+#include "store/runner.h"
+#include "store/spi_util.h"
+
+/* Longest sleep when nothing is due; bounds how late retention runs. */
+#define SFN_MAX_SLEEP_MS 10000L
+/* Transitions one execution may make per batch before yielding. */
+#define SFN_MAX_TRANSITIONS_PER_BATCH 500
+
+/* Column arrays for the set-based writes. */
+typedef struct Column
+{
+	ArrayBuildState *state;
+	Oid			type;
+} Column;
+
+typedef struct BatchWrites
+{
+	Column		h_exec, h_id, h_prev, h_ts, h_type, h_details;	/* history */
+	Column		t_exec, t_state, t_phase, t_input, t_entered, t_entered_id,
+				t_last, t_retry, t_due;	/* threads still running */
+	Column		e_id, e_last, e_status, e_output, e_error, e_cause, e_stop;	/* executions */
+	Column		w_exec, w_due;	/* work rows kept */
+	Column		done_exec;		/* finished: work and threads removed */
+} BatchWrites;
+
+static void
+col_init(Column *c, Oid type)
+{
+	c->state = initArrayResult(type, CurrentMemoryContext, false);
+	c->type = type;
+}
+
+static void
+col_add(Column *c, Datum d, bool isnull)
+{
+	accumArrayResult(c->state, d, isnull, c->type, CurrentMemoryContext);
+}
+
+static Datum
+col_array(Column *c)
+{
+	return makeArrayResult(c->state, CurrentMemoryContext);
+}
+
+static Datum
+text_or_null(const char *s, bool *isnull)
+{
+	*isnull = (s == NULL);
+	return s ? CStringGetTextDatum(s) : (Datum) 0;
+}
+
+static void
+writes_init(BatchWrites *w)
+{
+	col_init(&w->h_exec, INT8OID);
+	col_init(&w->h_id, INT4OID);
+	col_init(&w->h_prev, INT4OID);
+	col_init(&w->h_ts, TIMESTAMPTZOID);
+	col_init(&w->h_type, TEXTOID);
+	col_init(&w->h_details, JSONBOID);
+	col_init(&w->t_exec, INT8OID);
+	col_init(&w->t_state, TEXTOID);
+	col_init(&w->t_phase, INT4OID);
+	col_init(&w->t_input, JSONBOID);
+	col_init(&w->t_entered, TIMESTAMPTZOID);
+	col_init(&w->t_entered_id, INT4OID);
+	col_init(&w->t_last, INT4OID);
+	col_init(&w->t_retry, INT4OID);
+	col_init(&w->t_due, TIMESTAMPTZOID);
+	col_init(&w->e_id, INT8OID);
+	col_init(&w->e_last, INT4OID);
+	col_init(&w->e_status, TEXTOID);
+	col_init(&w->e_output, JSONBOID);
+	col_init(&w->e_error, TEXTOID);
+	col_init(&w->e_cause, TEXTOID);
+	col_init(&w->e_stop, TIMESTAMPTZOID);
+	col_init(&w->w_exec, INT8OID);
+	col_init(&w->w_due, TIMESTAMPTZOID);
+	col_init(&w->done_exec, INT8OID);
+}
+
+/* Queue the results of one sfn_decide() call for writing. */
+static void
+collect(BatchWrites *w, const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
+		TimestampTz timeout_at)
+{
+	ListCell   *lc;
+	bool		isnull;
+	Datum		d;
+	bool		done = exec->status != SFN_RUNNING;
+
+	foreach(lc, exec->events)
+	{
+		SfnEvent   *ev = lfirst(lc);
+
+		col_add(&w->h_exec, Int64GetDatum(exec->id), false);
+		col_add(&w->h_id, Int32GetDatum(ev->id), false);
+		col_add(&w->h_prev, Int32GetDatum(ev->previous_id), false);
+		col_add(&w->h_ts, TimestampTzGetDatum(ev->ts), false);
+		col_add(&w->h_type, CStringGetTextDatum(ev->type), false);
+		col_add(&w->h_details, ev->details ? JsonbPGetDatum(jv_to_jsonb(ev->details)) : (Datum) 0,
+				ev->details == NULL);
+	}
+
+	col_add(&w->e_id, Int64GetDatum(exec->id), false);
+	col_add(&w->e_last, Int32GetDatum(exec->last_event_id), false);
+	col_add(&w->e_status, CStringGetTextDatum(sfn_status_name(exec->status)), false);
+	col_add(&w->e_output, exec->output ? JsonbPGetDatum(jv_to_jsonb(exec->output)) : (Datum) 0,
+			exec->output == NULL);
+	d = text_or_null(exec->error, &isnull);
+	col_add(&w->e_error, d, isnull);
+	d = text_or_null(exec->cause, &isnull);
+	col_add(&w->e_cause, d, isnull);
+	col_add(&w->e_stop, TimestampTzGetDatum(exec->now), !done);
+
+	if (done)
+	{
+		col_add(&w->done_exec, Int64GetDatum(exec->id), false);
+		return;
+	}
+	col_add(&w->t_exec, Int64GetDatum(exec->id), false);
+	col_add(&w->t_state, CStringGetTextDatum(plan->states[thread->state].name), false);
+	col_add(&w->t_phase, Int32GetDatum(thread->phase), false);
+	col_add(&w->t_input, JsonbPGetDatum(jv_to_jsonb(thread->input)), false);
+	col_add(&w->t_entered, TimestampTzGetDatum(thread->entered_at), thread->entered_at == 0);
+	col_add(&w->t_entered_id, Int32GetDatum(thread->entered_event_id), false);
+	col_add(&w->t_last, Int32GetDatum(thread->last_event_id), false);
+	col_add(&w->t_retry, Int32GetDatum(thread->retry_count), false);
+	col_add(&w->t_due, TimestampTzGetDatum(thread->due_at),
+			thread->phase != SFN_PHASE_WAITING);
+
+	/* The work row is due when the thread is, or at the timeout if sooner. */
+	{
+		TimestampTz due = thread->phase == SFN_PHASE_WAITING ? thread->due_at : exec->now;
+
+		if (timeout_at != 0 && timeout_at < due)
+			due = timeout_at;
+		col_add(&w->w_exec, Int64GetDatum(exec->id), false);
+		col_add(&w->w_due, TimestampTzGetDatum(due), false);
+	}
+}
+
+/* Prepared once per backend and kept. */
+static SPIPlanPtr
+keep_plan(SPIPlanPtr *slot, const char *sql, int nargs, Oid *types)
+{
+	if (*slot == NULL)
+	{
+		SPIPlanPtr	p = SPI_prepare(sql, nargs, types);
+
+		if (p == NULL)
+			elog(ERROR, "SPI_prepare failed for: %s", sql);
+		SPI_keepplan(p);
+		*slot = p;
+	}
+	return *slot;
+}
+
+static void
+exec_plan(SPIPlanPtr plan, Datum *values, int expect)
+{
+	int			rc = SPI_execute_plan(plan, values, NULL, false, 0);
+
+	if (rc != expect)
+		elog(ERROR, "SPI_execute_plan returned %s", SPI_result_code_string(rc));
+}
+
+static void
+write_batch(BatchWrites *w)
+{
+	static SPIPlanPtr hist = NULL,
+				thr = NULL,
+				exe = NULL,
+				wrk = NULL,
+				done = NULL;
+
+	keep_plan(&hist,
+			  "INSERT INTO sfn.history (execution_id, event_id, previous_event_id, ts, type, details)"
+			  " SELECT * FROM unnest($1::int8[], $2::int4[], $3::int4[], $4::timestamptz[], $5::text[], $6::jsonb[])",
+			  6, (Oid[]) {INT8ARRAYOID, INT4ARRAYOID, INT4ARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, JSONBARRAYOID});
+	exec_plan(hist, (Datum[]) {col_array(&w->h_exec), col_array(&w->h_id), col_array(&w->h_prev),
+		col_array(&w->h_ts), col_array(&w->h_type), col_array(&w->h_details)}, SPI_OK_INSERT);
+
+	keep_plan(&thr,
+			  "INSERT INTO sfn.threads AS t (execution_id, thread_id, state_name, phase, state_input,"
+			  "   entered_at, entered_event_id, last_event_id, retry_count, due_at)"
+			  " SELECT u.e, 0, u.s, u.p, u.i, u.en, u.eid, u.l, u.r, u.d"
+			  " FROM unnest($1::int8[], $2::text[], $3::int4[], $4::jsonb[], $5::timestamptz[],"
+			  "   $6::int4[], $7::int4[], $8::int4[], $9::timestamptz[]) AS u(e, s, p, i, en, eid, l, r, d)"
+			  " ON CONFLICT (execution_id, thread_id) DO UPDATE SET"
+			  "   state_name = excluded.state_name, phase = excluded.phase,"
+			  "   state_input = excluded.state_input, entered_at = excluded.entered_at,"
+			  "   entered_event_id = excluded.entered_event_id, last_event_id = excluded.last_event_id,"
+			  "   retry_count = excluded.retry_count, due_at = excluded.due_at",
+			  9, (Oid[]) {INT8ARRAYOID, TEXTARRAYOID, INT4ARRAYOID, JSONBARRAYOID, TIMESTAMPTZARRAYOID,
+		INT4ARRAYOID, INT4ARRAYOID, INT4ARRAYOID, TIMESTAMPTZARRAYOID});
+	exec_plan(thr, (Datum[]) {col_array(&w->t_exec), col_array(&w->t_state), col_array(&w->t_phase),
+		col_array(&w->t_input), col_array(&w->t_entered), col_array(&w->t_entered_id),
+	col_array(&w->t_last), col_array(&w->t_retry), col_array(&w->t_due)}, SPI_OK_INSERT);
+
+	keep_plan(&exe,
+			  "UPDATE sfn.executions e SET last_event_id = u.l, status = u.s, output = u.o,"
+			  "   error = u.er, cause = u.c, stop_date = u.st"
+			  " FROM unnest($1::int8[], $2::int4[], $3::text[], $4::jsonb[], $5::text[], $6::text[],"
+			  "   $7::timestamptz[]) AS u(id, l, s, o, er, c, st)"
+			  " WHERE e.id = u.id",
+			  7, (Oid[]) {INT8ARRAYOID, INT4ARRAYOID, TEXTARRAYOID, JSONBARRAYOID, TEXTARRAYOID,
+		TEXTARRAYOID, TIMESTAMPTZARRAYOID});
+	exec_plan(exe, (Datum[]) {col_array(&w->e_id), col_array(&w->e_last), col_array(&w->e_status),
+		col_array(&w->e_output), col_array(&w->e_error), col_array(&w->e_cause),
+	col_array(&w->e_stop)}, SPI_OK_UPDATE);
+
+	keep_plan(&wrk,
+			  "UPDATE sfn.work w SET due_at = u.d"
+			  " FROM unnest($1::int8[], $2::timestamptz[]) AS u(e, d)"
+			  " WHERE w.execution_id = u.e AND w.due_at IS DISTINCT FROM u.d",
+			  2, (Oid[]) {INT8ARRAYOID, TIMESTAMPTZARRAYOID});
+	exec_plan(wrk, (Datum[]) {col_array(&w->w_exec), col_array(&w->w_due)}, SPI_OK_UPDATE);
+
+	keep_plan(&done,
+			  "WITH w AS (DELETE FROM sfn.work WHERE execution_id = ANY($1))"
+			  " DELETE FROM sfn.threads WHERE execution_id = ANY($1)",
+			  1, (Oid[]) {INT8ARRAYOID});
+	exec_plan(done, (Datum[]) {col_array(&w->done_exec)}, SPI_OK_DELETE);
+}
+
+static JsonbValue *
+jsonb_column(uint64 r, int n)
+{
+	bool		isnull;
+	Datum		d = sfn_spi_get(r, n, &isnull);
+
+	return isnull ? NULL : jv_from_jsonb(DatumGetJsonbP(d));
+}
+
+static TimestampTz
+timestamp_column(uint64 r, int n)
+{
+	bool		isnull;
+	Datum		d = sfn_spi_get(r, n, &isnull);
+
+	return isnull ? 0 : DatumGetTimestampTz(d);
+}
+
+static int32
+int_column(uint64 r, int n)
+{
+	bool		isnull;
+	Datum		d = sfn_spi_get(r, n, &isnull);
+
+	return isnull ? 0 : DatumGetInt32(d);
+}
+
+/* Build the engine's view of claimed row r and advance it. */
+static void
+advance_row(uint64 r, TimestampTz now, BatchWrites *w)
+{
+	SfnExecution exec;
+	SfnThread	thread;
+	const SfnPlan *plan;
+	char	   *state_name;
+	TimestampTz timeout_at = timestamp_column(r, 5);
+
+	memset(&exec, 0, sizeof(exec));
+	exec.id = sfn_spi_get_int64(r, 1);
+	exec.name = sfn_spi_get_text(r, 2);
+	exec.input = jsonb_column(r, 3);
+	exec.start_date = timestamp_column(r, 4);
+	exec.last_event_id = int_column(r, 6);
+	exec.redrive_count = int_column(r, 7);
+	exec.sm_name = sfn_spi_get_text(r, 10);
+	exec.role_arn = psprintf("arn:aws:iam::%s:role/%s", sfn_account_id, sfn_spi_get_text(r, 11));
+	exec.arn = sfn_execution_arn(exec.sm_name, exec.name);
+	exec.sm_arn = sfn_state_machine_arn(exec.sm_name);
+	exec.now = now;
+	exec.max_transitions = SFN_MAX_TRANSITIONS_PER_BATCH;
+	exec.max_events = sfn_max_history_events;
+	exec.max_payload = sfn_max_payload_size;
+	exec.status = SFN_RUNNING;
+
+	plan = sfn_plan_cache_get(sfn_spi_get_int64(r, 8), int_column(r, 9));
+	state_name = sfn_spi_get_text(r, 12);
+	if (state_name == NULL)
+		sfn_thread_init(&thread, plan, exec.input);
+	else
+	{
+		memset(&thread, 0, sizeof(thread));
+		thread.state = sfn_plan_find_state(plan, state_name);
+		if (thread.state == SFN_NO_STATE)
+			elog(ERROR, "state \"%s\" not in the plan of execution " INT64_FORMAT,
+				 state_name, exec.id);
+		thread.phase = (SfnPhase) int_column(r, 13);
+		thread.input = jsonb_column(r, 14);
+		thread.entered_at = timestamp_column(r, 15);
+		thread.entered_event_id = int_column(r, 16);
+		thread.last_event_id = int_column(r, 17);
+		thread.retry_count = int_column(r, 18);
+		thread.due_at = timestamp_column(r, 19);
+	}
+
+	sfn_decide(plan, &exec, &thread,
+			   timeout_at != 0 && timeout_at <= now ? SFN_WAKE_TIMEOUT : SFN_WAKE_RUN);
+	collect(w, plan, &exec, &thread, timeout_at);
+}
+
+/* Claim up to batch_size due executions and load what the engine needs. */
+static uint64
+claim(TimestampTz now)
+{
+	static SPIPlanPtr claim_plan = NULL;
+	int			rc;
+
+	keep_plan(&claim_plan,
+			  "WITH c AS ("
+			  "  SELECT execution_id FROM sfn.work WHERE due_at <= $2"
+			  "  ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
+			  " SELECT e.id, e.name, e.input, e.start_date, e.timeout_at, e.last_event_id,"
+			  "   e.redrive_count, e.state_machine_id, e.revision, sm.name, sm.role::text,"
+			  "   t.state_name, t.phase::int4, t.state_input, t.entered_at, t.entered_event_id,"
+			  "   t.last_event_id, t.retry_count, t.due_at"
+			  " FROM c JOIN sfn.executions e ON e.id = c.execution_id"
+			  " JOIN sfn.state_machines sm ON sm.id = e.state_machine_id"
+			  " LEFT JOIN sfn.threads t ON t.execution_id = e.id AND t.thread_id = 0"
+			  " WHERE e.status = 'RUNNING'",
+			  2, (Oid[]) {INT4OID, TIMESTAMPTZOID});
+	rc = SPI_execute_plan(claim_plan,
+						  (Datum[]) {Int32GetDatum(sfn_batch_size), TimestampTzGetDatum(now)},
+						  NULL, false, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "claim failed: %s", SPI_result_code_string(rc));
+	return SPI_processed;
+}
+
+/* Milliseconds until the earliest work row is due, capped. */
+static long
+ms_until_next_due(void)
+{
+	static SPIPlanPtr next_plan = NULL;
+	bool		isnull;
+	Datum		d;
+	long		ms;
+
+	keep_plan(&next_plan,
+			  "SELECT (extract(epoch FROM min(due_at) - clock_timestamp()) * 1000)::int8 FROM sfn.work",
+			  0, NULL);
+	if (SPI_execute_plan(next_plan, NULL, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the next due time");
+	d = sfn_spi_get(0, 1, &isnull);
+	if (isnull)
+		return SFN_MAX_SLEEP_MS;
+	ms = (long) DatumGetInt64(d);
+	return ms < 0 ? 0 : (ms > SFN_MAX_SLEEP_MS ? SFN_MAX_SLEEP_MS : ms + 1);
+}
+
+long
+sfn_runner_run_due(int worker_slot)
+{
+	uint64		n;
+	long		sleep_ms;
+	TimestampTz now;
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	SPI_connect();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	pgstat_report_activity(STATE_RUNNING, "pg_sfn: advancing executions");
+
+	now = GetCurrentTimestamp();
+	n = claim(now);
+	if (n > 0)
+	{
+		SPITupleTable *claimed = SPI_tuptable;
+		BatchWrites w;
+
+		writes_init(&w);
+		for (uint64 r = 0; r < n; r++)
+		{
+			SPI_tuptable = claimed;
+			advance_row(r, now, &w);
+		}
+		write_batch(&w);
+	}
+	sleep_ms = (n >= (uint64) sfn_batch_size) ? 0 : ms_until_next_due();
+
+	SPI_finish();
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+	pgstat_report_stat(false);
+	pgstat_report_activity(STATE_IDLE, NULL);
+	return sleep_ms;
+}

@@ -1,0 +1,20 @@
+/*-------------------------------------------------------------------------
+ *
+ * runner.h
+ *	  One worker batch: claim due executions, advance them, write the
+ *	  result, commit.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SFN_RUNNER_H
+#define SFN_RUNNER_H
+
+#include "postgres.h"
+
+/*
+ * Run one batch in its own transaction.  Returns 0 when more work may be
+ * due at once, else the milliseconds until the earliest due work (capped).
+ */
+extern long sfn_runner_run_due(int worker_slot);
+
+#endif							/* SFN_RUNNER_H */

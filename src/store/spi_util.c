@@ -1,0 +1,51 @@
+/*-------------------------------------------------------------------------
+ *
+ * spi_util.c
+ *	  Parameterised SPI helpers for the store layer.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "utils/builtins.h"
+
+#include "store/spi_util.h"
+
+uint64
+sfn_spi_exec(const char *sql, int nargs, Oid *types, Datum *values,
+			 const char *nulls, bool read_only, int expect)
+{
+	int			rc;
+
+	rc = SPI_execute_with_args(sql, nargs, types, values, nulls, read_only, 0);
+	if (rc != expect)
+		elog(ERROR, "SPI_execute_with_args returned %s for: %s",
+			 SPI_result_code_string(rc), sql);
+	return SPI_processed;
+}
+
+Datum
+sfn_spi_get(uint64 r, int n, bool *isnull)
+{
+	return SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, n, isnull);
+}
+
+int64
+sfn_spi_get_int64(uint64 r, int n)
+{
+	bool		isnull;
+	Datum		d = sfn_spi_get(r, n, &isnull);
+
+	if (isnull)
+		elog(ERROR, "unexpected NULL in column %d", n);
+	return DatumGetInt64(d);
+}
+
+char *
+sfn_spi_get_text(uint64 r, int n)
+{
+	bool		isnull;
+	Datum		d = sfn_spi_get(r, n, &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(d);
+}

@@ -1,0 +1,171 @@
+/*-------------------------------------------------------------------------
+ *
+ * state_machines.c
+ *	  Table access for sfn.state_machines and sfn.state_machine_revisions.
+ *
+ * Uniqueness of ACTIVE names is enforced by a partial unique index, so two
+ * sessions creating the same name race safely: one inserts, the other sees
+ * the conflict.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+
+#include "common/errors.h"
+#include "store/spi_util.h"
+#include "store/state_machines.h"
+
+bool
+sfn_store_create_state_machine(const char *name, const char *type, const char *role,
+							   Jsonb *definition, const char *description,
+							   bool *existing_same)
+{
+	Oid			types[5] = {TEXTOID, TEXTOID, NAMEOID, JSONBOID, TEXTOID};
+	Datum		values[5];
+	char		nulls[5] = "    ";
+	bool		created;
+
+	values[0] = CStringGetTextDatum(name);
+	values[1] = CStringGetTextDatum(type);
+	values[2] = DirectFunctionCall1(namein, CStringGetDatum(role));
+	values[3] = JsonbPGetDatum(definition);
+	values[4] = description ? CStringGetTextDatum(description) : (Datum) 0;
+	if (!description)
+		nulls[4] = 'n';
+
+	SPI_connect();
+	sfn_spi_exec("WITH sm AS ("
+				 "  INSERT INTO sfn.state_machines (name, type, role, description)"
+				 "  VALUES ($1, $2, $3, $5)"
+				 "  ON CONFLICT (name) WHERE status = 'ACTIVE' DO NOTHING"
+				 "  RETURNING id)"
+				 " INSERT INTO sfn.state_machine_revisions (state_machine_id, revision, definition)"
+				 " SELECT id, 1, $4 FROM sm",
+				 5, types, values, nulls, false, SPI_OK_INSERT);
+	created = SPI_processed == 1;
+	*existing_same = false;
+	if (!created)
+	{
+		sfn_spi_exec("SELECT 1 FROM sfn.state_machines sm"
+					 " JOIN sfn.state_machine_revisions r"
+					 "   ON r.state_machine_id = sm.id AND r.revision = sm.revision"
+					 " WHERE sm.name = $1 AND sm.status = 'ACTIVE'"
+					 "   AND sm.type = $2 AND sm.role = $3 AND r.definition = $4",
+					 4, types, values, nulls, true, SPI_OK_SELECT);
+		*existing_same = SPI_processed == 1;
+	}
+	SPI_finish();
+	return created;
+}
+
+void
+sfn_store_get_state_machine(const char *name, SfnStateMachineRow *row)
+{
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1] = {CStringGetTextDatum(name)};
+	MemoryContext caller = CurrentMemoryContext;
+
+	SPI_connect();
+	sfn_spi_exec("SELECT id, name, type, role::text, revision FROM sfn.state_machines"
+				 " WHERE name = $1 AND status = 'ACTIVE'",
+				 1, types, values, NULL, true, SPI_OK_SELECT);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_SFN_STATE_MACHINE_DOES_NOT_EXIST),
+				 errmsg("StateMachineDoesNotExist: state machine \"%s\" does not exist", name)));
+	{
+		MemoryContext spi = MemoryContextSwitchTo(caller);
+
+		row->id = sfn_spi_get_int64(0, 1);
+		row->name = sfn_spi_get_text(0, 2);
+		row->type = sfn_spi_get_text(0, 3);
+		row->role = sfn_spi_get_text(0, 4);
+		row->revision = (int32) sfn_spi_get_int64(0, 5) ;
+		MemoryContextSwitchTo(spi);
+	}
+	SPI_finish();
+}
+
+int32
+sfn_store_update_state_machine(int64 id, Jsonb *definition, const char *role)
+{
+	Oid			types[3] = {INT8OID, JSONBOID, NAMEOID};
+	Datum		values[3];
+	char		nulls[3] = "   ";
+	int32		revision;
+
+	values[0] = Int64GetDatum(id);
+	values[1] = definition ? JsonbPGetDatum(definition) : (Datum) 0;
+	values[2] = role ? DirectFunctionCall1(namein, CStringGetDatum(role)) : (Datum) 0;
+	if (!definition)
+		nulls[1] = 'n';
+	if (!role)
+		nulls[2] = 'n';
+
+	SPI_connect();
+	/* A new revision only when the definition changes, as AWS does. */
+	sfn_spi_exec("UPDATE sfn.state_machines sm"
+				 " SET revision = sm.revision + (CASE WHEN $2 IS NULL OR $2 = r.definition THEN 0 ELSE 1 END),"
+				 "     role = coalesce($3, sm.role), updated_at = clock_timestamp()"
+				 " FROM sfn.state_machine_revisions r"
+				 " WHERE sm.id = $1 AND r.state_machine_id = sm.id AND r.revision = sm.revision"
+				 " RETURNING sm.revision::int8",
+				 3, types, values, nulls, false, SPI_OK_UPDATE_RETURNING);
+	revision = (int32) sfn_spi_get_int64(0, 1);
+	if (definition)
+		sfn_spi_exec("INSERT INTO sfn.state_machine_revisions (state_machine_id, revision, definition)"
+					 " SELECT $1, $3::int4, $2 ON CONFLICT DO NOTHING",
+					 3, (Oid[]) {INT8OID, JSONBOID, INT4OID},
+					 (Datum[]) {values[0], values[1], Int32GetDatum(revision)},
+					 NULL, false, SPI_OK_INSERT);
+	SPI_finish();
+	return revision;
+}
+
+void
+sfn_store_delete_state_machine(int64 id)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(id)};
+
+	SPI_connect();
+	sfn_spi_exec("UPDATE sfn.state_machines SET status = 'DELETING', updated_at = clock_timestamp()"
+				 " WHERE id = $1",
+				 1, types, values, NULL, false, SPI_OK_UPDATE);
+	/* Nothing refers to it: drop it now rather than leave a tombstone. */
+	sfn_spi_exec("DELETE FROM sfn.state_machines sm WHERE id = $1"
+				 " AND NOT EXISTS (SELECT 1 FROM sfn.executions e WHERE e.state_machine_id = sm.id)",
+				 1, types, values, NULL, false, SPI_OK_DELETE);
+	SPI_finish();
+}
+
+Jsonb *
+sfn_store_get_definition(int64 sm_id, int32 revision)
+{
+	Oid			types[2] = {INT8OID, INT4OID};
+	Datum		values[2] = {Int64GetDatum(sm_id), Int32GetDatum(revision)};
+	MemoryContext caller = CurrentMemoryContext;
+	Jsonb	   *result;
+	bool		isnull;
+
+	SPI_connect();
+	sfn_spi_exec("SELECT definition FROM sfn.state_machine_revisions"
+				 " WHERE state_machine_id = $1 AND revision = $2",
+				 2, types, values, NULL, true, SPI_OK_SELECT);
+	if (SPI_processed != 1)
+		elog(ERROR, "revision %d of state machine " INT64_FORMAT " not found", revision, sm_id);
+	{
+		Datum		d = sfn_spi_get(0, 1, &isnull);
+		MemoryContext spi = MemoryContextSwitchTo(caller);
+
+		result = DatumGetJsonbPCopy(d);
+		MemoryContextSwitchTo(spi);
+	}
+	SPI_finish();
+	return result;
+}

@@ -1,0 +1,47 @@
+/*-------------------------------------------------------------------------
+ *
+ * state_machines.h
+ *	  Table access for state machines and their revisions.
+ *
+ * All functions run inside the caller's transaction and open their own
+ * SPI connection.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SFN_STORE_STATE_MACHINES_H
+#define SFN_STORE_STATE_MACHINES_H
+
+#include "postgres.h"
+#include "utils/jsonb.h"
+
+typedef struct SfnStateMachineRow
+{
+	int64		id;
+	char	   *name;
+	char	   *type;
+	char	   *role;
+	int32		revision;
+} SfnStateMachineRow;
+
+/*
+ * Insert a state machine.  Returns true if created; false if an ACTIVE one
+ * of that name exists (*existing_same says whether it has the same
+ * definition, type and role, which AWS treats as success).
+ */
+extern bool sfn_store_create_state_machine(const char *name, const char *type, const char *role,
+										   Jsonb *definition, const char *description,
+										   bool *existing_same);
+
+/* Look up an ACTIVE state machine by name; raise StateMachineDoesNotExist. */
+extern void sfn_store_get_state_machine(const char *name, SfnStateMachineRow *row);
+
+/* New revision and/or role; returns the new revision number. */
+extern int32 sfn_store_update_state_machine(int64 id, Jsonb *definition, const char *role);
+
+/* Mark deleted; removes the rows at once when no execution refers to it. */
+extern void sfn_store_delete_state_machine(int64 id);
+
+/* Definition of a given revision (palloc'd in the caller's context). */
+extern Jsonb *sfn_store_get_definition(int64 sm_id, int32 revision);
+
+#endif							/* SFN_STORE_STATE_MACHINES_H */

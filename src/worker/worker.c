@@ -1,0 +1,183 @@
+/*-------------------------------------------------------------------------
+ *
+ * worker.c
+ *	  Background workers: the loop that claims due executions and advances
+ *	  them, and the shared memory through which committers wake workers.
+ *
+ * Each worker sleeps on its latch until the earliest due time in sfn.work
+ * or until a transaction that queued work commits and sets the latch
+ * (sfn_wake_workers_at_commit).  A batch is one transaction: claim with
+ * FOR UPDATE SKIP LOCKED, advance, write, commit.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "postmaster/interrupt.h"
+#include "storage/ipc.h"
+#include "storage/latch.h"
+#include "storage/lwlock.h"
+#include "storage/proc.h"
+#include "storage/shmem.h"
+#include "tcop/tcopprot.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "common/guc.h"
+#include "store/runner.h"
+#include "worker/worker.h"
+
+#define SFN_MAX_WORKERS 64
+
+typedef struct SfnWorkerShmem
+{
+	pg_atomic_uint32 wake_pending;	/* set by committers, cleared by workers */
+	Latch	   *latches[SFN_MAX_WORKERS];
+} SfnWorkerShmem;
+
+static SfnWorkerShmem *sfn_shmem = NULL;
+static shmem_request_hook_type prev_shmem_request_hook = NULL;
+static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
+static bool wake_registered = false;
+static bool wake_needed = false;
+
+PGDLLEXPORT void sfn_worker_main(Datum arg);
+
+static void
+sfn_shmem_request(void)
+{
+	if (prev_shmem_request_hook)
+		prev_shmem_request_hook();
+	RequestAddinShmemSpace(MAXALIGN(sizeof(SfnWorkerShmem)));
+}
+
+static void
+sfn_shmem_startup(void)
+{
+	bool		found;
+
+	if (prev_shmem_startup_hook)
+		prev_shmem_startup_hook();
+	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
+	sfn_shmem = ShmemInitStruct("pg_sfn", sizeof(SfnWorkerShmem), &found);
+	if (!found)
+		memset(sfn_shmem, 0, sizeof(SfnWorkerShmem));
+	LWLockRelease(AddinShmemInitLock);
+}
+
+void
+sfn_worker_init(void)
+{
+	BackgroundWorker worker;
+
+	prev_shmem_request_hook = shmem_request_hook;
+	shmem_request_hook = sfn_shmem_request;
+	prev_shmem_startup_hook = shmem_startup_hook;
+	shmem_startup_hook = sfn_shmem_startup;
+
+	memset(&worker, 0, sizeof(worker));
+	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+	worker.bgw_restart_time = 5;
+	strlcpy(worker.bgw_library_name, "pg_sfn", BGW_MAXLEN);
+	strlcpy(worker.bgw_function_name, "sfn_worker_main", BGW_MAXLEN);
+	strlcpy(worker.bgw_type, "pg_sfn worker", BGW_MAXLEN);
+	for (int i = 0; i < sfn_workers && i < SFN_MAX_WORKERS; i++)
+	{
+		snprintf(worker.bgw_name, BGW_MAXLEN, "pg_sfn worker %d", i);
+		worker.bgw_main_arg = Int32GetDatum(i);
+		RegisterBackgroundWorker(&worker);
+	}
+}
+
+/* At commit of a transaction that queued work, set every worker's latch. */
+static void
+wake_xact_callback(XactEvent event, void *arg)
+{
+	if (event == XACT_EVENT_COMMIT && wake_needed && sfn_shmem != NULL)
+	{
+		pg_atomic_write_u32(&sfn_shmem->wake_pending, 1);
+		for (int i = 0; i < SFN_MAX_WORKERS; i++)
+		{
+			Latch	   *latch = sfn_shmem->latches[i];
+
+			if (latch)
+				SetLatch(latch);
+		}
+	}
+	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT ||
+		event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT)
+		wake_needed = false;
+}
+
+void
+sfn_wake_workers_at_commit(void)
+{
+	if (!wake_registered)
+	{
+		RegisterXactCallback(wake_xact_callback, NULL);
+		wake_registered = true;
+	}
+	wake_needed = true;
+}
+
+static void
+sfn_worker_detach(int code, Datum arg)
+{
+	int			slot = DatumGetInt32(arg);
+
+	if (sfn_shmem)
+		sfn_shmem->latches[slot] = NULL;
+}
+
+/*
+ * sfn_worker_main: run batches while work is due, then sleep until the
+ * next due time or a wake-up.
+ */
+void
+sfn_worker_main(Datum arg)
+{
+	int			slot = DatumGetInt32(arg);
+	MemoryContext loop_cxt;
+
+	pqsignal(SIGHUP, SignalHandlerForConfigReload);
+	pqsignal(SIGTERM, die);
+	BackgroundWorkerUnblockSignals();
+
+	BackgroundWorkerInitializeConnection(sfn_database, NULL, 0);
+	pgstat_report_appname("pg_sfn worker");
+
+	sfn_shmem->latches[slot] = MyLatch;
+	on_shmem_exit(sfn_worker_detach, Int32GetDatum(slot));
+
+	loop_cxt = AllocSetContextCreate(TopMemoryContext, "pg_sfn worker loop",
+									 ALLOCSET_DEFAULT_SIZES);
+	elog(LOG, "pg_sfn worker %d started in database \"%s\"", slot, sfn_database);
+
+	for (;;)
+	{
+		long		sleep_ms;
+
+		CHECK_FOR_INTERRUPTS();
+		if (ConfigReloadPending)
+		{
+			ConfigReloadPending = false;
+			ProcessConfigFile(PGC_SIGHUP);
+		}
+		pg_atomic_write_u32(&sfn_shmem->wake_pending, 0);
+
+		MemoryContextSwitchTo(loop_cxt);
+		sleep_ms = sfn_runner_run_due(slot);
+		MemoryContextReset(loop_cxt);
+
+		if (sleep_ms == 0 || pg_atomic_read_u32(&sfn_shmem->wake_pending))
+			continue;
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 sleep_ms, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+	}
+}
