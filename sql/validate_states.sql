@@ -71,10 +71,10 @@
       "SecondsPath": "$.s"}}}$$);
 :v($${"StartAt": "W", "States": {"W": {"Type": "Wait", "End": true, "Seconds": 5,
       "Timestamp": "2016-03-14T01:59:00Z", "SecondsPath": "$.s", "TimestampPath": "$.t"}}}$$);
-:v($${"StartAt": "W", "States": {"W": {"Type": "Wait", "Next": "X", "Seconds": 0},
+:v($j${"StartAt": "W", "States": {"W": {"Type": "Wait", "Next": "X", "Seconds": 0},
       "X": {"Type": "Wait", "Next": "Y", "Timestamp": "2016-03-14T01:59:00.123+05:30"},
       "Y": {"Type": "Wait", "Next": "Z", "SecondsPath": "$$.Execution.Input.s"},
-      "Z": {"Type": "Wait", "End": true, "TimestampPath": "$.until"}}}$$);
+      "Z": {"Type": "Wait", "End": true, "TimestampPath": "$.until"}}}$j$);
 :v($${"StartAt": "W", "States": {"W": {"Type": "Wait", "End": true, "Seconds": -1}}}$$);
 :v($${"StartAt": "W", "States": {"W": {"Type": "Wait", "End": true, "Seconds": 1.5}}}$$);
 :v($${"StartAt": "W", "States": {"W": {"Type": "Wait", "End": true, "Seconds": "10"}}}$$);

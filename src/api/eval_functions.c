@@ -72,6 +72,12 @@ sfn_jsonpath_set(PG_FUNCTION_ARGS)
 	JsonbValue *out;
 	SfnError	err = {0};
 
+	if (sfn_path_is_context(p))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid reference path \"%s\": a ResultPath cannot refer to the context object",
+						path)));
+
 	if (!sfn_path_set(p, target, value, &out, &err))
 		report_sfn_error(ERRCODE_SFN_RESULT_PATH_MATCH_FAILURE, &err);
 	PG_RETURN_JSONB_P(jv_to_jsonb(out));

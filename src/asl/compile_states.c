@@ -318,8 +318,10 @@ sfn_compile_fail_literal(SfnCompiler *c, JsonbValue *obj, const char *field,
 						 const char *location, char **out)
 {
 	char	   *loc = sfn_diag_loc(location, field);
+	char	   *errmsg = NULL;
 
-	if (sfn_c_string(c, obj, field, loc, out) && (*out)[0] == '$')
+	if (sfn_c_string(c, obj, field, loc, out) && (*out)[0] == '$' &&
+		sfn_path_parse(*out, false, &errmsg) != NULL)
 		sfn_diag_warn(c->diags, SFN_DIAG_NO_PATH, loc,
 					  "The value for the field \"%s\" looks like a JSONPath, but the field name does not end with \"Path\"",
 					  field);

@@ -364,6 +364,7 @@ jv_to_jsonb(const JsonbValue *v)
 typedef struct JvParseState
 {
 	JsonbValue **stack;			/* open containers */
+	char	  **keys;			/* the key each open container goes under */
 	int			depth;
 	int			maxdepth;
 	char	   *key;			/* pending object key */
@@ -397,7 +398,9 @@ jv_parse_open(JvParseState *ps, JsonbValue *container)
 	{
 		ps->maxdepth *= 2;
 		ps->stack = repalloc(ps->stack, sizeof(JsonbValue *) * ps->maxdepth);
+		ps->keys = repalloc(ps->keys, sizeof(char *) * ps->maxdepth);
 	}
+	ps->keys[ps->depth] = ps->key;
 	ps->stack[ps->depth++] = container;
 }
 
@@ -495,6 +498,7 @@ jv_sem_end(void *state)
 	JvParseState *ps = (JvParseState *) state;
 	JsonbValue *c = ps->stack[--ps->depth];
 
+	ps->key = ps->keys[ps->depth];
 	if (c->type == jbvObject)
 		jv_object_dedup(c);
 	jv_parse_attach(ps, c);
@@ -581,6 +585,7 @@ jv_parse(const char *text, int len)
 	memset(&ps, 0, sizeof(ps));
 	ps.maxdepth = 16;
 	ps.stack = palloc(sizeof(JsonbValue *) * ps.maxdepth);
+	ps.keys = palloc(sizeof(char *) * ps.maxdepth);
 
 	memset(&sem, 0, sizeof(sem));
 	sem.semstate = &ps;

@@ -151,3 +151,24 @@ CREATE FUNCTION sfn_describe_state_machine_for_execution(execution text) RETURNS
 $$;
 COMMENT ON FUNCTION sfn_describe_state_machine_for_execution(text) IS
 'DescribeStateMachineForExecution: the definition revision the execution runs';
+
+CREATE FUNCTION sfn.wait_execution(execution text, timeout_seconds double precision DEFAULT 10)
+RETURNS text
+	LANGUAGE plpgsql VOLATILE
+	AS $$
+DECLARE
+	id bigint := sfn.execution_id(execution);
+	deadline timestamptz := clock_timestamp() + make_interval(secs => timeout_seconds);
+	st text;
+BEGIN
+	LOOP
+		SELECT e.status INTO st FROM sfn.executions e WHERE e.id = wait_execution.id;
+		IF st <> 'RUNNING' OR clock_timestamp() >= deadline THEN
+			RETURN st;
+		END IF;
+		PERFORM pg_sleep(0.01);
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION sfn.wait_execution(text, double precision) IS
+'Wait until the execution is no longer RUNNING or timeout_seconds pass; returns its status. Must run outside the transaction that started it.';

@@ -16,6 +16,7 @@
 
 #include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "commands/extension.h"
 #include "executor/spi.h"
 #include "pgstat.h"
 #include "utils/array.h"
@@ -395,6 +396,16 @@ sfn_runner_run_due(int worker_slot)
 	SPI_connect();
 	PushActiveSnapshot(GetTransactionSnapshot());
 	pgstat_report_activity(STATE_RUNNING, "pg_sfn: advancing executions");
+
+	/* Until CREATE EXTENSION runs in this database there is nothing to do. */
+	if (!OidIsValid(get_extension_oid("pg_sfn", true)))
+	{
+		SPI_finish();
+		PopActiveSnapshot();
+		CommitTransactionCommand();
+		pgstat_report_activity(STATE_IDLE, NULL);
+		return 1000;
+	}
 
 	now = GetCurrentTimestamp();
 	n = claim(now);

@@ -82,7 +82,7 @@ sfn_worker_init(void)
 	memset(&worker, 0, sizeof(worker));
 	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
 	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
-	worker.bgw_restart_time = 5;
+	worker.bgw_restart_time = 1;
 	strlcpy(worker.bgw_library_name, "pg_sfn", BGW_MAXLEN);
 	strlcpy(worker.bgw_function_name, "sfn_worker_main", BGW_MAXLEN);
 	strlcpy(worker.bgw_type, "pg_sfn worker", BGW_MAXLEN);
@@ -135,6 +135,35 @@ sfn_worker_detach(int code, Datum arg)
 }
 
 /*
+ * Run one batch; an ERROR is logged and the transaction aborted instead of
+ * killing the worker, which then backs off for a second.
+ *
+ * XXX: an execution whose batch fails every time is retried every second;
+ * it should be isolated and failed with States.Runtime.
+ */
+static long
+run_batch_safely(int slot, MemoryContext loop_cxt)
+{
+	long		sleep_ms;
+
+	PG_TRY();
+	{
+		sleep_ms = sfn_runner_run_due(slot);
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(loop_cxt);
+		EmitErrorReport();
+		FlushErrorState();
+		AbortCurrentTransaction();
+		pgstat_report_activity(STATE_IDLE, NULL);
+		sleep_ms = 1000;
+	}
+	PG_END_TRY();
+	return sleep_ms;
+}
+
+/*
  * sfn_worker_main: run batches while work is due, then sleep until the
  * next due time or a wake-up.
  */
@@ -171,7 +200,7 @@ sfn_worker_main(Datum arg)
 		pg_atomic_write_u32(&sfn_shmem->wake_pending, 0);
 
 		MemoryContextSwitchTo(loop_cxt);
-		sleep_ms = sfn_runner_run_due(slot);
+		sleep_ms = run_batch_safely(slot, loop_cxt);
 		MemoryContextReset(loop_cxt);
 
 		if (sleep_ms == 0 || pg_atomic_read_u32(&sfn_shmem->wake_pending))
