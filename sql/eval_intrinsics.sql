@@ -172,6 +172,9 @@ FROM generate_series(1, 20);
 SELECT sfn.intrinsic_eval('States.MathRandom(1, 1000000, 42)') BETWEEN '1' AND '999999' AS seeded_in_range;
 SELECT sfn.intrinsic_eval('States.MathRandom(-3, -2)');
 SELECT sfn.intrinsic_eval('States.MathRandom(7, 8, 123)');
+-- seeded draws follow java.util.Random(seed).nextInt(end - start) + start
+SELECT sfn.intrinsic_eval('States.MathRandom(0, 10, 42)');
+SELECT sfn.intrinsic_eval('States.MathRandom(100, 1100, 42)');
 
 --
 -- Strings and UUIDs
@@ -180,7 +183,7 @@ SELECT sfn.intrinsic_eval('States.StringSplit(''a,,b,'', '','')');
 SELECT sfn.intrinsic_eval('States.StringSplit(''abc'', '''')');
 SELECT sfn.intrinsic_eval('States.StringSplit('''', '','')');
 SELECT sfn.intrinsic_eval('States.StringSplit('',,,'', '','')');
-SELECT sfn.intrinsic_eval('States.StringSplit(''a b\tc'', '' '')');
+SELECT sfn.intrinsic_eval('States.StringSplit($.s, $.d)', '{"s": "a b\tc\nd", "d": " \t"}');
 SELECT sfn.intrinsic_eval('States.StringSplit(''x→y→z'', ''→'')');
 SELECT sfn.intrinsic_eval('States.StringSplit(''ab'', ''→b'')');
 SELECT sfn.intrinsic_eval('States.UUID()') #>> '{}' ~ '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' AS uuid_v4;

@@ -33,7 +33,12 @@ PG_FUNCTION_INFO_V1(sfn_execution_arn_sql);
 static void
 check_role(const char *role)
 {
-	Oid			roleid = get_role_oid(role, false);
+	Oid			roleid = get_role_oid(role, true);
+
+	if (!OidIsValid(roleid))
+		ereport(ERROR,
+				(errcode(ERRCODE_SFN_VALIDATION),
+				 errmsg("ValidationException: role \"%s\" does not exist", role)));
 
 	if (!is_member_of_role(GetUserId(), roleid))
 		ereport(ERROR,

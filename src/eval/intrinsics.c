@@ -202,8 +202,8 @@ fn_format(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, SfnErro
 			appendStringInfoChar(&buf, tmpl[i]);
 	}
 	if (used != nvalues)
-		return ifail(f, err, psprintf("the template has %d placeholders but %d values were given",
-									  used, nvalues));
+		return ifail(f, err, psprintf("the number of values (%d) does not match the number of {} placeholders (%d)",
+									  nvalues, used));
 	*result = jv_string(buf.data, buf.len);
 	return true;
 }

@@ -171,6 +171,7 @@ void
 jv_array_append(JsonbValue *arr, JsonbValue *elem)
 {
 	int			n = arr->val.array.nElems;
+	JsonbValue	copy = *elem;	/* elem may point into arr's storage */
 
 	Assert(arr->type == jbvArray);
 	if (arr->val.array.elems == NULL)
@@ -178,7 +179,7 @@ jv_array_append(JsonbValue *arr, JsonbValue *elem)
 	else if (n >= 4 && (n & (n - 1)) == 0)
 		arr->val.array.elems = repalloc(arr->val.array.elems,
 										sizeof(JsonbValue) * n * 2);
-	arr->val.array.elems[n] = *elem;
+	arr->val.array.elems[n] = copy;
 	arr->val.array.nElems = n + 1;
 }
 
@@ -187,6 +188,7 @@ static void
 jv_object_append(JsonbValue *obj, const char *key, int keylen, JsonbValue *val)
 {
 	int			n = obj->val.object.nPairs;
+	JsonbValue	copy = *val;	/* val may point into obj's storage */
 	JsonbPair  *p;
 
 	if (obj->val.object.pairs == NULL)
@@ -198,7 +200,7 @@ jv_object_append(JsonbValue *obj, const char *key, int keylen, JsonbValue *val)
 	p->key.type = jbvString;
 	p->key.val.string.val = pnstrdup(key, keylen);
 	p->key.val.string.len = keylen;
-	p->value = *val;
+	p->value = copy;
 	p->order = n;
 	obj->val.object.nPairs = n + 1;
 }

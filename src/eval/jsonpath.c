@@ -449,7 +449,7 @@ pp_parse_path(PathParser *pp)
 	SfnPath    *p = palloc0(sizeof(SfnPath));
 	int			cap = 4;
 	int			text_start = pp->pos;
-	int			start;
+	int			i;
 
 	p->steps = palloc(sizeof(SfnStep) * cap);
 	p->definite = true;
@@ -512,8 +512,8 @@ pp_parse_path(PathParser *pp)
 	}
 
 	/* ['a','b'] merges into one object when last, else it iterates */
-	for (start = 0; start < p->nsteps - 1; start++)
-		if (p->steps[start].kind == SFN_STEP_NAMES)
+	for (i = 0; i < p->nsteps - 1; i++)
+		if (p->steps[i].kind == SFN_STEP_NAMES)
 			p->definite = false;
 	p->text = pnstrdup(pp->s + text_start, pp->pos - text_start);
 	return p;

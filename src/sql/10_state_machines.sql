@@ -40,13 +40,16 @@ CREATE FUNCTION sfn_update_state_machine(
 	definition jsonb DEFAULT NULL,
 	role name DEFAULT NULL)
 RETURNS jsonb
-	LANGUAGE sql VOLATILE
+	LANGUAGE plpgsql VOLATILE
 	AS $$
-	SELECT jsonb_build_object('updateDate', sm.updated_at, 'revisionId', r.revision_id)
-	FROM sfn.state_machines sm
-	JOIN sfn.state_machine_revisions r ON r.state_machine_id = sm.id
-	WHERE sm.id = sfn.state_machine_id(state_machine)
-	  AND r.revision = sfn.update_state_machine(state_machine, definition, role)
+DECLARE
+	rev integer := sfn.update_state_machine(state_machine, definition, role);
+BEGIN
+	RETURN (SELECT jsonb_build_object('updateDate', sm.updated_at, 'revisionId', r.revision_id)
+			FROM sfn.state_machines sm
+			JOIN sfn.state_machine_revisions r ON r.state_machine_id = sm.id AND r.revision = rev
+			WHERE sm.id = sfn.state_machine_id(state_machine));
+END
 $$;
 COMMENT ON FUNCTION sfn_update_state_machine(text, jsonb, name) IS
 'UpdateStateMachine: new definition (a new revision) and/or role; running executions keep their revision';
