@@ -157,12 +157,12 @@ RETURNS text
 	LANGUAGE plpgsql VOLATILE
 	AS $$
 DECLARE
-	id bigint := sfn.execution_id(execution);
+	exec_id bigint := sfn.execution_id(execution);
 	deadline timestamptz := clock_timestamp() + make_interval(secs => timeout_seconds);
 	st text;
 BEGIN
 	LOOP
-		SELECT e.status INTO st FROM sfn.executions e WHERE e.id = wait_execution.id;
+		SELECT e.status INTO st FROM sfn.executions e WHERE e.id = exec_id;
 		IF st <> 'RUNNING' OR clock_timestamp() >= deadline THEN
 			RETURN st;
 		END IF;

@@ -68,7 +68,8 @@ sfn_store_start_execution(int64 sm_id, int32 revision, const char *name,
 		sfn_spi_exec("SELECT 1 FROM sfn.executions"
 					 " WHERE state_machine_id = $1 AND name = $2 AND status = 'RUNNING' AND input = $3",
 					 3, (Oid[]) {INT8OID, TEXTOID, JSONBOID},
-					 (Datum[]) {values[0], values[2], values[3]}, NULL, true, SPI_OK_SELECT);
+					 (Datum[]) {values[0], values[2], values[3]}, NULL,
+					 false /* a new snapshot: see the racing winner */ , SPI_OK_SELECT);
 		result = SPI_processed == 1 ? SFN_START_SAME_RUNNING : SFN_START_CONFLICT;
 	}
 	SPI_finish();
