@@ -283,7 +283,7 @@ SELECT sfn_create_state_machine('pass-context', $j$
 $j$);
 CALL pg_temp.run('pass-context', '{"key": "value"}', 'ctx1');
 SELECT status FROM pg_temp.outcome('pass-context', 'ctx1');
-SELECT output->'executionContext' - '{startTime,enteredTime}'::text[] AS first_state,
+SELECT (output->'executionContext') - '{startTime,enteredTime}'::text[] AS first_state,
        output->'executionContext'->>'startTime' ~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$' AS start_time_iso,
        output->'executionContext'->>'enteredTime' ~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$' AS entered_time_iso,
        output->'second'->>'stateName' AS second_state,

@@ -1,0 +1,36 @@
+-- Scheduled executions through pg_cron.  The real firing (pg_cron's minute
+-- tick) is exercised by test/tap/020_schedule.pl; here the API and the
+-- firing function.
+\set SHOW_CONTEXT never
+\set VERBOSITY default
+
+-- A long Wait keeps the executions RUNNING, so a repeated firing finds them.
+SELECT sfn_create_state_machine('sched-pass', '{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}}') IS NOT NULL;
+-- Without pg_cron in this database: a clear error.
+SELECT sfn_schedule_execution('nightly', '0 3 * * *', 'sched-pass', '{"report":"daily"}');
+CREATE EXTENSION pg_cron;
+SELECT sfn_schedule_execution('nightly', '0 3 * * *', 'sched-pass', '{"report":"daily"}') > 0 AS scheduled;
+SELECT jobname, schedule, command FROM cron.job ORDER BY jobid;
+SELECT sfn_schedule_execution('nightly', '0 4 * * *', 'sched-pass');
+SELECT sfn_schedule_execution('bad name!', '0 4 * * *', 'sched-pass');
+SELECT sfn_schedule_execution('other', '0 4 * * *', 'no-such-machine');
+SELECT sfn_schedule_execution('bad-cron', 'not a cron line', 'sched-pass');
+SELECT sfn_schedule_execution(NULL, '0 4 * * *', 'sched-pass');
+SELECT count(*) AS schedules FROM sfn.schedules;
+
+-- Two firings in the same minute start one execution.
+SELECT sfn.fire_schedule('nightly', '2026-01-02 03:00:00.5+00');
+SELECT sfn.fire_schedule('nightly', '2026-01-02 03:00:59+00');
+SELECT sfn.fire_schedule('nightly', '2026-01-03 03:00:00+00');
+SELECT name, input FROM sfn.executions WHERE name LIKE 'nightly-%' ORDER BY name;
+
+SELECT sfn_unschedule_execution('nightly');
+SELECT count(*) AS jobs_left FROM cron.job;
+SELECT sfn_unschedule_execution('nightly');
+-- A firing after the minute's execution has ended starts nothing either.
+SELECT sfn_schedule_execution('nightly2', '0 3 * * *', 'sched-pass') > 0 AS scheduled;
+SELECT sfn.fire_schedule('nightly2', '2026-01-03 03:00:00+00');
+SELECT sfn_stop_execution(sfn.execution_arn('sched-pass', 'nightly2-20260103T0300Z')) IS NOT NULL AS stopped;
+SELECT sfn.fire_schedule('nightly2', '2026-01-03 03:00:10+00') AS second_firing;
+SELECT name, status FROM sfn.executions WHERE name LIKE 'nightly2-%';
+SELECT sfn_unschedule_execution('nightly2');
