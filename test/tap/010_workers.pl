@@ -1,0 +1,80 @@
+# Workers: executions advance in the background, waits survive a restart and
+# a crash (kill -9), history stays contiguous, SIGTERM stops workers, SIGHUP
+# reloads their settings.
+use strict;
+use warnings;
+use Test::More;
+use Time::HiRes qw(time);
+use SfnNode;
+
+my $node = SfnNode->new('workers');
+$node->start;
+$node->psql('CREATE EXTENSION pg_sfn');
+
+$node->psql(q{SELECT sfn_create_state_machine('w3', '{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3,"Next":"P"},"P":{"Type":"Pass","End":true}}}')});
+$node->psql(q{SELECT sfn_create_state_machine('p', '{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","End":true}}}')});
+
+# A plain run.
+$node->psql(q{SELECT sfn_start_execution('p', '{"x":1}', 'first')});
+ok($node->poll(q{SELECT status FROM sfn.executions WHERE name = 'first'}, 'SUCCEEDED', 20),
+	'an execution runs to SUCCEEDED in the background');
+
+# Waits survive a clean restart.
+$node->psql(q{SELECT sfn_start_execution('w3', jsonb_build_object('i', g), 'restart-' || g) FROM generate_series(1, 20) g});
+ok($node->poll(q{SELECT count(*) FROM sfn.threads WHERE phase = 1}, '20', 20), '20 executions are waiting');
+my $t0 = time();
+$node->stop('fast');
+my $stop_secs = time() - $t0;
+ok($stop_secs < 5, sprintf('fast shutdown (SIGTERM to workers) took %.2f s', $stop_secs));
+$node->start;
+ok($node->poll(q{SELECT count(*) FROM sfn.executions WHERE name LIKE 'restart-%' AND status = 'SUCCEEDED'}, '20', 30),
+	'all 20 waiting executions finish after a restart');
+
+# ... and a crash of the whole server.
+$node->psql(q{SELECT sfn_start_execution('w3', jsonb_build_object('i', g), 'crash-' || g) FROM generate_series(1, 20) g});
+ok($node->poll(q{SELECT count(*) FROM sfn.threads WHERE phase = 1}, '20', 20), '20 executions are waiting before the crash');
+$node->kill9;
+$node->start;
+ok($node->poll(q{SELECT count(*) FROM sfn.executions WHERE name LIKE 'crash-%' AND status = 'SUCCEEDED'}, '20', 30),
+	'all 20 executions finish after kill -9 and restart');
+
+# Every history is contiguous from 1, written once: ids 1..n with n events,
+# one ExecutionStarted and one terminal event per finished execution.
+is($node->psql(q{
+	SELECT count(*) FROM (
+		SELECT execution_id, max(event_id) AS m, count(*) AS n,
+			count(*) FILTER (WHERE type = 'ExecutionStarted') AS s,
+			count(*) FILTER (WHERE type IN ('ExecutionSucceeded','ExecutionFailed','ExecutionAborted','ExecutionTimedOut')) AS t
+		FROM sfn.history GROUP BY execution_id) h
+	WHERE m <> n OR s <> 1 OR t > 1}), '0', 'histories are contiguous with one start and at most one end');
+is($node->psql(q{SELECT string_agg(type, ',' ORDER BY event_id) FROM sfn.history h JOIN sfn.executions e ON e.id = h.execution_id WHERE e.name = 'crash-7'}),
+	'ExecutionStarted,WaitStateEntered,WaitStateExited,PassStateEntered,PassStateExited,ExecutionSucceeded',
+	'the history of a crashed-and-resumed execution has each event once');
+
+# A 1 s Wait does not end early; how late it ends is reported, not asserted.
+$node->psql(q{SELECT sfn_create_state_machine('w1', '{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"End":true}}}')});
+$node->psql(q{SELECT sfn_start_execution('w1', '{}', 'one-second')});
+ok($node->poll(q{SELECT status FROM sfn.executions WHERE name = 'one-second'}, 'SUCCEEDED', 20), 'the 1 s wait finished');
+my $late = $node->psql(q{
+	SELECT round(extract(epoch FROM x.ts - n.ts)::numeric * 1000 - 1000, 1)
+	FROM sfn.history n JOIN sfn.history x USING (execution_id) JOIN sfn.executions e ON e.id = n.execution_id
+	WHERE e.name = 'one-second' AND n.type = 'WaitStateEntered' AND x.type = 'WaitStateExited'});
+ok($late >= 0, 'the wait did not end early');
+diag("a 1 s Wait ended $late ms after it was due");
+
+# SIGHUP: the workers reload their settings and keep working.
+$node->psql(q{ALTER SYSTEM SET pg_sfn.batch_size = 7});
+$node->psql(q{SELECT pg_reload_conf()});
+$node->psql(q{SELECT sfn_start_execution('p', '{}', 'after-reload')});
+ok($node->poll(q{SELECT status FROM sfn.executions WHERE name = 'after-reload'}, 'SUCCEEDED', 20),
+	'workers keep running after a reload');
+
+# Idle workers do no work: no transactions while nothing is due.
+my $before = $node->psql(q{SELECT xact_commit FROM pg_stat_database WHERE datname = 'postgres'});
+sleep 3;
+my $after = $node->psql(q{SELECT xact_commit FROM pg_stat_database WHERE datname = 'postgres'});
+ok($after - $before <= 4, "idle workers sleep (commits in 3 s while idle: " . ($after - $before) . ")");
+
+unlike($node->log_content, qr/PANIC|TRAP|segfault|terminated by signal 11/, 'no crash in the server log');
+$node->stop;
+done_testing();
