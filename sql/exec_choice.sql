@@ -285,7 +285,7 @@ SELECT sfn_create_state_machine('choice-loop', $j$
       {"Variable": "$.i", "NumericGreaterThanEquals": 3, "Next": "Done"},
       {"Variable": "$.i", "NumericGreaterThanEquals": 0, "Next": "Inc"},
       {"Variable": "$.i", "NumericGreaterThanEquals": 3, "Next": "Never"}]},
-  "Inc": {"Type": "Pass", "Parameters": {"v.$": "States.MathAdd($.i, 1)"}, "OutputPath": "$.v", "ResultPath": "$.tmp", "Next": "Store"},
+  "Inc": {"Type": "Pass", "Parameters": {"v.$": "States.MathAdd($.i, 1)"}, "ResultPath": "$.tmp", "OutputPath": "$.tmp.v", "Next": "Store"},
   "Store": {"Type": "Pass", "Parameters": {"i.$": "$"}, "Next": "Check"},
   "Never": {"Type": "Fail", "Error": "Never"},
   "Done": {"Type": "Succeed"}}}

@@ -28,10 +28,13 @@
 #include "utils/timestamp.h"
 
 #include "common/guc.h"
+#include "store/retention.h"
 #include "store/runner.h"
 #include "worker/worker.h"
 
 #define SFN_MAX_WORKERS 64
+/* Worker 0 runs a retention pass this often. */
+#define SFN_RETENTION_INTERVAL_MS 60000
 
 typedef struct SfnWorkerShmem
 {
@@ -134,21 +137,28 @@ sfn_worker_detach(int code, Datum arg)
 		sfn_shmem->latches[slot] = NULL;
 }
 
+static long
+sfn_retention_run_void(int slot)
+{
+	(void) sfn_retention_run();
+	return 0;
+}
+
 /*
- * Run one batch; an ERROR is logged and the transaction aborted instead of
+ * Run one batch (or retention pass); an ERROR is logged and the transaction aborted instead of
  * killing the worker, which then backs off for a second.
  *
  * XXX: an execution whose batch fails every time is retried every second;
  * it should be isolated and failed with States.Runtime.
  */
 static long
-run_batch_safely(int slot, MemoryContext loop_cxt)
+run_safely(long (*fn) (int), int slot, MemoryContext loop_cxt)
 {
 	long		sleep_ms;
 
 	PG_TRY();
 	{
-		sleep_ms = sfn_runner_run_due(slot);
+		sleep_ms = fn(slot);
 	}
 	PG_CATCH();
 	{
@@ -172,6 +182,7 @@ sfn_worker_main(Datum arg)
 {
 	int			slot = DatumGetInt32(arg);
 	MemoryContext loop_cxt;
+	TimestampTz last_retention = 0;
 
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
 	pqsignal(SIGTERM, die);
@@ -190,6 +201,7 @@ sfn_worker_main(Datum arg)
 	for (;;)
 	{
 		long		sleep_ms;
+		TimestampTz now = GetCurrentTimestamp();
 
 		CHECK_FOR_INTERRUPTS();
 		if (ConfigReloadPending)
@@ -200,7 +212,13 @@ sfn_worker_main(Datum arg)
 		pg_atomic_write_u32(&sfn_shmem->wake_pending, 0);
 
 		MemoryContextSwitchTo(loop_cxt);
-		sleep_ms = run_batch_safely(slot, loop_cxt);
+		if (slot == 0 &&
+			TimestampDifferenceExceeds(last_retention, now, SFN_RETENTION_INTERVAL_MS))
+		{
+			last_retention = now;
+			run_safely(sfn_retention_run_void, slot, loop_cxt);
+		}
+		sleep_ms = run_safely(sfn_runner_run_due, slot, loop_cxt);
 		MemoryContextReset(loop_cxt);
 
 		if (sleep_ms == 0 || pg_atomic_read_u32(&sfn_shmem->wake_pending))

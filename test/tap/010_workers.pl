@@ -75,6 +75,18 @@ sleep 3;
 my $after = $node->psql(q{SELECT xact_commit FROM pg_stat_database WHERE datname = 'postgres'});
 ok($after - $before <= 4, "idle workers sleep (commits in 3 s while idle: " . ($after - $before) . ")");
 
+# Retention: finished executions older than pg_sfn.retention_days (90 by
+# default) go, with their history; worker 0 checks at start and each minute.
+$node->psql(q{UPDATE sfn.executions SET stop_date = stop_date - interval '91 days' WHERE name IN ('first', 'crash-1')});
+$node->psql(q{UPDATE sfn.executions SET stop_date = stop_date - interval '89 days' WHERE name = 'crash-2'});
+$node->stop;
+$node->start;
+ok($node->poll(q{SELECT count(*) FROM sfn.executions WHERE name IN ('first', 'crash-1')}, '0', 20),
+	'executions finished more than 90 days ago are removed');
+is($node->psql(q{SELECT count(*) FROM sfn.executions WHERE name = 'crash-2'}), '1', 'younger ones stay');
+is($node->psql(q{SELECT count(*) FROM sfn.history h WHERE NOT EXISTS (SELECT 1 FROM sfn.executions e WHERE e.id = h.execution_id)}),
+	'0', 'their history went with them');
+
 unlike($node->log_content, qr/PANIC|TRAP|segfault|terminated by signal 11/, 'no crash in the server log');
 $node->stop;
 done_testing();

@@ -1,0 +1,56 @@
+/*-------------------------------------------------------------------------
+ *
+ * retention.c
+ *	  Remove finished executions (and, by cascade, their history) older
+ *	  than pg_sfn.retention_days, a bounded batch at a time so that one
+ *	  pass never holds locks for long.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "commands/extension.h"
+#include "executor/spi.h"
+#include "pgstat.h"
+#include "utils/snapmgr.h"
+
+#include "common/guc.h"
+#include "store/retention.h"
+#include "store/spi_util.h"
+
+#define SFN_RETENTION_BATCH 5000
+
+uint64
+sfn_retention_run(void)
+{
+	uint64		removed = 0;
+
+	if (sfn_retention_days <= 0)
+		return 0;
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	SPI_connect();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	pgstat_report_activity(STATE_RUNNING, "pg_sfn: retention");
+	if (OidIsValid(get_extension_oid("pg_sfn", true)))
+	{
+		removed = sfn_spi_exec("DELETE FROM sfn.executions WHERE id IN ("
+							   "  SELECT id FROM sfn.executions"
+							   "  WHERE stop_date < clock_timestamp() - make_interval(days => $1)"
+							   "  LIMIT $2)",
+							   2, (Oid[]) {INT4OID, INT4OID},
+							   (Datum[]) {Int32GetDatum(sfn_retention_days), Int32GetDatum(SFN_RETENTION_BATCH)},
+							   NULL, false, SPI_OK_DELETE);
+		/* Deleted state machines whose last execution is gone. */
+		sfn_spi_exec("DELETE FROM sfn.state_machines sm WHERE status = 'DELETING'"
+					 " AND NOT EXISTS (SELECT 1 FROM sfn.executions e WHERE e.state_machine_id = sm.id)",
+					 0, NULL, NULL, NULL, false, SPI_OK_DELETE);
+	}
+	SPI_finish();
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+	pgstat_report_activity(STATE_IDLE, NULL);
+	return removed;
+}

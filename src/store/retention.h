@@ -1,0 +1,16 @@
+/*-------------------------------------------------------------------------
+ *
+ * retention.h
+ *	  Removal of finished executions older than pg_sfn.retention_days.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SFN_RETENTION_H
+#define SFN_RETENTION_H
+
+#include "postgres.h"
+
+/* One bounded cleanup pass in its own transaction; returns rows removed. */
+extern uint64 sfn_retention_run(void);
+
+#endif							/* SFN_RETENTION_H */
