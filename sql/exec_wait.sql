@@ -109,10 +109,12 @@ SELECT pg_temp.wait('wait-seconds', 'one-second') AS seconds,
        pg_temp.wait('wait-secondspath', 'one-second') AS secondspath,
        pg_temp.wait('wait-timestamppath', 'future') AS timestamppath_future,
        pg_temp.wait('wait-timeout', 'timed-out') AS timeout;
--- These waited at least a second.
+-- These waited at least a second (the TimestampPath one until its time).
 SELECT pg_temp.waited('wait-seconds', 'one-second') >= interval '1 s' AS seconds,
        pg_temp.waited('wait-secondspath', 'one-second') >= interval '1 s' AS secondspath,
-       pg_temp.waited('wait-timestamppath', 'future') >= interval '1 s' AS timestamppath_future;
+       (SELECT h."timestamp" >= ((h.details->>'output')::jsonb->>'expirydate')::timestamptz
+        FROM sfn_get_execution_history(pg_temp.arn('wait-timestamppath', 'future')) h
+        WHERE h.type = 'WaitStateExited') AS timestamppath_future_reached;
 SELECT * FROM pg_temp.outcome('wait-seconds', 'one-second');
 SELECT * FROM pg_temp.events('wait-seconds', 'one-second');
 SELECT * FROM pg_temp.events('wait-seconds-zero', 'zero');
@@ -170,7 +172,16 @@ SELECT pg_temp.start('wait-secondspath', '{"input": {}}', 'missing') IS NOT NULL
        pg_temp.start('wait-timestamppath', '{"expirydate": "2016-12-05T21:29:29+01:00"}', 'offset') IS NOT NULL,
        pg_temp.start('wait-timestamppath', '{"expirydate": 1481000000}', 'number') IS NOT NULL,
        pg_temp.start('wait-timestamppath', '{"expirydate": "2200-01-01T00:00:00Z"}', 'too-far') IS NOT NULL;
-SELECT n, pg_temp.wait(sm, n) AS status, o.error, o.cause
+SELECT n, pg_temp.wait(sm, n) AS status
+FROM (VALUES ('wait-secondspath', 'missing'), ('wait-secondspath', 'fraction'),
+             ('wait-secondspath', 'negative-fraction'), ('wait-secondspath', 'negative'),
+             ('wait-secondspath', 'string'),
+             ('wait-timestamppath', 'space'), ('wait-timestamppath', 'no-zone'),
+             ('wait-timestamppath', 'month-13'), ('wait-timestamppath', 'dd-mm-yyyy'),
+             ('wait-timestamppath', 'micro-z'), ('wait-timestamppath', 'centi-z'),
+             ('wait-timestamppath', 'offset'), ('wait-timestamppath', 'number'),
+             ('wait-timestamppath', 'too-far')) v(sm, n);
+SELECT n, o.status, o.error, o.cause
 FROM (VALUES ('wait-secondspath', 'missing'), ('wait-secondspath', 'fraction'),
              ('wait-secondspath', 'negative-fraction'), ('wait-secondspath', 'negative'),
              ('wait-timestamppath', 'space'), ('wait-timestamppath', 'no-zone'),
@@ -178,10 +189,10 @@ FROM (VALUES ('wait-secondspath', 'missing'), ('wait-secondspath', 'fraction'),
              ('wait-timestamppath', 'too-far')) v(sm, n),
      pg_temp.outcome(sm, n) o;
 -- AWS documents no cause for these: only the error is checked.
-SELECT n, pg_temp.wait(sm, n) AS status, o.error
+SELECT n, o.status, o.error
 FROM (VALUES ('wait-secondspath', 'string'), ('wait-timestamppath', 'number')) v(sm, n),
      pg_temp.outcome(sm, n) o;
 -- Accepted forms (in the past, so no waiting).
-SELECT n, pg_temp.wait('wait-timestamppath', n) AS status
+SELECT n, (pg_temp.outcome('wait-timestamppath', n)).status
 FROM unnest('{micro-z,centi-z,offset}'::text[]) n;
 SELECT * FROM pg_temp.events('wait-secondspath', 'negative');

@@ -11,7 +11,38 @@
  */
 #include "postgres.h"
 
+#include "lib/stringinfo.h"
+
 #include "engine/dataflow.h"
+
+/*
+ * The path in the bracket notation AWS's messages use: $.a.b[0] is
+ * $['a']['b'][0].  Anything not in dot notation is kept as written.
+ */
+static char *
+bracket_notation(const char *text)
+{
+	StringInfoData buf;
+	const char *p = text;
+
+	initStringInfo(&buf);
+	while (*p == '$')
+		appendStringInfoChar(&buf, *p++);
+	while (*p)
+	{
+		if (*p == '.' && p[1] != '.' && p[1] != '*' && p[1] != '\0')
+		{
+			const char *start = ++p;
+
+			while (*p && *p != '.' && *p != '[')
+				p++;
+			appendStringInfo(&buf, "['%.*s']", (int) (p - start), start);
+		}
+		else
+			appendStringInfoChar(&buf, *p++);
+	}
+	return buf.data;
+}
 
 /* AWS's wording when a path selects nothing from the state's data. */
 static bool
@@ -19,7 +50,7 @@ path_not_found(SfnError *err, const SfnPath *p)
 {
 	return sfn_fail(err, "States.Runtime",
 					"Invalid path '%s' : No results for path: %s",
-					sfn_path_text(p), sfn_path_text(p));
+					sfn_path_text(p), bracket_notation(sfn_path_text(p)));
 }
 
 static bool
