@@ -4,21 +4,17 @@
 -- intrinsic functions) as AWS documents it.
 --
 \set SHOW_CONTEXT never
--- Helpers (session-local).  sfn.wait_execution is not used: see the report.
+-- Helpers (session-local).
 -- run(): start an execution, commit so that the workers see it, and wait
 -- (at most 10 s) until it is no longer RUNNING.
 CREATE PROCEDURE pg_temp.run(sm text, input jsonb, name text)
 LANGUAGE plpgsql AS $$
 DECLARE
 	arn text;
-	deadline timestamptz := clock_timestamp() + interval '10 s';
 BEGIN
 	arn := sfn_start_execution(sm, input, name);
 	COMMIT;
-	WHILE sfn_describe_execution(arn)->>'status' = 'RUNNING'
-		AND clock_timestamp() < deadline LOOP
-		PERFORM pg_sleep(0.01);
-	END LOOP;
+	PERFORM sfn.wait_execution(arn);
 END $$;
 CREATE FUNCTION pg_temp.arn(sm text, name text) RETURNS text LANGUAGE sql
 	AS $$ SELECT 'arn:aws:states:us-east-1:123456789012:execution:' || sm || ':' || name $$;

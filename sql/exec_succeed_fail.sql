@@ -4,21 +4,17 @@
 -- and what DescribeExecution shows.
 --
 \set SHOW_CONTEXT never
--- Helpers (session-local).  sfn.wait_execution is not used: see the report.
+-- Helpers (session-local).
 -- run(): start an execution, commit so that the workers see it, and wait
 -- (at most 10 s) until it is no longer RUNNING.
 CREATE PROCEDURE pg_temp.run(sm text, input jsonb, name text)
 LANGUAGE plpgsql AS $$
 DECLARE
 	arn text;
-	deadline timestamptz := clock_timestamp() + interval '10 s';
 BEGIN
 	arn := sfn_start_execution(sm, input, name);
 	COMMIT;
-	WHILE sfn_describe_execution(arn)->>'status' = 'RUNNING'
-		AND clock_timestamp() < deadline LOOP
-		PERFORM pg_sleep(0.01);
-	END LOOP;
+	PERFORM sfn.wait_execution(arn);
 END $$;
 CREATE FUNCTION pg_temp.arn(sm text, name text) RETURNS text LANGUAGE sql
 	AS $$ SELECT 'arn:aws:states:us-east-1:123456789012:execution:' || sm || ':' || name $$;
@@ -35,22 +31,6 @@ CREATE FUNCTION pg_temp.events(sm text, name text,
 RETURNS SETOF record LANGUAGE sql AS $$
 	SELECT id, previous_event_id, type, coalesce(details->>'name', details->>'error')
 	FROM sfn_get_execution_history(pg_temp.arn(sm, name)) $$;
--- start()/wait(): for executions that should run side by side.
-CREATE FUNCTION pg_temp.start(sm text, input jsonb, name text) RETURNS text
-	LANGUAGE sql AS $$ SELECT sfn_start_execution(sm, input, name) $$;
-CREATE FUNCTION pg_temp.wait(sm text, name text, timeout interval DEFAULT '10 s') RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-	deadline timestamptz := clock_timestamp() + timeout;
-	st text;
-BEGIN
-	LOOP
-		st := sfn_describe_execution(pg_temp.arn(sm, name))->>'status';
-		EXIT WHEN st <> 'RUNNING' OR clock_timestamp() >= deadline;
-		PERFORM pg_sleep(0.01);
-	END LOOP;
-	RETURN st;
-END $$;
 
 --
 -- Succeed: SucceedStateEntered and SucceedStateExited, then

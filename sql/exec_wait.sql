@@ -4,21 +4,17 @@
 -- execution's TimeoutSeconds.
 --
 \set SHOW_CONTEXT never
--- Helpers (session-local).  sfn.wait_execution is not used: see the report.
+-- Helpers (session-local).
 -- run(): start an execution, commit so that the workers see it, and wait
 -- (at most 10 s) until it is no longer RUNNING.
 CREATE PROCEDURE pg_temp.run(sm text, input jsonb, name text)
 LANGUAGE plpgsql AS $$
 DECLARE
 	arn text;
-	deadline timestamptz := clock_timestamp() + interval '10 s';
 BEGIN
 	arn := sfn_start_execution(sm, input, name);
 	COMMIT;
-	WHILE sfn_describe_execution(arn)->>'status' = 'RUNNING'
-		AND clock_timestamp() < deadline LOOP
-		PERFORM pg_sleep(0.01);
-	END LOOP;
+	PERFORM sfn.wait_execution(arn);
 END $$;
 CREATE FUNCTION pg_temp.arn(sm text, name text) RETURNS text LANGUAGE sql
 	AS $$ SELECT 'arn:aws:states:us-east-1:123456789012:execution:' || sm || ':' || name $$;
@@ -38,19 +34,8 @@ RETURNS SETOF record LANGUAGE sql AS $$
 -- start()/wait(): for executions that should run side by side.
 CREATE FUNCTION pg_temp.start(sm text, input jsonb, name text) RETURNS text
 	LANGUAGE sql AS $$ SELECT sfn_start_execution(sm, input, name) $$;
-CREATE FUNCTION pg_temp.wait(sm text, name text, timeout interval DEFAULT '10 s') RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-	deadline timestamptz := clock_timestamp() + timeout;
-	st text;
-BEGIN
-	LOOP
-		st := sfn_describe_execution(pg_temp.arn(sm, name))->>'status';
-		EXIT WHEN st <> 'RUNNING' OR clock_timestamp() >= deadline;
-		PERFORM pg_sleep(0.01);
-	END LOOP;
-	RETURN st;
-END $$;
+CREATE FUNCTION pg_temp.wait(sm text, name text, timeout float DEFAULT 10) RETURNS text
+	LANGUAGE sql AS $$ SELECT sfn.wait_execution(pg_temp.arn(sm, name), timeout) $$;
 -- Seconds between a state's Entered and Exited events.
 CREATE FUNCTION pg_temp.waited(sm text, name text) RETURNS interval LANGUAGE sql AS $$
 	SELECT max("timestamp") FILTER (WHERE type = 'WaitStateExited')
@@ -139,7 +124,7 @@ FROM sfn_describe_execution(pg_temp.arn('wait-timeout', 'timed-out')) d;
 -- 0; no WaitStateExited.  Without error/cause the details are {} and
 -- DescribeExecution has no error/cause; with them, both show.
 --
-SELECT pg_temp.wait('wait-long', 'stopped', '0 s') AS before_stop;
+SELECT pg_temp.wait('wait-long', 'stopped', 0) AS before_stop;
 SELECT sfn_stop_execution(pg_temp.arn('wait-long', 'stopped')) IS NOT NULL AS stopped;
 SELECT sfn_stop_execution(pg_temp.arn('wait-long', 'stopped-with-error'), 'Manual', 'probe') IS NOT NULL AS stopped;
 SELECT pg_temp.wait('wait-long', 'stopped') AS status;
