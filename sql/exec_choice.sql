@@ -315,3 +315,22 @@ SELECT * FROM pg_temp.outcome('choice-paths', 'small');
 -- The InputPath does not resolve.
 CALL pg_temp.run('choice-paths', '{"total": 5}', 'no-order');
 SELECT * FROM pg_temp.outcome('choice-paths', 'no-order');
+
+--
+-- The same numeric rule, run by many executions of one state machine side by
+-- side: every one must take the same branch.
+--
+SELECT sfn_create_state_machine('choice-repeat', $j$
+{"StartAt": "C", "States": {
+  "C": {"Type": "Choice",
+    "Choices": [{"Variable": "$.total", "NumericGreaterThan": 100, "Next": "Big"}],
+    "Default": "Small"},
+  "Big": {"Type": "Pass", "Result": "big", "End": true},
+  "Small": {"Type": "Pass", "Result": "small", "End": true}}}
+$j$);
+SELECT count(sfn_start_execution('choice-repeat', jsonb_build_object('total', 5), 'e' || g)) AS started
+FROM generate_series(1, 30) g;
+SELECT count(*) AS finished FROM generate_series(1, 30) g
+WHERE sfn.wait_execution(pg_temp.arn('choice-repeat', 'e' || g)) = 'SUCCEEDED';
+SELECT o.output, count(*) FROM generate_series(1, 30) g, pg_temp.outcome('choice-repeat', 'e' || g) o
+GROUP BY 1 ORDER BY 1;

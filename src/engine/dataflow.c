@@ -44,13 +44,36 @@ bracket_notation(const char *text)
 	return buf.data;
 }
 
-/* AWS's wording when a path selects nothing from the state's data. */
+/*
+ * AWS's wording when a path selects nothing from the state's data: when a
+ * step before the last one is missing, Jayway names that step ("Missing
+ * property in path $['a']"); otherwise "No results for path".
+ */
 static bool
-path_not_found(SfnError *err, const SfnPath *p)
+path_not_found(SfnError *err, const SfnPath *p, JsonbValue *value, JsonbValue *ctx)
 {
+	char	   *full = bracket_notation(sfn_path_text(p));
+	char	   *step = full;
+
+	while ((step = strstr(step + 1, "['")) != NULL)
+	{
+		char	   *prefix = pnstrdup(full, strstr(step, "']") + 2 - full);
+		char	   *errmsg;
+		SfnPath    *pp;
+
+		if (strlen(prefix) == strlen(full))
+			break;
+		pp = sfn_path_parse(prefix, false, &errmsg);
+		if (pp == NULL)
+			break;
+		if (sfn_path_eval(pp, value, ctx) == NULL)
+			return sfn_fail(err, "States.Runtime",
+							"Invalid path '%s' : Missing property in path %s",
+							sfn_path_text(p), prefix);
+	}
 	return sfn_fail(err, "States.Runtime",
 					"Invalid path '%s' : No results for path: %s",
-					sfn_path_text(p), bracket_notation(sfn_path_text(p)));
+					sfn_path_text(p), full);
 }
 
 static bool
@@ -70,7 +93,7 @@ select_path(const SfnOptPath *p, JsonbValue *value, JsonbValue *ctx,
 		case SFN_PATH_SET:
 			v = sfn_path_eval(p->path, value, ctx);
 			if (v == NULL)
-				return path_not_found(err, p->path);
+				return path_not_found(err, p->path, value, ctx);
 			*out = v;
 			return true;
 	}
@@ -139,7 +162,9 @@ sfn_context_object(const SfnExecution *exec, const SfnState *state,
 
 	jv_object_put(s, "EnteredTime", 11, jv_cstring(sfn_format_timestamp(thread->entered_at)));
 	jv_object_put(s, "Name", 4, jv_cstring(state->name));
-	jv_object_put(s, "RetryCount", 10, jv_int(thread->retry_count));
+	/* AWS gives RetryCount to Task states only. */
+	if (state->type == SFN_STATE_TASK)
+		jv_object_put(s, "RetryCount", 10, jv_int(thread->retry_count));
 
 	jv_object_put(m, "Id", 2, jv_cstring(exec->sm_arn));
 	jv_object_put(m, "Name", 4, jv_cstring(exec->sm_name));

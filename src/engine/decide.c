@@ -383,7 +383,7 @@ sfn_decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, SfnWake w
 		sfn_emit(exec, 0, "ExecutionTimedOut", sfn_error_details("States.Timeout", NULL));
 		thread->done = true;
 		exec->status = SFN_TIMED_OUT;
-		exec->error = "States.Timeout";
+		/* DescribeExecution shows neither error nor cause, as on AWS. */
 		return;
 	}
 	for (int n = 0; n < exec->max_transitions && !thread->done; n++)

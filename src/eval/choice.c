@@ -13,6 +13,8 @@
  */
 #include "postgres.h"
 
+#include "mb/pg_wchar.h"
+
 #include "miscadmin.h"
 #include "utils/datetime.h"
 #include "utils/fmgrprotos.h"
@@ -560,16 +562,51 @@ sfn_choice_cmp_result(SfnCmpOp op, int cmp)
 	}
 }
 
+/* First UTF-16 code unit of the UTF-8 character at p. */
+static int
+utf16_first_unit(const unsigned char *p, int avail)
+{
+	int			len = pg_utf_mblen(p);
+	pg_wchar	cp;
+
+	if (len > avail)
+		return *p;
+	cp = utf8_to_unicode(p);
+	return cp >= 0x10000 ? 0xD800 + ((cp - 0x10000) >> 10) : (int) cp;
+}
+
 static int
 sfn_choice_strcmp(const JsonbValue *a, const JsonbValue *b)
 {
-	int			la = a->val.string.len,
-				lb = b->val.string.len;
-	int			c = memcmp(a->val.string.val, b->val.string.val, Min(la, lb));
+	/*
+	 * AWS compares as Java's String.compareTo: by UTF-16 code unit.  UTF-8
+	 * byte order agrees except that characters above U+FFFF (surrogate
+	 * pairs, D800-DBFF) sort before U+E000..U+FFFF.
+	 */
+	const unsigned char *pa = (const unsigned char *) a->val.string.val;
+	const unsigned char *pb = (const unsigned char *) b->val.string.val;
+	const unsigned char *ea = pa + a->val.string.len;
+	const unsigned char *eb = pb + b->val.string.len;
 
-	if (c != 0)
-		return c;
-	return (la > lb) - (la < lb);
+	while (pa < ea && pb < eb)
+	{
+		int			ua = utf16_first_unit(pa, ea - pa);
+		int			ub = utf16_first_unit(pb, eb - pb);
+
+		if (ua != ub)
+			return ua < ub ? -1 : 1;
+		if (*pa != *pb || pg_utf_mblen(pa) != pg_utf_mblen(pb) ||
+			memcmp(pa, pb, pg_utf_mblen(pa)) != 0)
+		{
+			/* same first unit, different characters: both are astral */
+			int			c = memcmp(pa, pb, Min(pg_utf_mblen(pa), pg_utf_mblen(pb)));
+
+			return c < 0 ? -1 : 1;
+		}
+		pa += pg_utf_mblen(pa);
+		pb += pg_utf_mblen(pb);
+	}
+	return (pa < ea) - (pb < eb);
 }
 
 static bool

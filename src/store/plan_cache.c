@@ -53,8 +53,12 @@ sfn_plan_cache_get(int64 sm_id, int32 revision)
 	entry = hash_search(plan_cache, &key, HASH_FIND, &found);
 	if (!found)
 	{
-		Jsonb	   *definition = sfn_store_get_definition(sm_id, revision);
+		/*
+		 * Everything, the definition included, lives in plan_cxt: the plan's
+		 * strings point into the definition's jsonb.
+		 */
 		MemoryContext old = MemoryContextSwitchTo(plan_cxt);
+		Jsonb	   *definition = sfn_store_get_definition(sm_id, revision);
 		List	   *diags = NIL;
 		SfnPlan    *plan = sfn_asl_compile(jv_from_jsonb(definition), "STANDARD", &diags);
 

@@ -19,6 +19,15 @@ $node->psql(q{SELECT sfn_start_execution('p', '{"x":1}', 'first')});
 ok($node->poll(q{SELECT status FROM sfn.executions WHERE name = 'first'}, 'SUCCEEDED', 20),
 	'an execution runs to SUCCEEDED in the background');
 
+# Many batches reuse each cached plan: its strings must outlive the batch
+# that compiled it (a plan once pointed into freed memory).
+$node->psql(q{SELECT sfn_create_state_machine('strings', '{"StartAt":"A","States":{"A":{"Type":"Pass","Result":{"greeting":"hello there"},"ResultPath":"$.r","Next":"B"},"B":{"Type":"Choice","Choices":[{"Variable":"$.r.greeting","StringEquals":"hello there","Next":"C"}],"Default":"D"},"C":{"Type":"Pass","Parameters":{"said.$":"$.r.greeting","n.$":"$.n"},"End":true},"D":{"Type":"Fail","Error":"Wrong"}}}')});
+$node->psql(q{SELECT count(sfn_start_execution('strings', jsonb_build_object('n', g), 'str-' || g)) FROM generate_series(1, 3000) g});
+ok($node->poll(q{SELECT count(*) FROM sfn.executions WHERE name LIKE 'str-%' AND status <> 'RUNNING'}, '3000', 60),
+	'3000 executions finished');
+is($node->psql(q{SELECT count(*) FROM sfn.executions WHERE name LIKE 'str-%' AND (status <> 'SUCCEEDED' OR output <> jsonb_build_object('said', 'hello there', 'n', substr(name, 5)::int))}),
+	'0', 'all of them produced the right output');
+
 # Waits survive a clean restart.
 $node->psql(q{SELECT sfn_start_execution('w3', jsonb_build_object('i', g), 'restart-' || g) FROM generate_series(1, 20) g});
 ok($node->poll(q{SELECT count(*) FROM sfn.threads WHERE phase = 1}, '20', 20), '20 executions are waiting');
