@@ -7,6 +7,9 @@ SELECT count(*) AS executions_before FROM sfn.executions \gset
 -- A lone Pass state with its Next.
 SELECT sfn_test_state('{"Type":"Pass","Parameters":{"total.$":"States.MathAdd($.a, $.b)"},"ResultPath":"$.sum","Next":"After"}',
                       '{"a":2,"b":3}');
+-- Parameters may be an array or a scalar.
+SELECT sfn_test_state('{"Type":"Pass","Parameters":[1,{"a.$":"$.x"},"s"],"End":true}', '{"x":7}');
+SELECT sfn_test_state('{"Type":"Pass","Parameters":5,"End":true}', '{"x":7}');
 -- End: no nextState.
 SELECT sfn_test_state('{"Type":"Pass","Result":{"x":1},"End":true}', '{}');
 -- Choice reports the branch taken.

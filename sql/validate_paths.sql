@@ -21,9 +21,10 @@
 :v($j${"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true,
   "InputPath": 1, "OutputPath": {}, "ResultPath": "$$.Execution.Id"}}}$j$);
 
--- Parameters, ResultSelector, ItemSelector must be objects
+-- Parameters and ResultSelector may be any JSON value (no rows), but a
+-- ".$" key inside an array element is still checked
 :v($${"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:x", "End": true,
-  "Parameters": "x", "ResultSelector": [1]}}}$$);
+  "Parameters": "x", "ResultSelector": [1, {"k.$": "nopath"}]}}}$$);
 
 -- ".$" fields must hold a path or an intrinsic call, at any depth
 :v($${"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:x", "End": true,

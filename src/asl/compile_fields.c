@@ -279,14 +279,9 @@ sfn_c_template(SfnCompiler *c, JsonbValue *obj, const char *field,
 	JsonbValue *v = jv_object_cget(obj, field);
 	char	   *loc = sfn_diag_loc(location, field);
 
+	/* Any JSON value: arrays and scalars are payloads too. */
 	if (v == NULL)
 		return NULL;
-	if (!jv_is_object(v))
-	{
-		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, loc,
-					 "The value for the field \"%s\" must be a JSON object", field);
-		return NULL;
-	}
 	return sfn_template_compile(v, field, loc, c->diags);
 }
 
