@@ -50,10 +50,17 @@ COMMENT ON COLUMN sfn.state_machine_revisions.revision_id IS 'AWS revisionId';
 COMMENT ON COLUMN sfn.state_machine_revisions.created_at IS 'When this revision was created';
 
 -- Executions ------------------------------------------------------------
+--
+-- The execution tables carry no foreign keys: on the start path each one
+-- costs a row lock on the parent (a shared lock on one state machine row
+-- from every concurrent start), and pg_sfn writes these rows itself.  The
+-- rules the keys would enforce: a state machine with executions is never
+-- deleted (it is marked DELETING); history, threads and work rows are
+-- removed with their execution (store/retention.c).
 
 CREATE TABLE sfn.executions (
 	id			bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-	state_machine_id bigint NOT NULL REFERENCES sfn.state_machines (id),
+	state_machine_id bigint NOT NULL,	-- sfn.state_machines (id); see below
 	revision	integer NOT NULL,
 	name		text NOT NULL,
 	status		text NOT NULL DEFAULT 'RUNNING'
@@ -90,7 +97,7 @@ COMMENT ON COLUMN sfn.executions.redrive_count IS 'Times this execution was redr
 -- A thread is one position inside an execution: the top level (thread 0),
 -- later also a Parallel branch or a Map iteration.
 CREATE TABLE sfn.threads (
-	execution_id bigint NOT NULL REFERENCES sfn.executions (id) ON DELETE CASCADE,
+	execution_id bigint NOT NULL,
 	thread_id	integer NOT NULL,
 	state_name	text NOT NULL,
 	phase		smallint NOT NULL,
@@ -117,7 +124,7 @@ COMMENT ON COLUMN sfn.threads.due_at IS 'When a waiting thread resumes';
 -- The run queue: one row per execution with something to do at due_at.
 -- Claimed with FOR UPDATE SKIP LOCKED; narrow and updated in place.
 CREATE TABLE sfn.work (
-	execution_id bigint PRIMARY KEY REFERENCES sfn.executions (id) ON DELETE CASCADE,
+	execution_id bigint PRIMARY KEY,
 	due_at		timestamptz NOT NULL
 ) WITH (fillfactor = 50);
 CREATE INDEX work_due ON sfn.work (due_at);
@@ -126,7 +133,7 @@ COMMENT ON COLUMN sfn.work.execution_id IS 'The execution';
 COMMENT ON COLUMN sfn.work.due_at IS 'Earliest time the execution has something to do';
 
 CREATE TABLE sfn.history (
-	execution_id bigint NOT NULL REFERENCES sfn.executions (id) ON DELETE CASCADE,
+	execution_id bigint NOT NULL,
 	event_id	integer NOT NULL,
 	previous_event_id integer NOT NULL,
 	ts			timestamptz NOT NULL,

@@ -36,13 +36,19 @@ sfn_retention_run(void)
 	pgstat_report_activity(STATE_RUNNING, "pg_sfn: retention");
 	if (OidIsValid(get_extension_oid("pg_sfn", true)))
 	{
-		removed = sfn_spi_exec("DELETE FROM sfn.executions WHERE id IN ("
-							   "  SELECT id FROM sfn.executions"
-							   "  WHERE stop_date < clock_timestamp() - make_interval(days => $1)"
-							   "  LIMIT $2)",
+		removed = sfn_spi_exec("WITH old AS ("
+							   "  DELETE FROM sfn.executions WHERE id IN ("
+							   "    SELECT id FROM sfn.executions"
+							   "    WHERE stop_date < clock_timestamp() - make_interval(days => $1)"
+							   "    LIMIT $2)"
+							   "  RETURNING id),"
+							   " h AS (DELETE FROM sfn.history WHERE execution_id IN (SELECT id FROM old)),"
+							   " t AS (DELETE FROM sfn.threads WHERE execution_id IN (SELECT id FROM old))"
+							   " w AS (DELETE FROM sfn.work WHERE execution_id IN (SELECT id FROM old))"
+							   " SELECT id FROM old",
 							   2, (Oid[]) {INT4OID, INT4OID},
 							   (Datum[]) {Int32GetDatum(sfn_retention_days), Int32GetDatum(SFN_RETENTION_BATCH)},
-							   NULL, false, SPI_OK_DELETE);
+							   NULL, false, SPI_OK_SELECT);
 		/* Deleted state machines whose last execution is gone. */
 		sfn_spi_exec("DELETE FROM sfn.state_machines sm WHERE status = 'DELETING'"
 					 " AND NOT EXISTS (SELECT 1 FROM sfn.executions e WHERE e.state_machine_id = sm.id)",

@@ -188,6 +188,12 @@ keep_plan(SPIPlanPtr *slot, const char *sql, int nargs, Oid *types)
 	return *slot;
 }
 
+static bool
+col_empty(Column *c)
+{
+	return c->state->nelems == 0;
+}
+
 static void
 exec_plan(SPIPlanPtr plan, Datum *values, int expect)
 {
@@ -226,7 +232,8 @@ write_batch(BatchWrites *w)
 			  "   retry_count = excluded.retry_count, due_at = excluded.due_at",
 			  9, (Oid[]) {INT8ARRAYOID, TEXTARRAYOID, INT4ARRAYOID, JSONBARRAYOID, TIMESTAMPTZARRAYOID,
 		INT4ARRAYOID, INT4ARRAYOID, INT4ARRAYOID, TIMESTAMPTZARRAYOID});
-	exec_plan(thr, (Datum[]) {col_array(&w->t_exec), col_array(&w->t_state), col_array(&w->t_phase),
+	if (!col_empty(&w->t_exec))
+		exec_plan(thr, (Datum[]) {col_array(&w->t_exec), col_array(&w->t_state), col_array(&w->t_phase),
 		col_array(&w->t_input), col_array(&w->t_entered), col_array(&w->t_entered_id),
 	col_array(&w->t_last), col_array(&w->t_retry), col_array(&w->t_due)}, SPI_OK_INSERT);
 
@@ -247,13 +254,15 @@ write_batch(BatchWrites *w)
 			  " FROM unnest($1::int8[], $2::timestamptz[]) AS u(e, d)"
 			  " WHERE w.execution_id = u.e AND w.due_at IS DISTINCT FROM u.d",
 			  2, (Oid[]) {INT8ARRAYOID, TIMESTAMPTZARRAYOID});
-	exec_plan(wrk, (Datum[]) {col_array(&w->w_exec), col_array(&w->w_due)}, SPI_OK_UPDATE);
+	if (!col_empty(&w->w_exec))
+		exec_plan(wrk, (Datum[]) {col_array(&w->w_exec), col_array(&w->w_due)}, SPI_OK_UPDATE);
 
 	keep_plan(&done,
 			  "WITH w AS (DELETE FROM sfn.work WHERE execution_id = ANY($1))"
 			  " DELETE FROM sfn.threads WHERE execution_id = ANY($1)",
 			  1, (Oid[]) {INT8ARRAYOID});
-	exec_plan(done, (Datum[]) {col_array(&w->done_exec)}, SPI_OK_DELETE);
+	if (!col_empty(&w->done_exec))
+		exec_plan(done, (Datum[]) {col_array(&w->done_exec)}, SPI_OK_DELETE);
 }
 
 static JsonbValue *

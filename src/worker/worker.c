@@ -38,7 +38,7 @@
 
 typedef struct SfnWorkerShmem
 {
-	pg_atomic_uint32 wake_pending;	/* set by committers, cleared by workers */
+	pg_atomic_uint32 next_wake;	/* round robin over latches[] */
 	Latch	   *latches[SFN_MAX_WORKERS];
 } SfnWorkerShmem;
 
@@ -68,7 +68,10 @@ sfn_shmem_startup(void)
 	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
 	sfn_shmem = ShmemInitStruct("pg_sfn", sizeof(SfnWorkerShmem), &found);
 	if (!found)
+	{
 		memset(sfn_shmem, 0, sizeof(SfnWorkerShmem));
+		pg_atomic_init_u32(&sfn_shmem->next_wake, 0);
+	}
 	LWLockRelease(AddinShmemInitLock);
 }
 
@@ -97,19 +100,27 @@ sfn_worker_init(void)
 	}
 }
 
-/* At commit of a transaction that queued work, set every worker's latch. */
+/*
+ * At commit of a transaction that queued work, set one worker's latch,
+ * round robin.  One is enough: a worker whose latch is set always runs
+ * another batch, and a batch that fills up is followed by another at once.
+ */
 static void
 wake_xact_callback(XactEvent event, void *arg)
 {
 	if (event == XACT_EVENT_COMMIT && wake_needed && sfn_shmem != NULL)
 	{
-		pg_atomic_write_u32(&sfn_shmem->wake_pending, 1);
+		uint32		start = pg_atomic_fetch_add_u32(&sfn_shmem->next_wake, 1);
+
 		for (int i = 0; i < SFN_MAX_WORKERS; i++)
 		{
-			Latch	   *latch = sfn_shmem->latches[i];
+			Latch	   *latch = sfn_shmem->latches[(start + i) % SFN_MAX_WORKERS];
 
 			if (latch)
+			{
 				SetLatch(latch);
+				break;
+			}
 		}
 	}
 	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT ||
@@ -209,7 +220,6 @@ sfn_worker_main(Datum arg)
 			ConfigReloadPending = false;
 			ProcessConfigFile(PGC_SIGHUP);
 		}
-		pg_atomic_write_u32(&sfn_shmem->wake_pending, 0);
 
 		MemoryContextSwitchTo(loop_cxt);
 		if (slot == 0 &&
@@ -221,7 +231,7 @@ sfn_worker_main(Datum arg)
 		sleep_ms = run_safely(sfn_runner_run_due, slot, loop_cxt);
 		MemoryContextReset(loop_cxt);
 
-		if (sleep_ms == 0 || pg_atomic_read_u32(&sfn_shmem->wake_pending))
+		if (sleep_ms == 0)
 			continue;
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
 						 sleep_ms, PG_WAIT_EXTENSION);
