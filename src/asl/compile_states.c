@@ -77,7 +77,7 @@ static const SfnStateTypeDef sfn_state_types[] = {
 bool
 sfn_state_type_from_name(const char *name, SfnStateType *out)
 {
-	for (int i = 0; i < lengthof(sfn_state_types); i++)
+	for (int i = 0; i < (int) lengthof(sfn_state_types); i++)
 	{
 		if (strcmp(sfn_state_types[i].name, name) == 0)
 		{
@@ -152,7 +152,7 @@ sfn_check_express_resource(SfnCompiler *c, const char *resource, const char *loc
 	const char *patterns[] = {".sync", ".sync:2", ".waitForTaskToken"};
 	int			len = strlen(resource);
 
-	for (int i = 0; i < lengthof(patterns); i++)
+	for (int i = 0; i < (int) lengthof(patterns); i++)
 	{
 		int			plen = strlen(patterns[i]);
 
@@ -289,7 +289,7 @@ sfn_compile_wait(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st, JsonbValue *obj,
 	int			n = 0;
 
 	sfn_compile_dataflow(c, st, obj, location, SFN_DF_INPUT);
-	for (int i = 0; i < lengthof(waits); i++)
+	for (int i = 0; i < (int) lengthof(waits); i++)
 		n += jv_object_cget(obj, waits[i]) != NULL;
 	if (n != 1)
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, location,
@@ -428,7 +428,7 @@ sfn_compile_map_objects(SfnCompiler *c, JsonbValue *obj, const char *location)
 {
 	static const char *const fields[] = {"ItemReader", "ResultWriter", "ItemBatcher"};
 
-	for (int i = 0; i < lengthof(fields); i++)
+	for (int i = 0; i < (int) lengthof(fields); i++)
 	{
 		JsonbValue *v = jv_object_cget(obj, fields[i]);
 

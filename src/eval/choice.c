@@ -241,7 +241,7 @@ sfn_timestamp_parse(const char *s, int len, TimestampTz *out)
 static const SfnChoiceOpDef *
 sfn_choice_find_op(const char *name)
 {
-	for (int i = 0; i < lengthof(sfn_choice_ops); i++)
+	for (int i = 0; i < (int) lengthof(sfn_choice_ops); i++)
 	{
 		if (strcmp(sfn_choice_ops[i].name, name) == 0)
 			return &sfn_choice_ops[i];
@@ -572,7 +572,7 @@ utf16_first_unit(const unsigned char *p, int avail)
 	if (len > avail)
 		return *p;
 	cp = utf8_to_unicode(p);
-	return cp >= 0x10000 ? 0xD800 + ((cp - 0x10000) >> 10) : (int) cp;
+	return cp >= 0x10000 ? (int) (0xD800 + ((cp - 0x10000) >> 10)) : (int) cp;
 }
 
 static int

@@ -449,7 +449,7 @@ fn_hash(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, SfnError 
 		return ifail(f, err, psprintf("the input is longer than %d characters",
 									  SFN_MAX_HASH_INPUT));
 	alg = jv_cstr(argv[1]);
-	for (a = 0; a < lengthof(algs); a++)
+	for (a = 0; a < (int) lengthof(algs); a++)
 		if (strcmp(alg, algs[a].name) == 0)
 			break;
 	if (a == lengthof(algs))
@@ -866,8 +866,8 @@ ip_lookup(const char *name, int len)
 {
 	int			i;
 
-	for (i = 0; i < lengthof(sfn_functions); i++)
-		if (strlen(sfn_functions[i].name) == len &&
+	for (i = 0; i < (int) lengthof(sfn_functions); i++)
+		if ((int) strlen(sfn_functions[i].name) == len &&
 			strncmp(sfn_functions[i].name, name, len) == 0)
 			return &sfn_functions[i];
 	return NULL;

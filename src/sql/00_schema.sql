@@ -25,6 +25,7 @@ CREATE TABLE sfn.state_machines (
 -- name is free for a new one at once.
 CREATE UNIQUE INDEX state_machines_active_name ON sfn.state_machines (name) WHERE status = 'ACTIVE';
 COMMENT ON TABLE sfn.state_machines IS 'State machines: one row each; definitions are in sfn.state_machine_revisions';
+COMMENT ON COLUMN sfn.state_machines.id IS 'Internal id';
 COMMENT ON COLUMN sfn.state_machines.name IS 'Name, unique among ACTIVE state machines';
 COMMENT ON COLUMN sfn.state_machines.type IS 'STANDARD or EXPRESS';
 COMMENT ON COLUMN sfn.state_machines.status IS 'ACTIVE, or DELETING once deleted while executions may still run';
@@ -80,6 +81,7 @@ CREATE TABLE sfn.executions (
 CREATE INDEX executions_list ON sfn.executions (state_machine_id, start_date DESC, id DESC);
 CREATE INDEX executions_finished ON sfn.executions (stop_date) WHERE stop_date IS NOT NULL;
 COMMENT ON TABLE sfn.executions IS 'Executions of state machines';
+COMMENT ON COLUMN sfn.executions.id IS 'Internal id';
 COMMENT ON COLUMN sfn.executions.state_machine_id IS 'The state machine';
 COMMENT ON COLUMN sfn.executions.revision IS 'The definition revision this execution runs';
 COMMENT ON COLUMN sfn.executions.name IS 'Execution name, unique per state machine';
