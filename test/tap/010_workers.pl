@@ -78,6 +78,22 @@ $node->psql(q{SELECT sfn_start_execution('p', '{}', 'after-reload')});
 ok($node->poll(q{SELECT status FROM sfn.executions WHERE name = 'after-reload'}, 'SUCCEEDED', 20),
 	'workers keep running after a reload');
 
+# The history limit (pg_sfn.max_history_events, 25,000 as on AWS) fails an
+# endless loop with AWS's error and cause; the last event gets id = limit.
+$node->psql(q{ALTER SYSTEM SET pg_sfn.max_history_events = 50});
+$node->psql(q{SELECT pg_reload_conf()});
+sleep 1;
+$node->psql(q{SELECT sfn_create_state_machine('loop', '{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"}}}')});
+$node->psql(q{SELECT sfn_start_execution('loop', '{}', 'endless')});
+ok($node->poll(q{SELECT status FROM sfn.executions WHERE name = 'endless'}, 'FAILED', 20), 'the endless loop failed');
+is($node->psql(q{SELECT error || ' / ' || cause FROM sfn.executions WHERE name = 'endless'}),
+	'States.Runtime / The execution reached the maximum number of history events (50).',
+	'with States.Runtime and AWS\'s cause');
+is($node->psql(q{SELECT max(event_id) || ' ' || count(*) || ' ' || (array_agg(type ORDER BY event_id DESC))[1] FROM sfn.history h JOIN sfn.executions e ON e.id = h.execution_id WHERE e.name = 'endless'}),
+	'50 50 ExecutionFailed', 'its 50th event is ExecutionFailed');
+$node->psql(q{ALTER SYSTEM RESET pg_sfn.max_history_events});
+$node->psql(q{SELECT pg_reload_conf()});
+
 # Idle workers do no work: no transactions while nothing is due.
 my $before = $node->psql(q{SELECT xact_commit FROM pg_stat_database WHERE datname = 'postgres'});
 sleep 3;
