@@ -83,7 +83,7 @@ ok($node->poll(q{SELECT status FROM sfn.executions WHERE name = 'after-reload'},
 $node->psql(q{ALTER SYSTEM SET pg_sfn.max_history_events = 50});
 $node->psql(q{SELECT pg_reload_conf()});
 sleep 1;
-$node->psql(q{SELECT sfn_create_state_machine('loop', '{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"}}}')});
+$node->psql(q{SELECT sfn_create_state_machine('loop', '{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Choice","Choices":[{"Variable":"$.stop","IsPresent":true,"Next":"Done"}],"Default":"A"},"Done":{"Type":"Succeed"}}}')});
 $node->psql(q{SELECT sfn_start_execution('loop', '{}', 'endless')});
 ok($node->poll(q{SELECT status FROM sfn.executions WHERE name = 'endless'}, 'FAILED', 20), 'the endless loop failed');
 is($node->psql(q{SELECT error || ' / ' || cause FROM sfn.executions WHERE name = 'endless'}),
