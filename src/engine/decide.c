@@ -361,17 +361,36 @@ run_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread)
 	state_runners[st->type] (plan, exec, thread, ctx);
 }
 
-/* Room for a state's events plus the closing Execution* event? */
+/*
+ * The history limit: AWS fails the execution with event number max_events
+ * itself (ExecutionFailed), so events a step wrote beyond max_events - 1 are
+ * dropped (they were never written) and the failure takes their place.
+ * Returns true when the limit ended the execution.
+ */
 static bool
-history_has_room(SfnExecution *exec, SfnThread *thread)
+enforce_history_limit(SfnExecution *exec, SfnThread *thread)
 {
-	if (exec->last_event_id + 3 < exec->max_events)
-		return true;
+	int32		allowed = exec->max_events - (exec->status == SFN_RUNNING ? 1 : 0);
+	List	   *kept = NIL;
+	ListCell   *lc;
+
+	if (exec->last_event_id <= allowed)
+		return false;
+	foreach(lc, exec->events)
+	{
+		SfnEvent   *ev = lfirst(lc);
+
+		if (ev->id < exec->max_events)
+			kept = lappend(kept, ev);
+	}
+	exec->events = kept;
 	exec->last_event_id = exec->max_events - 1;
+	exec->status = SFN_RUNNING;
+	exec->output = NULL;
 	fail_execution(exec, thread, "States.Runtime",
 				   psprintf("The execution reached the maximum number of history events (%d).",
 							exec->max_events));
-	return false;
+	return true;
 }
 
 void
@@ -388,17 +407,17 @@ sfn_decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, SfnWake w
 	}
 	for (int n = 0; n < exec->max_transitions && !thread->done; n++)
 	{
-		if (!history_has_room(exec, thread))
-			return;
 		if (thread->phase == SFN_PHASE_WAITING)
 		{
 			if (thread->due_at > exec->now)
 				return;
 			finish_wait(plan, exec, thread,
 						sfn_context_object(exec, &plan->states[thread->state], thread));
-			continue;
 		}
-		run_state(plan, exec, thread);
+		else
+			run_state(plan, exec, thread);
+		if (enforce_history_limit(exec, thread))
+			return;
 		if (thread->phase == SFN_PHASE_WAITING && thread->due_at > exec->now)
 			return;
 	}

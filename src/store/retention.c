@@ -43,7 +43,7 @@ sfn_retention_run(void)
 							   "    LIMIT $2)"
 							   "  RETURNING id),"
 							   " h AS (DELETE FROM sfn.history WHERE execution_id IN (SELECT id FROM old)),"
-							   " t AS (DELETE FROM sfn.threads WHERE execution_id IN (SELECT id FROM old))"
+							   " t AS (DELETE FROM sfn.threads WHERE execution_id IN (SELECT id FROM old)),"
 							   " w AS (DELETE FROM sfn.work WHERE execution_id IN (SELECT id FROM old))"
 							   " SELECT id FROM old",
 							   2, (Oid[]) {INT4OID, INT4OID},
