@@ -23,7 +23,7 @@ char	   *sfn_account_id = NULL;
 int			sfn_max_payload_size = 262144;
 int			sfn_max_history_events = 25000;
 int			sfn_batch_size = 64;
-int			sfn_retention_days = 90;
+int			sfn_retention_minutes = 90 * 24 * 60;
 
 void
 sfn_guc_init(void)
@@ -56,9 +56,9 @@ sfn_guc_init(void)
 							"Executions a worker claims per transaction.",
 							NULL, &sfn_batch_size, 64, 1, 10000,
 							PGC_SIGHUP, 0, NULL, NULL, NULL);
-	DefineCustomIntVariable("pg_sfn.retention_days",
-							"Days finished executions are kept; 0 keeps them forever.",
-							NULL, &sfn_retention_days, 90, 0, 100000,
-							PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("pg_sfn.retention_period",
+							"How long finished executions are kept; 0 keeps them forever.",
+							NULL, &sfn_retention_minutes, 90 * 24 * 60, 0, INT_MAX / 2,
+							PGC_SIGHUP, GUC_UNIT_MIN, NULL, NULL, NULL);
 	MarkGUCPrefixReserved("pg_sfn");
 }

@@ -17,7 +17,7 @@ extern char *sfn_account_id;
 extern int	sfn_max_payload_size;
 extern int	sfn_max_history_events;
 extern int	sfn_batch_size;
-extern int	sfn_retention_days;
+extern int	sfn_retention_minutes;
 
 extern void sfn_guc_init(void);
 

@@ -2,7 +2,7 @@
  *
  * retention.c
  *	  Remove finished executions (and, by cascade, their history) older
- *	  than pg_sfn.retention_days, a bounded batch at a time so that one
+ *	  than pg_sfn.retention_period, a bounded batch at a time so that one
  *	  pass never holds locks for long.
  *
  *-------------------------------------------------------------------------
@@ -27,7 +27,7 @@ sfn_retention_run(void)
 {
 	uint64		removed = 0;
 
-	if (sfn_retention_days <= 0)
+	if (sfn_retention_minutes <= 0)
 		return 0;
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
@@ -39,7 +39,7 @@ sfn_retention_run(void)
 		removed = sfn_spi_exec("WITH old AS ("
 							   "  DELETE FROM sfn.executions WHERE id IN ("
 							   "    SELECT id FROM sfn.executions"
-							   "    WHERE stop_date < clock_timestamp() - make_interval(days => $1)"
+							   "    WHERE stop_date < clock_timestamp() - make_interval(mins => $1)"
 							   "    LIMIT $2)"
 							   "  RETURNING id),"
 							   " h AS (DELETE FROM sfn.history WHERE execution_id IN (SELECT id FROM old)),"
@@ -47,7 +47,7 @@ sfn_retention_run(void)
 							   " w AS (DELETE FROM sfn.work WHERE execution_id IN (SELECT id FROM old))"
 							   " SELECT id FROM old",
 							   2, (Oid[]) {INT4OID, INT4OID},
-							   (Datum[]) {Int32GetDatum(sfn_retention_days), Int32GetDatum(SFN_RETENTION_BATCH)},
+							   (Datum[]) {Int32GetDatum(sfn_retention_minutes), Int32GetDatum(SFN_RETENTION_BATCH)},
 							   NULL, false, SPI_OK_SELECT);
 		/* Deleted state machines whose last execution is gone. */
 		sfn_spi_exec("DELETE FROM sfn.state_machines sm WHERE status = 'DELETING'"

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * retention.h
- *	  Removal of finished executions older than pg_sfn.retention_days.
+ *	  Removal of finished executions older than pg_sfn.retention_period.
  *
  *-------------------------------------------------------------------------
  */
