@@ -393,6 +393,8 @@ ms_until_next_due(void)
 	return ms < 0 ? 0 : (ms > SFN_MAX_SLEEP_MS ? SFN_MAX_SLEEP_MS : ms + 1);
 }
 
+uint64		sfn_runner_last_claimed = 0;
+
 long
 sfn_runner_run_due(int worker_slot)
 {
@@ -431,6 +433,7 @@ sfn_runner_run_due(int worker_slot)
 		}
 		write_batch(&w);
 	}
+	sfn_runner_last_claimed = n;
 	sleep_ms = (n >= (uint64) sfn_batch_size) ? 0 : ms_until_next_due();
 
 	SPI_finish();

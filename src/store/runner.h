@@ -17,4 +17,7 @@
  */
 extern long sfn_runner_run_due(int worker_slot);
 
+/* Executions the last batch claimed. */
+extern uint64 sfn_runner_last_claimed;
+
 #endif							/* SFN_RUNNER_H */

@@ -33,6 +33,9 @@
 #include "worker/worker.h"
 
 #define SFN_MAX_WORKERS 64
+/* A wake-up this soon after a batch with work means load: coalesce. */
+#define SFN_BUSY_GAP_MS 5
+#define SFN_COALESCE_USECS 1000L
 /* Worker 0 runs a retention pass this often. */
 #define SFN_RETENTION_INTERVAL_MS 60000
 
@@ -194,6 +197,8 @@ sfn_worker_main(Datum arg)
 	int			slot = DatumGetInt32(arg);
 	MemoryContext loop_cxt;
 	TimestampTz last_retention = 0;
+	TimestampTz last_batch_end = 0;
+	int			rc;
 
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
 	pqsignal(SIGTERM, die);
@@ -233,8 +238,20 @@ sfn_worker_main(Datum arg)
 
 		if (sleep_ms == 0)
 			continue;
-		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
-						 sleep_ms, PG_WAIT_EXTENSION);
+		last_batch_end = GetCurrentTimestamp();
+		rc = WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+					   sleep_ms, PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
+
+		/*
+		 * Woken again right after a batch that had work: we are under load.
+		 * Waiting a moment lets more starts commit, so that one batch (one
+		 * commit) takes several of them.  Under light load there is no
+		 * delay.
+		 */
+		if ((rc & WL_LATCH_SET) && sfn_runner_last_claimed > 0 &&
+			!TimestampDifferenceExceeds(last_batch_end, GetCurrentTimestamp(),
+										SFN_BUSY_GAP_MS))
+			pg_usleep(SFN_COALESCE_USECS);
 	}
 }
