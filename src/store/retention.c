@@ -20,7 +20,6 @@
 #include "store/retention.h"
 #include "store/spi_util.h"
 
-#define SFN_RETENTION_BATCH 5000
 
 uint64
 sfn_retention_run(void)

@@ -10,6 +10,8 @@
 
 #include "postgres.h"
 
+#define SFN_RETENTION_BATCH 5000
+
 /* One bounded cleanup pass in its own transaction; returns rows removed. */
 extern uint64 sfn_retention_run(void);
 

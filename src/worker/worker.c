@@ -36,8 +36,9 @@
 /* A wake-up this soon after a batch with work means load: coalesce. */
 #define SFN_BUSY_GAP_MS 5
 #define SFN_COALESCE_USECS 1000L
-/* Worker 0 runs a retention pass this often. */
-#define SFN_RETENTION_INTERVAL_MS 60000
+/* Worker 0 runs a retention pass this often, and this many batches at most. */
+#define SFN_RETENTION_INTERVAL_MS 10000
+#define SFN_RETENTION_MAX_BATCHES 200
 
 typedef struct SfnWorkerShmem
 {
@@ -151,10 +152,19 @@ sfn_worker_detach(int code, Datum arg)
 		sfn_shmem->latches[slot] = NULL;
 }
 
+/*
+ * Retention: bounded batches, each its own transaction, until the backlog
+ * is gone or SFN_RETENTION_MAX_BATCHES ran (the rest waits a minute).
+ */
 static long
 sfn_retention_run_void(int slot)
 {
-	(void) sfn_retention_run();
+	for (int i = 0; i < SFN_RETENTION_MAX_BATCHES; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (sfn_retention_run() < SFN_RETENTION_BATCH)
+			break;
+	}
 	return 0;
 }
 

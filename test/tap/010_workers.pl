@@ -101,7 +101,7 @@ my $after = $node->psql(q{SELECT xact_commit FROM pg_stat_database WHERE datname
 ok($after - $before <= 4, "idle workers sleep (commits in 3 s while idle: " . ($after - $before) . ")");
 
 # Retention: finished executions older than pg_sfn.retention_period (90 days by
-# default) go, with their history; worker 0 checks at start and each minute.
+# default) go, with their history; worker 0 checks at start and every 10 s.
 $node->psql(q{UPDATE sfn.executions SET stop_date = stop_date - interval '91 days' WHERE name IN ('first', 'crash-1')});
 $node->psql(q{UPDATE sfn.executions SET stop_date = stop_date - interval '89 days' WHERE name = 'crash-2'});
 $node->stop;
