@@ -38,6 +38,9 @@
 /* Transitions one execution may make per batch before yielding. */
 #define SFN_MAX_TRANSITIONS_PER_BATCH 500
 
+/* Set by collect() when a claimed execution is still due now (it yielded). */
+static bool batch_left_work_due = false;
+
 /* Column arrays for the set-based writes. */
 typedef struct Column
 {
@@ -167,6 +170,8 @@ collect(BatchWrites *w, const SfnPlan *plan, SfnExecution *exec, SfnThread *thre
 
 		if (timeout_at != 0 && timeout_at < due)
 			due = timeout_at;
+		if (due <= exec->now)
+			batch_left_work_due = true;
 		col_add(&w->w_exec, Int64GetDatum(exec->id), false);
 		col_add(&w->w_due, TimestampTzGetDatum(due), false);
 	}
@@ -381,8 +386,13 @@ ms_until_next_due(void)
 	Datum		d;
 	long		ms;
 
+	/*
+	 * Rows already due are being advanced by another worker (we claimed
+	 * every unlocked one): they are not a reason to wake.
+	 */
 	keep_plan(&next_plan,
-			  "SELECT (extract(epoch FROM min(due_at) - clock_timestamp()) * 1000)::int8 FROM sfn.work",
+			  "SELECT (extract(epoch FROM min(due_at) - clock_timestamp()) * 1000)::int8"
+			  " FROM sfn.work WHERE due_at > clock_timestamp()",
 			  0, NULL);
 	if (SPI_execute_plan(next_plan, NULL, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the next due time");
@@ -419,6 +429,7 @@ sfn_runner_run_due(int worker_slot)
 	}
 
 	now = GetCurrentTimestamp();
+	batch_left_work_due = false;
 	n = claim(now);
 	if (n > 0)
 	{
@@ -434,7 +445,7 @@ sfn_runner_run_due(int worker_slot)
 		write_batch(&w);
 	}
 	sfn_runner_last_claimed = n;
-	sleep_ms = (n >= (uint64) sfn_batch_size) ? 0 : ms_until_next_due();
+	sleep_ms = (n >= (uint64) sfn_batch_size || batch_left_work_due) ? 0 : ms_until_next_due();
 
 	SPI_finish();
 	PopActiveSnapshot();
