@@ -119,3 +119,11 @@ SELECT name AS second_page FROM sfn_list_executions('api-pass', 'SUCCEEDED', 3, 
 SELECT name FROM sfn_list_executions('api-pass', 'BOGUS');
 SELECT name FROM sfn_list_executions('api-pass', NULL, 5000);
 SELECT name FROM sfn_list_executions('no-such-machine');
+
+-- The same limit inside an execution (the workers' own 256 KiB): the input
+-- fits, the Pass state's output does not.
+SELECT sfn_create_state_machine('api-big', '{"StartAt":"Double","States":{"Double":{"Type":"Pass","Parameters":{"a.$":"$.s","b.$":"$.s"},"End":true}}}') IS NOT NULL;
+SELECT sfn_start_execution('api-big', jsonb_build_object('s', repeat('x', 150000)), 'too-much') AS big \gset
+SELECT sfn.wait_execution(:'big');
+SELECT d->>'status' AS status, d->>'error' AS error, d->>'cause' AS cause FROM sfn_describe_execution(:'big') d;
+SELECT id, previous_event_id, type FROM sfn_get_execution_history(:'big');

@@ -31,3 +31,11 @@ SELECT sfn_test_state(NULL, '{}');
 SELECT sfn_test_state('{"Type":"Pass","End":true}', NULL);
 
 SELECT count(*) - :executions_before AS executions_created FROM sfn.executions;
+-- A state output over pg_sfn.max_payload_size: States.DataLimitExceeded,
+-- with AWS's cause (no "An error occurred" prefix).
+SET pg_sfn.max_payload_size = 1024;
+SELECT sfn_test_state('{"Type":"Pass","Parameters":{"a.$":"$.s","b.$":"$.s"},"End":true}',
+                      jsonb_build_object('s', repeat('x', 600)));
+SELECT sfn_test_state('{"Type":"Pass","Parameters":{"a.$":"$.s"},"End":true}',
+                      jsonb_build_object('s', repeat('x', 600))) ->> 'status' AS under_limit;
+RESET pg_sfn.max_payload_size;
