@@ -394,7 +394,8 @@ ms_until_next_due(void)
 			  "SELECT (extract(epoch FROM min(due_at) - clock_timestamp()) * 1000)::int8"
 			  " FROM sfn.work WHERE due_at > clock_timestamp()",
 			  0, NULL);
-	if (SPI_execute_plan(next_plan, NULL, NULL, true, 1) != SPI_OK_SELECT)
+	/* Not read-only: it must see this batch's own updates of sfn.work. */
+	if (SPI_execute_plan(next_plan, NULL, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the next due time");
 	d = sfn_spi_get(0, 1, &isnull);
 	if (isnull)

@@ -39,6 +39,16 @@ $node->start;
 ok($node->poll(q{SELECT count(*) FROM sfn.executions WHERE name LIKE 'restart-%' AND status = 'SUCCEEDED'}, '20', 30),
 	'all 20 waiting executions finish after a restart');
 
+# An execution timeout survives a restart too.
+$node->psql(q{SELECT sfn_create_state_machine('timeout', '{"StartAt":"W","TimeoutSeconds":3,"States":{"W":{"Type":"Wait","Seconds":600,"End":true}}}')});
+$node->psql(q{SELECT sfn_start_execution('timeout', '{}', 'times-out')});
+$node->stop('fast');
+$node->start;
+ok($node->poll(q{SELECT status FROM sfn.executions WHERE name = 'times-out'}, 'TIMED_OUT', 20),
+	'TimeoutSeconds ends the execution after a restart');
+is($node->psql(q{SELECT string_agg(type || '/' || previous_event_id, ',' ORDER BY event_id) FROM sfn.history h JOIN sfn.executions e ON e.id = h.execution_id WHERE e.name = 'times-out'}),
+	'ExecutionStarted/0,WaitStateEntered/0,ExecutionTimedOut/0', 'with ExecutionTimedOut');
+
 # ... and a crash of the whole server.
 $node->psql(q{SELECT sfn_start_execution('w3', jsonb_build_object('i', g), 'crash-' || g) FROM generate_series(1, 20) g});
 ok($node->poll(q{SELECT count(*) FROM sfn.threads WHERE phase = 1}, '20', 20), '20 executions are waiting before the crash');
@@ -69,6 +79,9 @@ my $late = $node->psql(q{
 	FROM sfn.history n JOIN sfn.history x USING (execution_id) JOIN sfn.executions e ON e.id = n.execution_id
 	WHERE e.name = 'one-second' AND n.type = 'WaitStateEntered' AND x.type = 'WaitStateExited'});
 ok($late >= 0, 'the wait did not end early');
+# Not a timing test: a generous bound that only a lost timer wake-up (the
+# worker sleeping its full 10 s) can break.
+ok($late < 5000, 'the wait was not left to the 10 s idle sleep');
 diag("a 1 s Wait ended $late ms after it was due");
 
 # SIGHUP: the workers reload their settings and keep working.
