@@ -121,8 +121,10 @@ sfn_stop_execution(PG_FUNCTION_ARGS)
 	sfn_require_arg(fcinfo, 0, "execution");
 	arn = sfn_text_arg(fcinfo, 0);
 	id = execution_id_from_arn(arn);
-	if (!sfn_store_stop_execution(id, sfn_text_arg(fcinfo, 1), sfn_text_arg(fcinfo, 2),
-								  &stop_date, &status))
+	/* AWS gives ExecutionAborted previousEventId 0. */
+	if (!sfn_store_end_execution(id, "ABORTED", "ExecutionAborted", false,
+								 sfn_text_arg(fcinfo, 1), sfn_text_arg(fcinfo, 2),
+								 &stop_date, &status))
 		ereport(ERROR,
 				(errcode(ERRCODE_SFN_EXECUTION_NOT_RUNNING),
 				 errmsg("ExecutionNotRunning: execution \"%s\" is not running", arn),

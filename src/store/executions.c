@@ -4,9 +4,10 @@
  *	  Table access for starting, stopping and finding executions.
  *
  * Starting writes three rows in one statement (execution, ExecutionStarted,
- * work); stopping locks the work row first, as the workers do (see
- * runner.c), so a stop waits for a batch in progress instead of
- * deadlocking with it.
+ * work); ending an execution from outside the engine (stop, or a worker
+ * giving up on it) locks the work row first, as the workers do (see
+ * runner.c), so it waits for a batch in progress instead of deadlocking
+ * with it.
  *
  *-------------------------------------------------------------------------
  */
@@ -76,18 +77,28 @@ sfn_store_start_execution(int64 sm_id, int32 revision, const char *name,
 	return result;
 }
 
+/*
+ * End a RUNNING execution from outside the engine: status, the closing
+ * event (previousEventId 0 as AWS gives ExecutionAborted, or the last
+ * event), error and cause.  Locks the work row first: waits for a worker
+ * batch holding the execution.  Returns false if it was not running.
+ */
 bool
-sfn_store_stop_execution(int64 exec_id, const char *error, const char *cause,
-						 TimestampTz *stop_date, char **status)
+sfn_store_end_execution(int64 exec_id, const char *status, const char *event_type,
+						bool previous_is_last, const char *error, const char *cause,
+						TimestampTz *stop_date, char **final_status)
 {
-	Datum		values[3];
-	char		nulls[3] = "   ";
-	bool		stopped;
+	Datum		values[6];
+	char		nulls[6] = "      ";
+	bool		ended;
 	MemoryContext caller = CurrentMemoryContext;
 
 	values[0] = Int64GetDatum(exec_id);
 	values[1] = error ? CStringGetTextDatum(error) : (Datum) 0;
 	values[2] = cause ? CStringGetTextDatum(cause) : (Datum) 0;
+	values[3] = CStringGetTextDatum(status);
+	values[4] = CStringGetTextDatum(event_type);
+	values[5] = BoolGetDatum(previous_is_last);
 	if (!error)
 		nulls[1] = 'n';
 	if (!cause)
@@ -97,18 +108,19 @@ sfn_store_stop_execution(int64 exec_id, const char *error, const char *cause,
 	/* The work row first: it is the execution's lock (see runner.c). */
 	sfn_spi_exec("WITH w AS (DELETE FROM sfn.work WHERE execution_id = $1 RETURNING execution_id),"
 				 " e AS (UPDATE sfn.executions e"
-				 "   SET status = 'ABORTED', error = $2, cause = $3, stop_date = clock_timestamp(),"
+				 "   SET status = $4, error = $2, cause = $3, stop_date = clock_timestamp(),"
 				 "       last_event_id = e.last_event_id + 1"
 				 "   FROM w WHERE e.id = w.execution_id AND e.status = 'RUNNING'"
 				 "   RETURNING e.id, e.last_event_id, e.stop_date),"
 				 " h AS (INSERT INTO sfn.history (execution_id, event_id, previous_event_id, ts, type, details)"
-				 "   SELECT id, last_event_id, 0, stop_date, 'ExecutionAborted',"
+				 "   SELECT id, last_event_id, CASE WHEN $6 THEN last_event_id - 1 ELSE 0 END, stop_date, $5,"
 				 "     jsonb_strip_nulls(jsonb_build_object('error', $2, 'cause', $3)) FROM e),"
 				 " t AS (DELETE FROM sfn.threads WHERE execution_id IN (SELECT id FROM e))"
-				 " SELECT stop_date, 'ABORTED' FROM e",
-				 3, (Oid[]) {INT8OID, TEXTOID, TEXTOID}, values, nulls, false, SPI_OK_SELECT);
-	stopped = SPI_processed == 1;
-	if (!stopped)
+				 " SELECT stop_date, $4 FROM e",
+				 6, (Oid[]) {INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, BOOLOID},
+				 values, nulls, false, SPI_OK_SELECT);
+	ended = SPI_processed == 1;
+	if (!ended)
 		sfn_spi_exec("SELECT stop_date, status FROM sfn.executions WHERE id = $1",
 					 1, (Oid[]) {INT8OID}, values, NULL, true, SPI_OK_SELECT);
 	if (SPI_processed == 1)
@@ -118,11 +130,11 @@ sfn_store_stop_execution(int64 exec_id, const char *error, const char *cause,
 		MemoryContext spi = MemoryContextSwitchTo(caller);
 
 		*stop_date = isnull ? 0 : DatumGetTimestampTz(d);
-		*status = sfn_spi_get_text(0, 2);
+		*final_status = sfn_spi_get_text(0, 2);
 		MemoryContextSwitchTo(spi);
 	}
 	SPI_finish();
-	return stopped;
+	return ended;
 }
 
 int64

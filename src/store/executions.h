@@ -28,11 +28,14 @@ extern SfnStartResult sfn_store_start_execution(int64 sm_id, int32 revision, con
 												TimestampTz start);
 
 /*
- * Abort a RUNNING execution: waits for a worker holding it, then writes
- * ExecutionAborted.  Returns false if it was not running.
+ * End a RUNNING execution from outside the engine (StopExecution, or a
+ * worker giving up on an execution that raises an internal error): waits
+ * for a worker holding it, then writes the closing event.  Returns false
+ * if it was not running; *final_status is its status either way.
  */
-extern bool sfn_store_stop_execution(int64 exec_id, const char *error, const char *cause,
-									 TimestampTz *stop_date, char **status);
+extern bool sfn_store_end_execution(int64 exec_id, const char *status, const char *event_type,
+									bool previous_is_last, const char *error, const char *cause,
+									TimestampTz *stop_date, char **final_status);
 
 /* Id of the execution (state machine name, execution name); raises ExecutionDoesNotExist. */
 extern int64 sfn_store_find_execution(const char *sm_name, const char *exec_name, const char *arn);

@@ -29,6 +29,7 @@
 #include "common/guc.h"
 #include "common/names.h"
 #include "engine/engine.h"
+#include "store/executions.h"
 #include "store/plan_cache.h"
 #include "store/runner.h"
 #include "store/spi_util.h"
@@ -37,6 +38,15 @@
 #define SFN_MAX_SLEEP_MS 10000L
 /* Transitions one execution may make per batch before yielding. */
 #define SFN_MAX_TRANSITIONS_PER_BATCH 500
+
+/*
+ * Poison executions.  After a batch of several fails, the next batches
+ * claim one execution each; a one-execution batch that fails ends that
+ * execution (States.Runtime) so that the others go on.
+ */
+static int	isolate_batches = 0;
+static int64 current_execution = 0;
+static uint64 current_claimed = 0;
 
 /* Set by collect() when a claimed execution is still due now (it yielded). */
 static bool batch_left_work_due = false;
@@ -309,6 +319,7 @@ advance_row(uint64 r, TimestampTz now, BatchWrites *w)
 
 	memset(&exec, 0, sizeof(exec));
 	exec.id = sfn_spi_get_int64(r, 1);
+	current_execution = exec.id;
 	exec.name = sfn_spi_get_text(r, 2);
 	exec.input = jsonb_column(r, 3);
 	exec.start_date = timestamp_column(r, 4);
@@ -351,7 +362,7 @@ advance_row(uint64 r, TimestampTz now, BatchWrites *w)
 
 /* Claim up to batch_size due executions and load what the engine needs. */
 static uint64
-claim(TimestampTz now)
+claim(TimestampTz now, int limit)
 {
 	static SPIPlanPtr claim_plan = NULL;
 	int			rc;
@@ -370,7 +381,7 @@ claim(TimestampTz now)
 			  " WHERE e.status = 'RUNNING'",
 			  2, (Oid[]) {INT4OID, TIMESTAMPTZOID});
 	rc = SPI_execute_plan(claim_plan,
-						  (Datum[]) {Int32GetDatum(sfn_batch_size), TimestampTzGetDatum(now)},
+						  (Datum[]) {Int32GetDatum(limit), TimestampTzGetDatum(now)},
 						  NULL, false, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "claim failed: %s", SPI_result_code_string(rc));
@@ -431,7 +442,10 @@ sfn_runner_run_due(int worker_slot)
 
 	now = GetCurrentTimestamp();
 	batch_left_work_due = false;
-	n = claim(now);
+	current_execution = 0;
+	current_claimed = 0;
+	n = claim(now, isolate_batches > 0 ? 1 : sfn_batch_size);
+	current_claimed = n;
 	if (n > 0)
 	{
 		SPITupleTable *claimed = SPI_tuptable;
@@ -446,7 +460,13 @@ sfn_runner_run_due(int worker_slot)
 		write_batch(&w);
 	}
 	sfn_runner_last_claimed = n;
-	sleep_ms = (n >= (uint64) sfn_batch_size || batch_left_work_due) ? 0 : ms_until_next_due();
+	if (isolate_batches > 0)
+	{
+		isolate_batches--;
+		sleep_ms = 0;
+	}
+	else
+		sleep_ms = (n >= (uint64) sfn_batch_size || batch_left_work_due) ? 0 : ms_until_next_due();
 
 	SPI_finish();
 	PopActiveSnapshot();
@@ -454,4 +474,38 @@ sfn_runner_run_due(int worker_slot)
 	pgstat_report_stat(false);
 	pgstat_report_activity(STATE_IDLE, NULL);
 	return sleep_ms;
+}
+
+/*
+ * After a batch raised an ERROR (the caller has aborted its transaction):
+ * with several executions claimed, retry them one per batch; with one,
+ * end it with States.Runtime in a transaction of its own.
+ */
+void
+sfn_runner_recover(const char *message)
+{
+	int64		culprit = current_execution;
+
+	if (current_claimed > 1)
+	{
+		isolate_batches = (int) current_claimed;
+		return;
+	}
+	if (current_claimed == 1 && culprit != 0)
+	{
+		TimestampTz stop_date;
+		char	   *status;
+
+		SetCurrentStatementStartTimestamp();
+		StartTransactionCommand();
+		PushActiveSnapshot(GetTransactionSnapshot());
+		(void) sfn_store_end_execution(culprit, "FAILED", "ExecutionFailed", true,
+									   "States.Runtime",
+									   psprintf("pg_sfn could not advance the execution: %s", message),
+									   &stop_date, &status);
+		PopActiveSnapshot();
+		CommitTransactionCommand();
+		elog(WARNING, "pg_sfn: execution " INT64_FORMAT " failed with an internal error: %s",
+			 culprit, message);
+	}
 }

@@ -17,6 +17,9 @@
  */
 extern long sfn_runner_run_due(int worker_slot);
 
+/* After a failed batch (transaction aborted): isolate or end the culprit. */
+extern void sfn_runner_recover(const char *message);
+
 /* Executions the last batch claimed. */
 extern uint64 sfn_runner_last_claimed;
 

@@ -169,12 +169,29 @@ sfn_retention_run_void(int slot)
 }
 
 /*
- * Run one batch (or retention pass); an ERROR is logged and the transaction aborted instead of
- * killing the worker, which then backs off for a second.
- *
- * XXX: an execution whose batch fails every time is retried every second;
- * it should be isolated and failed with States.Runtime.
+ * Run one batch (or retention pass).  An ERROR is logged and the
+ * transaction aborted instead of killing the worker; after a failed batch
+ * the runner isolates the execution that caused it (sfn_runner_recover),
+ * in a transaction of its own, and the worker goes on at once.
  */
+/* sfn_runner_recover, whose own failure must not end the worker either. */
+static void
+recover_safely(const char *message)
+{
+	PG_TRY();
+	{
+		sfn_runner_recover(message);
+	}
+	PG_CATCH();
+	{
+		EmitErrorReport();
+		FlushErrorState();
+		AbortCurrentTransaction();
+		pg_usleep(1000000L);
+	}
+	PG_END_TRY();
+}
+
 static long
 run_safely(long (*fn) (int), int slot, MemoryContext loop_cxt)
 {
@@ -186,12 +203,20 @@ run_safely(long (*fn) (int), int slot, MemoryContext loop_cxt)
 	}
 	PG_CATCH();
 	{
+		ErrorData  *edata;
+
 		MemoryContextSwitchTo(loop_cxt);
+		edata = CopyErrorData();
 		EmitErrorReport();
 		FlushErrorState();
 		AbortCurrentTransaction();
 		pgstat_report_activity(STATE_IDLE, NULL);
 		sleep_ms = 1000;
+		if (fn == sfn_runner_run_due)
+		{
+			recover_safely(edata->message);
+			sleep_ms = 0;
+		}
 	}
 	PG_END_TRY();
 	return sleep_ms;

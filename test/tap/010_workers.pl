@@ -91,6 +91,25 @@ $node->psql(q{SELECT sfn_start_execution('p', '{}', 'after-reload')});
 ok($node->poll(q{SELECT status FROM sfn.executions WHERE name = 'after-reload'}, 'SUCCEEDED', 20),
 	'workers keep running after a reload');
 
+# A poison execution (here: its thread names a state its plan lacks, which
+# makes advancing it raise an ERROR) fails alone with States.Runtime; the
+# executions batched with it go on.
+$node->psql(q{SELECT sfn_start_execution('w3', jsonb_build_object('i', g), 'poison-' || g) FROM generate_series(1, 10) g});
+ok($node->poll(q{SELECT count(*) FROM sfn.threads t JOIN sfn.executions e ON e.id = t.execution_id WHERE e.name LIKE 'poison-%' AND t.phase = 1}, '10', 20),
+	'10 executions are waiting');
+$node->psql(q{UPDATE sfn.threads t SET state_name = 'NoSuchState' FROM sfn.executions e WHERE e.id = t.execution_id AND e.name = 'poison-4'});
+$node->psql(q{UPDATE sfn.work w SET due_at = now() FROM sfn.executions e WHERE e.id = w.execution_id AND e.name LIKE 'poison-%'});
+$node->psql(q{UPDATE sfn.threads t SET due_at = now() FROM sfn.executions e WHERE e.id = t.execution_id AND e.name LIKE 'poison-%'});
+ok($node->poll(q{SELECT count(*) FROM sfn.executions WHERE name LIKE 'poison-%' AND status <> 'RUNNING'}, '10', 30),
+	'all 10 ended');
+is($node->psql(q{SELECT status || ' ' || count(*) FROM sfn.executions WHERE name LIKE 'poison-%' GROUP BY status ORDER BY status}),
+	"FAILED 1\nSUCCEEDED 9", 'nine succeeded, the poisoned one failed');
+like($node->psql(q{SELECT error || ': ' || cause FROM sfn.executions WHERE name = 'poison-4'}),
+	qr/^States\.Runtime: pg_sfn could not advance the execution: state "NoSuchState" not in the plan/,
+	'with States.Runtime and the internal error as cause');
+is($node->psql(q{SELECT string_agg(type || '/' || previous_event_id, ',' ORDER BY event_id) FROM sfn.history h JOIN sfn.executions e ON e.id = h.execution_id WHERE e.name = 'poison-4'}),
+	'ExecutionStarted/0,WaitStateEntered/0,ExecutionFailed/2', 'and an ExecutionFailed event');
+
 # The history limit (pg_sfn.max_history_events, 25,000 as on AWS) fails an
 # endless loop with AWS's error and cause; the last event gets id = limit.
 $node->psql(q{ALTER SYSTEM SET pg_sfn.max_history_events = 50});
