@@ -39,14 +39,8 @@ WHERE sm.name = 'example-order' AND r.revision = sm.revision \gset
 SELECT sfn_start_execution('example-order', '{"orderId": 42, "amount": 19.5}') AS good \gset
 SELECT sfn_start_execution('example-order', '{"orderId": 43, "amount": -1}') AS bad \gset
 
--- Wait (at most 10 s) until both have finished.
-DO $$
-BEGIN
-	FOR i IN 1..100 LOOP
-		EXIT WHEN NOT EXISTS (SELECT 1 FROM sfn.executions WHERE status = 'RUNNING');
-		PERFORM pg_sleep(0.1);
-	END LOOP;
-END $$;
+-- Wait (at most 10 s each) until both have finished.
+SELECT sfn.wait_execution(:'good') AS good_status, sfn.wait_execution(:'bad') AS bad_status \gset
 
 \echo
 \echo '== execution 1: a valid order'
