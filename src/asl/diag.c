@@ -14,6 +14,7 @@
 
 #include "lib/stringinfo.h"
 
+#include "common/format.h"
 #include "asl/diag.h"
 #include "common/errors.h"
 
@@ -27,26 +28,10 @@ sfn_diag_append(List **diags, const char *severity, const char *code,
 				const char *location, const char *fmt, va_list args)
 {
 	SfnDiag    *d = palloc0(sizeof(SfnDiag));
-	StringInfoData buf;
-
-	/* appendStringInfoVA may need several tries; it consumes args once */
-	initStringInfo(&buf);
-	for (;;)
-	{
-		va_list		copy;
-		int			needed;
-
-		va_copy(copy, args);
-		needed = appendStringInfoVA(&buf, fmt, copy);
-		va_end(copy);
-		if (needed == 0)
-			break;
-		enlargeStringInfo(&buf, needed);
-	}
 
 	d->severity = severity;
 	d->code = code;
-	d->message = buf.data;
+	d->message = sfn_vformat(fmt, args);
 	d->location = pstrdup(location && location[0] ? location : "/");
 	*diags = lappend(*diags, d);
 }

@@ -20,6 +20,7 @@
  */
 #include "postgres.h"
 
+#include "common/format.h"
 #include "common/base64.h"
 #include "common/cryptohash.h"
 #include "common/int.h"
@@ -680,24 +681,13 @@ ip_error(IParser *ip, const char *fmt,...) pg_attribute_printf(2, 3);
 static bool
 ip_error(IParser *ip, const char *fmt,...)
 {
-	StringInfoData buf;
+	va_list		args;
 
 	if (ip->errmsg != NULL)
 		return false;
-	initStringInfo(&buf);
-	for (;;)
-	{
-		va_list		args;
-		int			needed;
-
-		va_start(args, fmt);
-		needed = appendStringInfoVA(&buf, fmt, args);
-		va_end(args);
-		if (needed == 0)
-			break;
-		enlargeStringInfo(&buf, needed);
-	}
-	ip->errmsg = buf.data;
+	va_start(args, fmt);
+	ip->errmsg = sfn_vformat(fmt, args);
+	va_end(args);
 	return false;
 }
 

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <math.h>
 
+#include "common/format.h"
 #include "common/jsonapi.h"
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
@@ -40,22 +41,11 @@ sfn_fail(SfnError *err, const char *error, const char *fmt,...)
 		err->cause = NULL;
 	else
 	{
-		StringInfoData buf;
+		va_list		args;
 
-		initStringInfo(&buf);
-		for (;;)
-		{
-			va_list		args;
-			int			needed;
-
-			va_start(args, fmt);
-			needed = appendStringInfoVA(&buf, fmt, args);
-			va_end(args);
-			if (needed == 0)
-				break;
-			enlargeStringInfo(&buf, needed);
-		}
-		err->cause = buf.data;
+		va_start(args, fmt);
+		err->cause = sfn_vformat(fmt, args);
+		va_end(args);
 	}
 	return false;
 }

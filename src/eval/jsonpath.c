@@ -24,6 +24,7 @@
 #include "utils/fmgrprotos.h"
 #include "parser/scansup.h"
 
+#include "common/format.h"
 #include "eval/jsonpath.h"
 
 typedef enum SfnStepKind
@@ -129,25 +130,14 @@ pp_error(PathParser *pp, const char *fmt,...) pg_attribute_printf(2, 3);
 static bool
 pp_error(PathParser *pp, const char *fmt,...)
 {
-	StringInfoData buf;
+	va_list		args;
 
 	/* keep the first (innermost) message */
 	if (pp->errmsg != NULL)
 		return false;
-	initStringInfo(&buf);
-	for (;;)
-	{
-		va_list		args;
-		int			needed;
-
-		va_start(args, fmt);
-		needed = appendStringInfoVA(&buf, fmt, args);
-		va_end(args);
-		if (needed == 0)
-			break;
-		enlargeStringInfo(&buf, needed);
-	}
-	pp->errmsg = buf.data;
+	va_start(args, fmt);
+	pp->errmsg = sfn_vformat(fmt, args);
+	va_end(args);
 	return false;
 }
 
