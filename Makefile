@@ -4,7 +4,11 @@
 #   test/run                       every test (see README)
 
 EXTENSION = pg_sfn
-EXTVERSION = 0.1
+# The newest version.  Its install script is assembled from the pieces in
+# src/sql/; every released version's script is kept as released in
+# src/sql/versions/, with one upgrade script per step (see
+# docs/ARCHITECTURE.md, "Versions and upgrades").
+EXTVERSION = 0.2
 MODULE_big = pg_sfn
 
 # One object per source file; sources are grouped by layer (see
@@ -12,14 +16,22 @@ MODULE_big = pg_sfn
 SRCS = $(sort $(wildcard src/*.c src/*/*.c))
 OBJS = $(SRCS:.c=.o)
 
-# The install script is assembled from the per-module pieces in src/sql/.
-DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+# The install script is assembled from the per-module pieces in src/sql/:
+# 00_schema.sql (tables) and the rest (functions, CREATE OR REPLACE, and
+# privileges, all safe to run again).  The upgrade script from the previous
+# version is the hand-written migration in src/sql/upgrade/ followed by the
+# same function pieces.  Released scripts of older steps are kept, frozen,
+# in src/sql/versions/.
+SQL_PIECES = $(sort $(wildcard src/sql/[1-9]*.sql))
+PREVVERSION = 0.1
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--$(PREVVERSION)--$(EXTVERSION).sql
+DATA = $(sort $(wildcard src/sql/versions/*.sql))
 
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=tmp_check_regress \
 	--load-extension=pg_sfn --dbname=sfn_regress
 
-PG_CPPFLAGS = -I$(srcdir)/src
+PG_CPPFLAGS = -I$(srcdir)/src -DSFN_VERSION=\"$(EXTVERSION)\"
 # -Wextra without unused-parameter: PostgreSQL's own headers (pg_list.h,
 # bufpage.h) have inline functions with unused parameters.
 PG_CFLAGS = -Wextra -Wno-unused-parameter
@@ -35,5 +47,8 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # After PGXS, so that "all" stays the default target.
-$(EXTENSION)--$(EXTVERSION).sql: $(sort $(wildcard src/sql/*.sql))
+$(EXTENSION)--$(EXTVERSION).sql: src/sql/00_schema.sql $(SQL_PIECES)
+	cat $^ > $@
+
+$(EXTENSION)--$(PREVVERSION)--$(EXTVERSION).sql: src/sql/upgrade/$(PREVVERSION)--$(EXTVERSION).sql $(SQL_PIECES)
 	cat $^ > $@

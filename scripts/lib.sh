@@ -51,3 +51,57 @@ build_install() {
 	say "installing pg_sfn"
 	as_root make -C "$SFN_ROOT" -s PG_CONFIG="$PG_BIN/pg_config" install >/dev/null
 }
+
+# A private copy of the PostgreSQL installation in directory $1, with
+# pg_sfn built from the current tree installed into it: tests and
+# benchmarks of several checkouts can run side by side without touching
+# each other's (or the system's) files.  PostgreSQL finds its share and
+# lib directories relative to its binaries, so the copy is self-contained.
+# Sets PG_BIN to the copy's bin directory.
+private_install() {
+	local tree=$1
+	local pg_lib=/usr/lib/postgresql/$PG_MAJOR pg_share=/usr/share/postgresql/$PG_MAJOR
+	if [ ! -x "$tree$pg_lib/bin/postgres" ]; then
+		say "copying PostgreSQL into a private tree"
+		mkdir -p "$tree/usr/lib/postgresql" "$tree/usr/share/postgresql"
+		cp -a "$pg_lib" "$tree/usr/lib/postgresql/"
+		cp -a "$pg_share" "$tree/usr/share/postgresql/"
+	fi
+	say "building pg_sfn"
+	make -C "$SFN_ROOT" -s -j2 SFN_WERROR=1 PG_CONFIG="/usr/lib/postgresql/$PG_MAJOR/bin/pg_config" >/dev/null 2>"$SFN_ROOT/build.log" ||
+		{ cat "$SFN_ROOT/build.log" >&2; die "build failed"; }
+	if [ -s "$SFN_ROOT/build.log" ]; then
+		cat "$SFN_ROOT/build.log" >&2
+		die "build printed warnings or errors"
+	fi
+	say "installing pg_sfn into the private tree"
+	make -C "$SFN_ROOT" -s PG_CONFIG="/usr/lib/postgresql/$PG_MAJOR/bin/pg_config" DESTDIR="$tree" install >/dev/null
+	PG_BIN=$tree$pg_lib/bin
+	export PATH="$PG_BIN:$PATH"
+}
+
+# The oldest release whose data an update must keep, as the commit that
+# released it (its tag may not travel with a clone; the commit does).
+SFN_OLDEST_RELEASE=0.1
+SFN_OLDEST_RELEASE_COMMIT=9f6c7c3
+
+# A private PostgreSQL tree, like private_install, with pg_sfn as released
+# at commit $2 (built from git history) instead of the working tree's.
+release_install() {
+	local tree=$1 commit=$2 src
+	src=$(mktemp -d)
+	git -C "$SFN_ROOT" cat-file -e "$commit^{commit}" 2>/dev/null ||
+		die "commit $commit (pg_sfn $SFN_OLDEST_RELEASE) is not in this clone's history"
+	if [ ! -x "$tree/usr/lib/postgresql/$PG_MAJOR/bin/postgres" ]; then
+		mkdir -p "$tree/usr/lib/postgresql" "$tree/usr/share/postgresql"
+		cp -a "/usr/lib/postgresql/$PG_MAJOR" "$tree/usr/lib/postgresql/"
+		cp -a "/usr/share/postgresql/$PG_MAJOR" "$tree/usr/share/postgresql/"
+	fi
+	say "building pg_sfn as released at $commit"
+	git -C "$SFN_ROOT" archive "$commit" | tar -x -C "$src"
+	make -C "$src" -s -j2 PG_CONFIG="/usr/lib/postgresql/$PG_MAJOR/bin/pg_config" >/dev/null 2>&1 ||
+		die "could not build the release at $commit"
+	rm -f "$tree/usr/share/postgresql/$PG_MAJOR/extension/pg_sfn"*
+	make -C "$src" -s PG_CONFIG="/usr/lib/postgresql/$PG_MAJOR/bin/pg_config" DESTDIR="$tree" install >/dev/null
+	rm -rf "$src"
+}

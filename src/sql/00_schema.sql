@@ -158,3 +158,26 @@ SELECT pg_catalog.pg_extension_config_dump('sfn.executions', '');
 SELECT pg_catalog.pg_extension_config_dump('sfn.threads', '');
 SELECT pg_catalog.pg_extension_config_dump('sfn.work', '');
 SELECT pg_catalog.pg_extension_config_dump('sfn.history', '');
+-- The identity sequences too, or a restored database hands out ids again
+-- from 1 (since 0.2).
+SELECT pg_catalog.pg_extension_config_dump('sfn.state_machines_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('sfn.executions_id_seq', '');
+
+-- Schedules (src/sql/50_schedules.sql) ------------------------------------
+
+CREATE TABLE sfn.schedules (
+	name		text PRIMARY KEY,
+	cron_schedule text NOT NULL,
+	state_machine_id bigint NOT NULL REFERENCES sfn.state_machines (id),
+	input		jsonb NOT NULL,
+	cron_job_id bigint NOT NULL,
+	created_at	timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+COMMENT ON TABLE sfn.schedules IS 'Executions started on a cron schedule through pg_cron';
+COMMENT ON COLUMN sfn.schedules.name IS 'Schedule name; also the pg_cron job name (prefixed "pg_sfn:")';
+COMMENT ON COLUMN sfn.schedules.cron_schedule IS 'Cron expression as pg_cron accepts it';
+COMMENT ON COLUMN sfn.schedules.state_machine_id IS 'State machine started at each firing';
+COMMENT ON COLUMN sfn.schedules.input IS 'Input of each execution';
+COMMENT ON COLUMN sfn.schedules.cron_job_id IS 'The pg_cron job (cron.job.jobid)';
+COMMENT ON COLUMN sfn.schedules.created_at IS 'Creation time';
+SELECT pg_catalog.pg_extension_config_dump('sfn.schedules', '');

@@ -2,24 +2,24 @@
 -- UpdateStateMachine, DeleteStateMachine, DescribeStateMachine,
 -- ListStateMachines) and ARN helpers.
 
-CREATE FUNCTION sfn.state_machine_arn(name text) RETURNS text
+CREATE OR REPLACE FUNCTION sfn.state_machine_arn(name text) RETURNS text
 	AS 'MODULE_PATHNAME', 'sfn_state_machine_arn_sql' LANGUAGE C STABLE STRICT;
 COMMENT ON FUNCTION sfn.state_machine_arn(text) IS 'ARN of the state machine of that name (region and account from pg_sfn.region and pg_sfn.account_id)';
 
-CREATE FUNCTION sfn.execution_arn(state_machine_name text, execution_name text) RETURNS text
+CREATE OR REPLACE FUNCTION sfn.execution_arn(state_machine_name text, execution_name text) RETURNS text
 	AS 'MODULE_PATHNAME', 'sfn_execution_arn_sql' LANGUAGE C STABLE STRICT;
 COMMENT ON FUNCTION sfn.execution_arn(text, text) IS 'ARN of an execution';
 
-CREATE FUNCTION sfn.role_arn(role name) RETURNS text
+CREATE OR REPLACE FUNCTION sfn.role_arn(role name) RETURNS text
 	LANGUAGE sql STABLE STRICT
 	AS $$ SELECT format('arn:aws:iam::%s:role/%s', current_setting('pg_sfn.account_id'), role) $$;
 COMMENT ON FUNCTION sfn.role_arn(name) IS 'The role of a state machine written as an IAM role ARN';
 
-CREATE FUNCTION sfn.state_machine_id(state_machine text) RETURNS bigint
+CREATE OR REPLACE FUNCTION sfn.state_machine_id(state_machine text) RETURNS bigint
 	AS 'MODULE_PATHNAME', 'sfn_state_machine_id' LANGUAGE C STABLE;
 COMMENT ON FUNCTION sfn.state_machine_id(text) IS 'Id of the ACTIVE state machine named by name or ARN; raises StateMachineDoesNotExist';
 
-CREATE FUNCTION sfn_create_state_machine(
+CREATE OR REPLACE FUNCTION sfn_create_state_machine(
 	name text,
 	definition jsonb,
 	type text DEFAULT 'STANDARD',
@@ -30,12 +30,12 @@ RETURNS text
 COMMENT ON FUNCTION sfn_create_state_machine(text, jsonb, text, name, text) IS
 'CreateStateMachine: validate definition and store it; returns the state machine ARN';
 
-CREATE FUNCTION sfn.update_state_machine(state_machine text, definition jsonb, role name)
+CREATE OR REPLACE FUNCTION sfn.update_state_machine(state_machine text, definition jsonb, role name)
 RETURNS integer
 	AS 'MODULE_PATHNAME', 'sfn_update_state_machine' LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION sfn.update_state_machine(text, jsonb, name) IS 'Implementation of sfn_update_state_machine; returns the new revision';
 
-CREATE FUNCTION sfn_update_state_machine(
+CREATE OR REPLACE FUNCTION sfn_update_state_machine(
 	state_machine text,
 	definition jsonb DEFAULT NULL,
 	role name DEFAULT NULL)
@@ -54,12 +54,12 @@ $$;
 COMMENT ON FUNCTION sfn_update_state_machine(text, jsonb, name) IS
 'UpdateStateMachine: new definition (a new revision) and/or role; running executions keep their revision';
 
-CREATE FUNCTION sfn_delete_state_machine(state_machine text) RETURNS void
+CREATE OR REPLACE FUNCTION sfn_delete_state_machine(state_machine text) RETURNS void
 	AS 'MODULE_PATHNAME', 'sfn_delete_state_machine' LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION sfn_delete_state_machine(text) IS
 'DeleteStateMachine: the name is free at once; running executions finish';
 
-CREATE FUNCTION sfn_describe_state_machine(state_machine text) RETURNS jsonb
+CREATE OR REPLACE FUNCTION sfn_describe_state_machine(state_machine text) RETURNS jsonb
 	LANGUAGE sql STABLE
 	AS $$
 	SELECT jsonb_strip_nulls(jsonb_build_object(
@@ -80,7 +80,7 @@ $$;
 COMMENT ON FUNCTION sfn_describe_state_machine(text) IS
 'DescribeStateMachine: AWS''s response fields as jsonb';
 
-CREATE FUNCTION sfn_list_state_machines(
+CREATE OR REPLACE FUNCTION sfn_list_state_machines(
 	OUT state_machine_arn text, OUT name text, OUT type text, OUT creation_date timestamptz)
 RETURNS SETOF record
 	LANGUAGE sql STABLE

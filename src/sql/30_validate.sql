@@ -1,6 +1,6 @@
 -- src/sql/30_validate.sql: ValidateStateMachineDefinition.
 
-CREATE FUNCTION sfn_validate_state_machine_definition(
+CREATE OR REPLACE FUNCTION sfn_validate_state_machine_definition(
 	definition jsonb,
 	type text DEFAULT 'STANDARD')
 RETURNS TABLE(severity text, code text, message text, location text)

@@ -2,15 +2,15 @@
 -- DescribeExecution, ListExecutions, GetExecutionHistory,
 -- DescribeStateMachineForExecution).
 
-CREATE FUNCTION sfn.json_text(value jsonb) RETURNS text
+CREATE OR REPLACE FUNCTION sfn.json_text(value jsonb) RETURNS text
 	AS 'MODULE_PATHNAME', 'sfn_json_text' LANGUAGE C IMMUTABLE STRICT;
 COMMENT ON FUNCTION sfn.json_text(jsonb) IS 'Compact JSON text of a value, as AWS writes inputs and outputs';
 
-CREATE FUNCTION sfn.execution_id(execution text) RETURNS bigint
+CREATE OR REPLACE FUNCTION sfn.execution_id(execution text) RETURNS bigint
 	AS 'MODULE_PATHNAME', 'sfn_execution_id' LANGUAGE C STABLE;
 COMMENT ON FUNCTION sfn.execution_id(text) IS 'Id of the execution with that ARN; raises ExecutionDoesNotExist';
 
-CREATE FUNCTION sfn_start_execution(
+CREATE OR REPLACE FUNCTION sfn_start_execution(
 	state_machine text,
 	input jsonb DEFAULT '{}',
 	name text DEFAULT NULL)
@@ -19,7 +19,7 @@ RETURNS text
 COMMENT ON FUNCTION sfn_start_execution(text, jsonb, text) IS
 'StartExecution: start (or, with the same name and input while running, find) an execution; returns its ARN. The workers run it after the calling transaction commits.';
 
-CREATE FUNCTION sfn_stop_execution(
+CREATE OR REPLACE FUNCTION sfn_stop_execution(
 	execution text,
 	error text DEFAULT NULL,
 	cause text DEFAULT NULL)
@@ -29,7 +29,7 @@ COMMENT ON FUNCTION sfn_stop_execution(text, text, text) IS
 'StopExecution: abort a running execution (status ABORTED); returns the stop date';
 
 -- The AWS-shaped description of one execution row.
-CREATE FUNCTION sfn.describe_execution_row(e sfn.executions, sm_name text) RETURNS jsonb
+CREATE OR REPLACE FUNCTION sfn.describe_execution_row(e sfn.executions, sm_name text) RETURNS jsonb
 	LANGUAGE sql STABLE
 	AS $$
 	SELECT jsonb_strip_nulls(jsonb_build_object(
@@ -54,7 +54,7 @@ CREATE FUNCTION sfn.describe_execution_row(e sfn.executions, sm_name text) RETUR
 $$;
 COMMENT ON FUNCTION sfn.describe_execution_row(sfn.executions, text) IS 'DescribeExecution response for one execution row';
 
-CREATE FUNCTION sfn_describe_execution(execution text) RETURNS jsonb
+CREATE OR REPLACE FUNCTION sfn_describe_execution(execution text) RETURNS jsonb
 	LANGUAGE sql STABLE
 	AS $$
 	SELECT sfn.describe_execution_row(e, sm.name)
@@ -64,7 +64,7 @@ $$;
 COMMENT ON FUNCTION sfn_describe_execution(text) IS
 'DescribeExecution: AWS''s response fields as jsonb (input and output as JSON text, as AWS returns them)';
 
-CREATE FUNCTION sfn_list_executions(
+CREATE OR REPLACE FUNCTION sfn_list_executions(
 	state_machine text,
 	status_filter text DEFAULT NULL,
 	max_results integer DEFAULT 100,
@@ -114,7 +114,7 @@ $$;
 COMMENT ON FUNCTION sfn_list_executions(text, text, integer, text) IS
 'ListExecutions: newest first; pass the last row''s page_token as next_token for the next page';
 
-CREATE FUNCTION sfn_get_execution_history(
+CREATE OR REPLACE FUNCTION sfn_get_execution_history(
 	execution text,
 	reverse_order boolean DEFAULT false,
 	include_execution_data boolean DEFAULT true,
@@ -133,7 +133,7 @@ $$;
 COMMENT ON FUNCTION sfn_get_execution_history(text, boolean, boolean) IS
 'GetExecutionHistory: one row per event (AWS HistoryEvent: id, previousEventId, timestamp, type, details)';
 
-CREATE FUNCTION sfn_describe_state_machine_for_execution(execution text) RETURNS jsonb
+CREATE OR REPLACE FUNCTION sfn_describe_state_machine_for_execution(execution text) RETURNS jsonb
 	LANGUAGE sql STABLE
 	AS $$
 	SELECT jsonb_strip_nulls(jsonb_build_object(
@@ -152,7 +152,7 @@ $$;
 COMMENT ON FUNCTION sfn_describe_state_machine_for_execution(text) IS
 'DescribeStateMachineForExecution: the definition revision the execution runs';
 
-CREATE FUNCTION sfn.wait_execution(execution text, timeout_seconds double precision DEFAULT 10)
+CREATE OR REPLACE FUNCTION sfn.wait_execution(execution text, timeout_seconds double precision DEFAULT 10)
 RETURNS text
 	LANGUAGE plpgsql VOLATILE
 	AS $$

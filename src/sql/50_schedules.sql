@@ -3,24 +3,7 @@
 -- Each firing starts one execution named after the schedule and the firing
 -- minute, so a duplicate firing in the same minute starts nothing new.
 
-CREATE TABLE sfn.schedules (
-	name		text PRIMARY KEY,
-	cron_schedule text NOT NULL,
-	state_machine_id bigint NOT NULL REFERENCES sfn.state_machines (id),
-	input		jsonb NOT NULL,
-	cron_job_id bigint NOT NULL,
-	created_at	timestamptz NOT NULL DEFAULT clock_timestamp()
-);
-COMMENT ON TABLE sfn.schedules IS 'Executions started on a cron schedule through pg_cron';
-COMMENT ON COLUMN sfn.schedules.name IS 'Schedule name; also the pg_cron job name (prefixed "pg_sfn:")';
-COMMENT ON COLUMN sfn.schedules.cron_schedule IS 'Cron expression as pg_cron accepts it';
-COMMENT ON COLUMN sfn.schedules.state_machine_id IS 'State machine started at each firing';
-COMMENT ON COLUMN sfn.schedules.input IS 'Input of each execution';
-COMMENT ON COLUMN sfn.schedules.cron_job_id IS 'The pg_cron job (cron.job.jobid)';
-COMMENT ON COLUMN sfn.schedules.created_at IS 'Creation time';
-SELECT pg_catalog.pg_extension_config_dump('sfn.schedules', '');
-
-CREATE FUNCTION sfn.require_pg_cron() RETURNS void
+CREATE OR REPLACE FUNCTION sfn.require_pg_cron() RETURNS void
 	LANGUAGE plpgsql STABLE
 	AS $$
 BEGIN
@@ -34,7 +17,7 @@ $$;
 COMMENT ON FUNCTION sfn.require_pg_cron() IS 'Raise a clear error unless pg_cron is installed here';
 
 -- Called by pg_cron at each firing.
-CREATE FUNCTION sfn.fire_schedule(schedule_name text, fired_at timestamptz DEFAULT clock_timestamp())
+CREATE OR REPLACE FUNCTION sfn.fire_schedule(schedule_name text, fired_at timestamptz DEFAULT clock_timestamp())
 RETURNS text
 	LANGUAGE plpgsql VOLATILE
 	AS $$
@@ -61,7 +44,7 @@ $$;
 COMMENT ON FUNCTION sfn.fire_schedule(text, timestamptz) IS
 'Start the execution of one firing of a schedule; a second firing in the same minute starts nothing';
 
-CREATE FUNCTION sfn_schedule_execution(
+CREATE OR REPLACE FUNCTION sfn_schedule_execution(
 	schedule_name text,
 	cron_schedule text,
 	state_machine text,
@@ -99,7 +82,7 @@ $$;
 COMMENT ON FUNCTION sfn_schedule_execution(text, text, text, jsonb) IS
 'Start an execution of state_machine on a cron schedule (pg_cron); returns the pg_cron job id';
 
-CREATE FUNCTION sfn_unschedule_execution(schedule_name text) RETURNS void
+CREATE OR REPLACE FUNCTION sfn_unschedule_execution(schedule_name text) RETURNS void
 	LANGUAGE plpgsql VOLATILE
 	AS $$
 DECLARE

@@ -1,6 +1,6 @@
 -- src/sql/60_test_state.sql: TestState.
 
-CREATE FUNCTION sfn_test_state(
+CREATE OR REPLACE FUNCTION sfn_test_state(
 	definition jsonb,
 	input jsonb DEFAULT '{}',
 	state_name text DEFAULT NULL)

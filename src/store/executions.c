@@ -19,6 +19,7 @@
 
 #include "common/errors.h"
 #include "store/executions.h"
+#include "store/schema_version.h"
 #include "store/spi_util.h"
 
 SfnStartResult
@@ -142,6 +143,7 @@ sfn_store_find_execution(const char *sm_name, const char *exec_name, const char 
 {
 	int64		id;
 
+	sfn_require_current_schema();
 	SPI_connect();
 	/* Newest first: a deleted state machine's name may have been reused. */
 	sfn_spi_exec("SELECT e.id FROM sfn.executions e"

@@ -18,6 +18,7 @@
 
 #include "common/guc.h"
 #include "store/retention.h"
+#include "store/schema_version.h"
 #include "store/spi_util.h"
 
 
@@ -33,7 +34,7 @@ sfn_retention_run(void)
 	SPI_connect();
 	PushActiveSnapshot(GetTransactionSnapshot());
 	pgstat_report_activity(STATE_RUNNING, "pg_sfn: retention");
-	if (OidIsValid(get_extension_oid("pg_sfn", true)))
+	if (sfn_schema_state(NULL) == SFN_SCHEMA_CURRENT)
 	{
 		removed = sfn_spi_exec("WITH old AS ("
 							   "  DELETE FROM sfn.executions WHERE id IN ("

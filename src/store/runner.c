@@ -32,6 +32,7 @@
 #include "store/executions.h"
 #include "store/plan_cache.h"
 #include "store/runner.h"
+#include "store/schema_version.h"
 #include "store/spi_util.h"
 
 /* Longest sleep when nothing is due; bounds how late retention runs. */
@@ -423,6 +424,9 @@ sfn_runner_run_due(int worker_slot)
 	uint64		n;
 	long		sleep_ms;
 	TimestampTz now;
+	SfnSchemaState schema;
+	char	   *installed;
+	static bool schema_warned = false;
 
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
@@ -430,8 +434,20 @@ sfn_runner_run_due(int worker_slot)
 	PushActiveSnapshot(GetTransactionSnapshot());
 	pgstat_report_activity(STATE_RUNNING, "pg_sfn: advancing executions");
 
-	/* Until CREATE EXTENSION runs in this database there is nothing to do. */
-	if (!OidIsValid(get_extension_oid("pg_sfn", true)))
+	/*
+	 * Until CREATE EXTENSION runs in this database there is nothing to do;
+	 * with another version's tables, wait for ALTER EXTENSION UPDATE.
+	 */
+	schema = sfn_schema_state(&installed);
+	if (schema == SFN_SCHEMA_OTHER && !schema_warned)
+	{
+		ereport(LOG,
+				(errmsg("pg_sfn worker waits: the library is version %s but the extension in database \"%s\" is version %s",
+						SFN_VERSION, sfn_database, installed),
+				 errhint("Run ALTER EXTENSION pg_sfn UPDATE.")));
+		schema_warned = true;
+	}
+	if (schema != SFN_SCHEMA_CURRENT)
 	{
 		SPI_finish();
 		PopActiveSnapshot();

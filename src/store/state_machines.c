@@ -17,6 +17,7 @@
 #include "utils/jsonb.h"
 
 #include "common/errors.h"
+#include "store/schema_version.h"
 #include "store/spi_util.h"
 #include "store/state_machines.h"
 
@@ -30,6 +31,7 @@ sfn_store_create_state_machine(const char *name, const char *type, const char *r
 	char		nulls[5] = "    ";
 	bool		created;
 
+	sfn_require_current_schema();
 	values[0] = CStringGetTextDatum(name);
 	values[1] = CStringGetTextDatum(type);
 	values[2] = DirectFunctionCall1(namein, CStringGetDatum(role));
@@ -70,6 +72,7 @@ sfn_store_get_state_machine(const char *name, SfnStateMachineRow *row)
 	Datum		values[1] = {CStringGetTextDatum(name)};
 	MemoryContext caller = CurrentMemoryContext;
 
+	sfn_require_current_schema();
 	SPI_connect();
 	sfn_spi_exec("SELECT id, name, type, role::text, revision FROM sfn.state_machines"
 				 " WHERE name = $1 AND status = 'ACTIVE'",

@@ -25,8 +25,10 @@ sub new
 		socket => "$base/socket",
 		port => 20000 + int(rand(20000)),
 		log => "$base/server.log",
+		# The installation it runs; set_bindir switches (upgrade tests).
+		bindir => $opts{bindir} || $bindir,
 	}, $class;
-	system("$bindir/initdb -D $self->{data} -A trust -U postgres >$base/initdb.log 2>&1") == 0
+	system("$self->{bindir}/initdb -D $self->{data} -A trust -U postgres >$base/initdb.log 2>&1") == 0
 	  or die "initdb failed, see $base/initdb.log";
 	my $extra = $opts{conf} || '';
 	open(my $fh, '>>', "$self->{data}/postgresql.conf") or die;
@@ -47,10 +49,16 @@ CONF
 	return $self;
 }
 
+sub set_bindir
+{
+	my ($self, $dir) = @_;
+	$self->{bindir} = $dir;
+}
+
 sub start
 {
 	my ($self) = @_;
-	system("$bindir/pg_ctl -D $self->{data} -l $self->{log} -w start >/dev/null") == 0
+	system("$self->{bindir}/pg_ctl -D $self->{data} -l $self->{log} -w start >/dev/null") == 0
 	  or die "could not start $self->{name}";
 }
 
@@ -58,7 +66,7 @@ sub stop
 {
 	my ($self, $mode) = @_;
 	$mode ||= 'fast';
-	system("$bindir/pg_ctl -D $self->{data} -m $mode -w stop >/dev/null") == 0
+	system("$self->{bindir}/pg_ctl -D $self->{data} -m $mode -w stop >/dev/null") == 0
 	  or die "could not stop $self->{name}";
 }
 
@@ -88,11 +96,18 @@ sub kill9
 sub psql
 {
 	my ($self, $sql, $allow_error) = @_;
+	return $self->psql_in('postgres', $sql, $allow_error);
+}
+
+# The same in database $db.
+sub psql_in
+{
+	my ($self, $db, $sql, $allow_error) = @_;
 	my $file = "$self->{base}/query.sql";
 	open(my $fh, '>', $file) or die;
 	print $fh $sql;
 	close($fh);
-	my $out = `$bindir/psql -X -q -A -t -v ON_ERROR_STOP=1 -h $self->{socket} -p $self->{port} -U postgres -d postgres -f $file 2>&1`;
+	my $out = `$self->{bindir}/psql -X -q -A -t -v ON_ERROR_STOP=1 -h $self->{socket} -p $self->{port} -U postgres -d $db -f $file 2>&1`;
 	die "psql failed: $out\nSQL: $sql" if $? != 0 && !$allow_error;
 	chomp $out;
 	return $out;
@@ -110,6 +125,13 @@ sub poll
 		sleep(0.1);
 	}
 	return 0;
+}
+
+# Connection options for other client programs (pg_dump, pg_restore).
+sub conn_opts
+{
+	my ($self) = @_;
+	return "-h $self->{socket} -p $self->{port} -U postgres";
 }
 
 sub log_content
