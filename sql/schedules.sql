@@ -34,3 +34,29 @@ SELECT sfn_stop_execution(sfn.execution_arn('sched-pass', 'nightly2-20260103T030
 SELECT sfn.fire_schedule('nightly2', '2026-01-03 03:00:10+00') AS second_firing;
 SELECT name, status FROM sfn.executions WHERE name LIKE 'nightly2-%';
 SELECT sfn_unschedule_execution('nightly2');
+
+-- A schedule belongs to the role that made it; its pg_cron job runs as
+-- that role, which needs USAGE on pg_cron's schema (an administrator's
+-- grant).  Other roles neither see nor touch it.
+CREATE ROLE sched_alice IN ROLE sfn_user;
+CREATE ROLE sched_bob IN ROLE sfn_user;
+GRANT USAGE ON SCHEMA cron TO sfn_user;
+SET ROLE sched_alice;
+SELECT sfn_create_state_machine('sched-alice', '{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}}') IS NOT NULL AS created;
+SELECT sfn_schedule_execution('alice-hourly', '0 * * * *', 'sched-alice') > 0 AS scheduled;
+SELECT jobname, username FROM cron.job;
+SELECT sfn.fire_schedule('alice-hourly', '2026-01-05 10:00:00+00') IS NOT NULL AS fired_as_alice;
+RESET ROLE;
+SET ROLE sched_bob;
+SELECT sfn_schedule_execution('bob-on-alice', '0 * * * *', 'sched-alice');
+SELECT sfn_unschedule_execution('alice-hourly');
+SELECT sfn.fire_schedule('alice-hourly', '2026-01-05 11:00:00+00');
+SELECT count(*) AS schedules_bob_sees FROM sfn.schedules;
+INSERT INTO sfn.schedules (name, cron_schedule, state_machine_id, input, cron_job_id, owner)
+	VALUES ('forged', '* * * * *', 1, '{}', 1, 'sched_alice');
+RESET ROLE;
+SET ROLE sched_alice;
+SELECT sfn_unschedule_execution('alice-hourly');
+SELECT sfn_stop_execution(sfn.execution_arn('sched-alice', e.name)) IS NOT NULL AS stopped
+FROM sfn.executions e WHERE e.status = 'RUNNING';
+RESET ROLE;

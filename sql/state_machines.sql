@@ -56,7 +56,7 @@ SELECT sfn_create_state_machine('sm-type', '{"StartAt":"A","States":{"A":{"Type"
 CREATE ROLE sfn_other_role;
 SELECT sfn_create_state_machine('sm-role', '{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}', role => 'sfn_other_role') IS NOT NULL AS superuser_may;
 CREATE ROLE sfn_plain_user;
-GRANT USAGE ON SCHEMA sfn TO sfn_plain_user;
+GRANT sfn_user TO sfn_plain_user;
 SET ROLE sfn_plain_user;
 SELECT sfn_create_state_machine('sm-role2', '{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}', role => 'sfn_other_role');
 RESET ROLE;

@@ -16,6 +16,7 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
+#include "api/access.h"
 #include "api/api_util.h"
 #include "common/errors.h"
 #include "common/guc.h"
@@ -35,6 +36,14 @@ generated_name(void)
 	Datum		uuid = DirectFunctionCall1(gen_random_uuid, (Datum) 0);
 
 	return DatumGetCString(DirectFunctionCall1(uuid_out, uuid));
+}
+
+static void
+state_machine_not_found(const char *name)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_SFN_STATE_MACHINE_DOES_NOT_EXIST),
+			 errmsg("StateMachineDoesNotExist: state machine \"%s\" does not exist", name)));
 }
 
 /*
@@ -61,6 +70,8 @@ sfn_start_execution(PG_FUNCTION_ARGS)
 	name = PG_ARGISNULL(2) ? generated_name() : sfn_text_arg(fcinfo, 2);
 
 	sfn_store_get_state_machine(sfn_state_machine_name_from(sfn_text_arg(fcinfo, 0)), &sm);
+	sfn_check_access(sm.id, sm.owner, SFN_PRIV_START, "state machine",
+					 state_machine_not_found, sm.name);
 	sfn_check_name(name, "execution");
 	input_text = jv_to_text(jv_from_jsonb(input));
 	if ((int) strlen(input_text) > sfn_max_payload_size)
@@ -86,15 +97,31 @@ sfn_start_execution(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(arn));
 }
 
-/* Execution id for an execution ARN; raises InvalidArn or ExecutionDoesNotExist. */
+static void
+execution_not_found(const char *arn)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_SFN_EXECUTION_DOES_NOT_EXIST),
+			 errmsg("ExecutionDoesNotExist: execution \"%s\" does not exist", arn)));
+}
+
+/*
+ * Execution id for an execution ARN, whose state machine the current user
+ * must hold priv on; raises InvalidArn or ExecutionDoesNotExist.
+ */
 static int64
-execution_id_from_arn(const char *arn)
+execution_id_from_arn(const char *arn, SfnPrivilege priv)
 {
 	char	   *sm_name;
 	char	   *exec_name;
+	int64		sm_id;
+	char	   *owner;
+	int64		id;
 
 	sfn_split_execution_arn(arn, &sm_name, &exec_name);
-	return sfn_store_find_execution(sm_name, exec_name, arn);
+	id = sfn_store_find_execution(sm_name, exec_name, arn, &sm_id, &owner);
+	sfn_check_access(sm_id, owner, priv, "execution", execution_not_found, arn);
+	return id;
 }
 
 /*
@@ -104,7 +131,7 @@ Datum
 sfn_execution_id(PG_FUNCTION_ARGS)
 {
 	sfn_require_arg(fcinfo, 0, "execution");
-	PG_RETURN_INT64(execution_id_from_arn(sfn_text_arg(fcinfo, 0)));
+	PG_RETURN_INT64(execution_id_from_arn(sfn_text_arg(fcinfo, 0), SFN_PRIV_READ));
 }
 
 /*
@@ -120,7 +147,7 @@ sfn_stop_execution(PG_FUNCTION_ARGS)
 
 	sfn_require_arg(fcinfo, 0, "execution");
 	arn = sfn_text_arg(fcinfo, 0);
-	id = execution_id_from_arn(arn);
+	id = execution_id_from_arn(arn, SFN_PRIV_START);
 	/* AWS gives ExecutionAborted previousEventId 0. */
 	if (!sfn_store_end_execution(id, "ABORTED", "ExecutionAborted", false,
 								 sfn_text_arg(fcinfo, 1), sfn_text_arg(fcinfo, 2),

@@ -34,6 +34,21 @@ COMMENT ON COLUMN sfn.state_machines.revision IS 'Current revision; executions k
 COMMENT ON COLUMN sfn.state_machines.description IS 'Free text';
 COMMENT ON COLUMN sfn.state_machines.created_at IS 'Creation time';
 COMMENT ON COLUMN sfn.state_machines.updated_at IS 'Time of the last update, NULL if never updated';
+ALTER TABLE sfn.state_machines ADD COLUMN owner name NOT NULL;
+COMMENT ON COLUMN sfn.state_machines.owner IS 'Role that created it; it and its members may do everything with it';
+
+CREATE TABLE sfn.state_machine_grants (
+	state_machine_id bigint NOT NULL REFERENCES sfn.state_machines (id) ON DELETE CASCADE,
+	grantee		name NOT NULL,
+	privilege	text NOT NULL CHECK (privilege IN ('READ', 'START')),
+	owner		name NOT NULL,
+	PRIMARY KEY (state_machine_id, grantee, privilege)
+);
+COMMENT ON TABLE sfn.state_machine_grants IS 'Privileges a state machine''s owner gave other roles (sfn_grant_state_machine)';
+COMMENT ON COLUMN sfn.state_machine_grants.state_machine_id IS 'The state machine';
+COMMENT ON COLUMN sfn.state_machine_grants.grantee IS 'Role given the privilege (and its members)';
+COMMENT ON COLUMN sfn.state_machine_grants.privilege IS 'READ (describe, list, history) or START (READ, start and stop executions)';
+COMMENT ON COLUMN sfn.state_machine_grants.owner IS 'The state machine''s owner, who gave it';
 
 CREATE TABLE sfn.state_machine_revisions (
 	state_machine_id bigint NOT NULL REFERENCES sfn.state_machines (id) ON DELETE CASCADE,
@@ -180,4 +195,7 @@ COMMENT ON COLUMN sfn.schedules.state_machine_id IS 'State machine started at ea
 COMMENT ON COLUMN sfn.schedules.input IS 'Input of each execution';
 COMMENT ON COLUMN sfn.schedules.cron_job_id IS 'The pg_cron job (cron.job.jobid)';
 COMMENT ON COLUMN sfn.schedules.created_at IS 'Creation time';
+ALTER TABLE sfn.schedules ADD COLUMN owner name NOT NULL DEFAULT CURRENT_USER;
+COMMENT ON COLUMN sfn.schedules.owner IS 'Role that created the schedule; its pg_cron job runs as this role';
 SELECT pg_catalog.pg_extension_config_dump('sfn.schedules', '');
+SELECT pg_catalog.pg_extension_config_dump('sfn.state_machine_grants', '');

@@ -3,10 +3,12 @@
 -- DescribeStateMachineForExecution).
 
 CREATE OR REPLACE FUNCTION sfn.json_text(value jsonb) RETURNS text
+	SET search_path = pg_catalog, pg_temp
 	AS 'MODULE_PATHNAME', 'sfn_json_text' LANGUAGE C IMMUTABLE STRICT;
 COMMENT ON FUNCTION sfn.json_text(jsonb) IS 'Compact JSON text of a value, as AWS writes inputs and outputs';
 
 CREATE OR REPLACE FUNCTION sfn.execution_id(execution text) RETURNS bigint
+	SET search_path = pg_catalog, pg_temp
 	AS 'MODULE_PATHNAME', 'sfn_execution_id' LANGUAGE C STABLE;
 COMMENT ON FUNCTION sfn.execution_id(text) IS 'Id of the execution with that ARN; raises ExecutionDoesNotExist';
 
@@ -15,6 +17,7 @@ CREATE OR REPLACE FUNCTION sfn_start_execution(
 	input jsonb DEFAULT '{}',
 	name text DEFAULT NULL)
 RETURNS text
+	SET search_path = pg_catalog, pg_temp
 	AS 'MODULE_PATHNAME', 'sfn_start_execution' LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION sfn_start_execution(text, jsonb, text) IS
 'StartExecution: start (or, with the same name and input while running, find) an execution; returns its ARN. The workers run it after the calling transaction commits.';
@@ -24,12 +27,14 @@ CREATE OR REPLACE FUNCTION sfn_stop_execution(
 	error text DEFAULT NULL,
 	cause text DEFAULT NULL)
 RETURNS timestamptz
+	SET search_path = pg_catalog, pg_temp
 	AS 'MODULE_PATHNAME', 'sfn_stop_execution' LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION sfn_stop_execution(text, text, text) IS
 'StopExecution: abort a running execution (status ABORTED); returns the stop date';
 
 -- The AWS-shaped description of one execution row.
 CREATE OR REPLACE FUNCTION sfn.describe_execution_row(e sfn.executions, sm_name text) RETURNS jsonb
+	SET search_path = pg_catalog, pg_temp
 	LANGUAGE sql STABLE
 	AS $$
 	SELECT jsonb_strip_nulls(jsonb_build_object(
@@ -55,6 +60,7 @@ $$;
 COMMENT ON FUNCTION sfn.describe_execution_row(sfn.executions, text) IS 'DescribeExecution response for one execution row';
 
 CREATE OR REPLACE FUNCTION sfn_describe_execution(execution text) RETURNS jsonb
+	SET search_path = pg_catalog, pg_temp
 	LANGUAGE sql STABLE
 	AS $$
 	SELECT sfn.describe_execution_row(e, sm.name)
@@ -73,6 +79,7 @@ CREATE OR REPLACE FUNCTION sfn_list_executions(
 	OUT start_date timestamptz, OUT stop_date timestamptz, OUT redrive_count integer,
 	OUT page_token text)
 RETURNS SETOF record
+	SET search_path = pg_catalog, pg_temp
 	LANGUAGE plpgsql STABLE
 	AS $$
 DECLARE
@@ -121,6 +128,7 @@ CREATE OR REPLACE FUNCTION sfn_get_execution_history(
 	OUT id bigint, OUT previous_event_id bigint, OUT "timestamp" timestamptz,
 	OUT type text, OUT details jsonb)
 RETURNS SETOF record
+	SET search_path = pg_catalog, pg_temp
 	LANGUAGE sql STABLE
 	AS $$
 	SELECT h.event_id::bigint, h.previous_event_id::bigint, h.ts, h.type,
@@ -134,6 +142,7 @@ COMMENT ON FUNCTION sfn_get_execution_history(text, boolean, boolean) IS
 'GetExecutionHistory: one row per event (AWS HistoryEvent: id, previousEventId, timestamp, type, details)';
 
 CREATE OR REPLACE FUNCTION sfn_describe_state_machine_for_execution(execution text) RETURNS jsonb
+	SET search_path = pg_catalog, pg_temp
 	LANGUAGE sql STABLE
 	AS $$
 	SELECT jsonb_strip_nulls(jsonb_build_object(
@@ -154,6 +163,7 @@ COMMENT ON FUNCTION sfn_describe_state_machine_for_execution(text) IS
 
 CREATE OR REPLACE FUNCTION sfn.wait_execution(execution text, timeout_seconds double precision DEFAULT 10)
 RETURNS text
+	SET search_path = pg_catalog, pg_temp
 	LANGUAGE plpgsql VOLATILE
 	AS $$
 DECLARE

@@ -4,6 +4,7 @@
 -- minute, so a duplicate firing in the same minute starts nothing new.
 
 CREATE OR REPLACE FUNCTION sfn.require_pg_cron() RETURNS void
+	SET search_path = pg_catalog, pg_temp
 	LANGUAGE plpgsql STABLE
 	AS $$
 BEGIN
@@ -19,6 +20,7 @@ COMMENT ON FUNCTION sfn.require_pg_cron() IS 'Raise a clear error unless pg_cron
 -- Called by pg_cron at each firing.
 CREATE OR REPLACE FUNCTION sfn.fire_schedule(schedule_name text, fired_at timestamptz DEFAULT clock_timestamp())
 RETURNS text
+	SET search_path = pg_catalog, pg_temp
 	LANGUAGE plpgsql VOLATILE
 	AS $$
 DECLARE
@@ -35,7 +37,7 @@ BEGIN
 	-- 80 characters at most: keep the end of the schedule name's prefix room.
 	exec_name := left(schedule_name, 63) || '-' || to_char(fired_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MI"Z"');
 	BEGIN
-		RETURN sfn_start_execution(sm_name, s.input, exec_name);
+		RETURN @extschema@.sfn_start_execution(sm_name, s.input, exec_name);
 	EXCEPTION WHEN sqlstate 'SF005' THEN
 		RETURN NULL;			-- this minute's execution exists already
 	END;
@@ -50,6 +52,7 @@ CREATE OR REPLACE FUNCTION sfn_schedule_execution(
 	state_machine text,
 	input jsonb DEFAULT '{}')
 RETURNS bigint
+	SET search_path = pg_catalog, pg_temp
 	LANGUAGE plpgsql VOLATILE
 	AS $$
 DECLARE
@@ -65,7 +68,7 @@ BEGIN
 		RAISE EXCEPTION 'InvalidName: schedule name "%" must be 1 to 64 letters, digits, "-" or "_"', schedule_name
 			USING ERRCODE = 'SF002';
 	END IF;
-	sm_id := sfn.state_machine_id(state_machine);
+	sm_id := sfn.state_machine_id(state_machine, 'START');
 	IF EXISTS (SELECT 1 FROM sfn.schedules WHERE name = schedule_name) THEN
 		RAISE EXCEPTION 'ValidationException: schedule "%" already exists', schedule_name
 			USING ERRCODE = 'SF009';
@@ -83,6 +86,7 @@ COMMENT ON FUNCTION sfn_schedule_execution(text, text, text, jsonb) IS
 'Start an execution of state_machine on a cron schedule (pg_cron); returns the pg_cron job id';
 
 CREATE OR REPLACE FUNCTION sfn_unschedule_execution(schedule_name text) RETURNS void
+	SET search_path = pg_catalog, pg_temp
 	LANGUAGE plpgsql VOLATILE
 	AS $$
 DECLARE

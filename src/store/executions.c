@@ -26,6 +26,7 @@ SfnStartResult
 sfn_store_start_execution(int64 sm_id, int32 revision, const char *name,
 						  Jsonb *input, Jsonb *started_details, TimestampTz start)
 {
+	SfnSpiScope scope;
 	static SPIPlanPtr start_plan = NULL;
 	SfnStartResult result = SFN_START_CREATED;
 	Datum		values[6];
@@ -38,7 +39,7 @@ sfn_store_start_execution(int64 sm_id, int32 revision, const char *name,
 	values[4] = TimestampTzGetDatum(start);
 	values[5] = JsonbPGetDatum(started_details);
 
-	SPI_connect();
+	sfn_spi_begin(&scope);
 	if (start_plan == NULL)
 	{
 		start_plan = SPI_prepare(
@@ -74,7 +75,7 @@ sfn_store_start_execution(int64 sm_id, int32 revision, const char *name,
 					 false /* a new snapshot: see the racing winner */ , SPI_OK_SELECT);
 		result = SPI_processed == 1 ? SFN_START_SAME_RUNNING : SFN_START_CONFLICT;
 	}
-	SPI_finish();
+	sfn_spi_end(&scope);
 	return result;
 }
 
@@ -89,6 +90,7 @@ sfn_store_end_execution(int64 exec_id, const char *status, const char *event_typ
 						bool previous_is_last, const char *error, const char *cause,
 						TimestampTz *stop_date, char **final_status)
 {
+	SfnSpiScope scope;
 	Datum		values[6];
 	char		nulls[6] = "      ";
 	bool		ended;
@@ -105,7 +107,7 @@ sfn_store_end_execution(int64 exec_id, const char *status, const char *event_typ
 	if (!cause)
 		nulls[2] = 'n';
 
-	SPI_connect();
+	sfn_spi_begin(&scope);
 	/* The work row first: it is the execution's lock (see runner.c). */
 	sfn_spi_exec("WITH w AS (DELETE FROM sfn.work WHERE execution_id = $1 RETURNING execution_id),"
 				 " e AS (UPDATE sfn.executions e"
@@ -134,19 +136,22 @@ sfn_store_end_execution(int64 exec_id, const char *status, const char *event_typ
 		*final_status = sfn_spi_get_text(0, 2);
 		MemoryContextSwitchTo(spi);
 	}
-	SPI_finish();
+	sfn_spi_end(&scope);
 	return ended;
 }
 
 int64
-sfn_store_find_execution(const char *sm_name, const char *exec_name, const char *arn)
+sfn_store_find_execution(const char *sm_name, const char *exec_name, const char *arn,
+						 int64 *sm_id, char **sm_owner)
 {
+	SfnSpiScope scope;
+	MemoryContext caller = CurrentMemoryContext;
 	int64		id;
 
 	sfn_require_current_schema();
-	SPI_connect();
+	sfn_spi_begin(&scope);
 	/* Newest first: a deleted state machine's name may have been reused. */
-	sfn_spi_exec("SELECT e.id FROM sfn.executions e"
+	sfn_spi_exec("SELECT e.id, sm.id, sm.owner::text FROM sfn.executions e"
 				 " JOIN sfn.state_machines sm ON sm.id = e.state_machine_id"
 				 " WHERE sm.name = $1 AND e.name = $2 ORDER BY sm.id DESC LIMIT 1",
 				 2, (Oid[]) {TEXTOID, TEXTOID},
@@ -157,6 +162,13 @@ sfn_store_find_execution(const char *sm_name, const char *exec_name, const char 
 				(errcode(ERRCODE_SFN_EXECUTION_DOES_NOT_EXIST),
 				 errmsg("ExecutionDoesNotExist: execution \"%s\" does not exist", arn)));
 	id = sfn_spi_get_int64(0, 1);
-	SPI_finish();
+	*sm_id = sfn_spi_get_int64(0, 2);
+	{
+		MemoryContext spi = MemoryContextSwitchTo(caller);
+
+		*sm_owner = sfn_spi_get_text(0, 3);
+		MemoryContextSwitchTo(spi);
+	}
+	sfn_spi_end(&scope);
 	return id;
 }

@@ -38,6 +38,8 @@ extern bool sfn_store_end_execution(int64 exec_id, const char *status, const cha
 									TimestampTz *stop_date, char **final_status);
 
 /* Id of the execution (state machine name, execution name); raises ExecutionDoesNotExist. */
-extern int64 sfn_store_find_execution(const char *sm_name, const char *exec_name, const char *arn);
+/* The execution's id; *sm_id and *sm_owner get its state machine's. */
+extern int64 sfn_store_find_execution(const char *sm_name, const char *exec_name, const char *arn,
+									  int64 *sm_id, char **sm_owner);
 
 #endif							/* SFN_STORE_EXECUTIONS_H */

@@ -25,6 +25,9 @@ typedef enum SfnSchemaState
 /* Inside a transaction.  *installed (may be NULL) gets the version. */
 extern SfnSchemaState sfn_schema_state(char **installed);
 
+/* The role that owns the extension (and its tables); ERROR if absent. */
+extern Oid	sfn_extension_owner(void);
+
 /* ERROR unless the installed version is this library's. */
 extern void sfn_require_current_schema(void);
 

@@ -7,9 +7,34 @@
  */
 #include "postgres.h"
 
+#include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 
+#include "store/schema_version.h"
 #include "store/spi_util.h"
+
+void
+sfn_spi_begin(SfnSpiScope *scope)
+{
+	Oid			owner = sfn_extension_owner();
+
+	GetUserIdAndSecContext(&scope->save_userid, &scope->save_sec_context);
+	SetUserIdAndSecContext(owner, scope->save_sec_context |
+						   SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
+	scope->guc_level = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp",
+							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	SPI_connect();
+}
+
+void
+sfn_spi_end(SfnSpiScope *scope)
+{
+	SPI_finish();
+	AtEOXact_GUC(true, scope->guc_level);
+	SetUserIdAndSecContext(scope->save_userid, scope->save_sec_context);
+}
 
 uint64
 sfn_spi_exec(const char *sql, int nargs, Oid *types, Datum *values,

@@ -15,6 +15,25 @@
 #include "executor/spi.h"
 
 /*
+ * The store layer's statements run as the extension's owner (the role that
+ * owns the sfn tables), with search_path pinned to pg_catalog, pg_temp:
+ * callers are ordinary roles with no table privileges of their own, and the
+ * API checks what they may do before it calls down (docs/ARCHITECTURE.md,
+ * "Privileges").  sfn_spi_begin connects SPI and switches; sfn_spi_end
+ * finishes SPI and switches back (an ERROR in between is undone by the
+ * transaction's abort).
+ */
+typedef struct SfnSpiScope
+{
+	Oid			save_userid;
+	int			save_sec_context;
+	int			guc_level;
+} SfnSpiScope;
+
+extern void sfn_spi_begin(SfnSpiScope *scope);
+extern void sfn_spi_end(SfnSpiScope *scope);
+
+/*
  * Run sql with nargs parameters of the given types; elog(ERROR) if SPI
  * reports anything but the expected result code.  Returns SPI_processed.
  */

@@ -24,11 +24,12 @@
 bool
 sfn_store_create_state_machine(const char *name, const char *type, const char *role,
 							   Jsonb *definition, const char *description,
-							   bool *existing_same)
+							   const char *owner, bool *existing_same)
 {
-	Oid			types[5] = {TEXTOID, TEXTOID, NAMEOID, JSONBOID, TEXTOID};
-	Datum		values[5];
-	char		nulls[5] = "    ";
+	SfnSpiScope scope;
+	Oid			types[6] = {TEXTOID, TEXTOID, NAMEOID, JSONBOID, TEXTOID, NAMEOID};
+	Datum		values[6];
+	char		nulls[6] = "     ";
 	bool		created;
 
 	sfn_require_current_schema();
@@ -37,18 +38,19 @@ sfn_store_create_state_machine(const char *name, const char *type, const char *r
 	values[2] = DirectFunctionCall1(namein, CStringGetDatum(role));
 	values[3] = JsonbPGetDatum(definition);
 	values[4] = description ? CStringGetTextDatum(description) : (Datum) 0;
+	values[5] = DirectFunctionCall1(namein, CStringGetDatum(owner));
 	if (!description)
 		nulls[4] = 'n';
 
-	SPI_connect();
+	sfn_spi_begin(&scope);
 	sfn_spi_exec("WITH sm AS ("
-				 "  INSERT INTO sfn.state_machines (name, type, role, description)"
-				 "  VALUES ($1, $2, $3, $5)"
+				 "  INSERT INTO sfn.state_machines (name, type, role, description, owner)"
+				 "  VALUES ($1, $2, $3, $5, $6)"
 				 "  ON CONFLICT (name) WHERE status = 'ACTIVE' DO NOTHING"
 				 "  RETURNING id)"
 				 " INSERT INTO sfn.state_machine_revisions (state_machine_id, revision, definition)"
 				 " SELECT id, 1, $4 FROM sm",
-				 5, types, values, nulls, false, SPI_OK_INSERT);
+				 6, types, values, nulls, false, SPI_OK_INSERT);
 	created = SPI_processed == 1;
 	*existing_same = false;
 	if (!created)
@@ -57,24 +59,26 @@ sfn_store_create_state_machine(const char *name, const char *type, const char *r
 					 " JOIN sfn.state_machine_revisions r"
 					 "   ON r.state_machine_id = sm.id AND r.revision = sm.revision"
 					 " WHERE sm.name = $1 AND sm.status = 'ACTIVE'"
-					 "   AND sm.type = $2 AND sm.role = $3 AND r.definition = $4",
-					 4, types, values, nulls, true, SPI_OK_SELECT);
+					 "   AND sm.type = $2 AND sm.role = $3 AND r.definition = $4"
+					 "   AND sm.owner = $6",
+					 6, types, values, nulls, true, SPI_OK_SELECT);
 		*existing_same = SPI_processed == 1;
 	}
-	SPI_finish();
+	sfn_spi_end(&scope);
 	return created;
 }
 
 void
 sfn_store_get_state_machine(const char *name, SfnStateMachineRow *row)
 {
+	SfnSpiScope scope;
 	Oid			types[1] = {TEXTOID};
 	Datum		values[1] = {CStringGetTextDatum(name)};
 	MemoryContext caller = CurrentMemoryContext;
 
 	sfn_require_current_schema();
-	SPI_connect();
-	sfn_spi_exec("SELECT id, name, type, role::text, revision FROM sfn.state_machines"
+	sfn_spi_begin(&scope);
+	sfn_spi_exec("SELECT id, name, type, role::text, revision, owner::text FROM sfn.state_machines"
 				 " WHERE name = $1 AND status = 'ACTIVE'",
 				 1, types, values, NULL, true, SPI_OK_SELECT);
 	if (SPI_processed == 0)
@@ -88,15 +92,17 @@ sfn_store_get_state_machine(const char *name, SfnStateMachineRow *row)
 		row->name = sfn_spi_get_text(0, 2);
 		row->type = sfn_spi_get_text(0, 3);
 		row->role = sfn_spi_get_text(0, 4);
-		row->revision = (int32) sfn_spi_get_int64(0, 5) ;
+		row->revision = (int32) sfn_spi_get_int64(0, 5);
+		row->owner = sfn_spi_get_text(0, 6);
 		MemoryContextSwitchTo(spi);
 	}
-	SPI_finish();
+	sfn_spi_end(&scope);
 }
 
 int32
 sfn_store_update_state_machine(int64 id, Jsonb *definition, const char *role)
 {
+	SfnSpiScope scope;
 	Oid			types[3] = {INT8OID, JSONBOID, NAMEOID};
 	Datum		values[3];
 	char		nulls[3] = "   ";
@@ -110,7 +116,7 @@ sfn_store_update_state_machine(int64 id, Jsonb *definition, const char *role)
 	if (!role)
 		nulls[2] = 'n';
 
-	SPI_connect();
+	sfn_spi_begin(&scope);
 	/* A new revision only when the definition changes, as AWS does. */
 	sfn_spi_exec("UPDATE sfn.state_machines sm"
 				 " SET revision = sm.revision + (CASE WHEN $2 IS NULL OR $2 = r.definition THEN 0 ELSE 1 END),"
@@ -126,17 +132,18 @@ sfn_store_update_state_machine(int64 id, Jsonb *definition, const char *role)
 					 3, (Oid[]) {INT8OID, JSONBOID, INT4OID},
 					 (Datum[]) {values[0], values[1], Int32GetDatum(revision)},
 					 NULL, false, SPI_OK_INSERT);
-	SPI_finish();
+	sfn_spi_end(&scope);
 	return revision;
 }
 
 void
 sfn_store_delete_state_machine(int64 id)
 {
+	SfnSpiScope scope;
 	Oid			types[1] = {INT8OID};
 	Datum		values[1] = {Int64GetDatum(id)};
 
-	SPI_connect();
+	sfn_spi_begin(&scope);
 	sfn_spi_exec("UPDATE sfn.state_machines SET status = 'DELETING', updated_at = clock_timestamp()"
 				 " WHERE id = $1",
 				 1, types, values, NULL, false, SPI_OK_UPDATE);
@@ -144,19 +151,70 @@ sfn_store_delete_state_machine(int64 id)
 	sfn_spi_exec("DELETE FROM sfn.state_machines sm WHERE id = $1"
 				 " AND NOT EXISTS (SELECT 1 FROM sfn.executions e WHERE e.state_machine_id = sm.id)",
 				 1, types, values, NULL, false, SPI_OK_DELETE);
-	SPI_finish();
+	sfn_spi_end(&scope);
+}
+
+List *
+sfn_store_grantees(int64 sm_id, const char *privilege)
+{
+	SfnSpiScope scope;
+	MemoryContext caller = CurrentMemoryContext;
+	List	   *result = NIL;
+
+	sfn_spi_begin(&scope);
+	sfn_spi_exec("SELECT grantee::text FROM sfn.state_machine_grants"
+				 " WHERE state_machine_id = $1 AND ($2 = 'READ' OR privilege = $2)",
+				 2, (Oid[]) {INT8OID, TEXTOID},
+				 (Datum[]) {Int64GetDatum(sm_id), CStringGetTextDatum(privilege)},
+				 NULL, true, SPI_OK_SELECT);
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		MemoryContext spi = MemoryContextSwitchTo(caller);
+
+		result = lappend(result, sfn_spi_get_text(r, 1));
+		MemoryContextSwitchTo(spi);
+	}
+	sfn_spi_end(&scope);
+	return result;
+}
+
+bool
+sfn_store_grant(int64 sm_id, const char *grantee, const char *privilege,
+				const char *owner, bool revoke)
+{
+	SfnSpiScope scope;
+	Oid			types[4] = {INT8OID, NAMEOID, TEXTOID, NAMEOID};
+	Datum		values[4];
+	uint64		n;
+
+	values[0] = Int64GetDatum(sm_id);
+	values[1] = DirectFunctionCall1(namein, CStringGetDatum(grantee));
+	values[2] = CStringGetTextDatum(privilege);
+	values[3] = DirectFunctionCall1(namein, CStringGetDatum(owner));
+	sfn_spi_begin(&scope);
+	if (revoke)
+		n = sfn_spi_exec("DELETE FROM sfn.state_machine_grants"
+						 " WHERE state_machine_id = $1 AND grantee = $2 AND privilege = $3",
+						 3, types, values, NULL, false, SPI_OK_DELETE);
+	else
+		n = sfn_spi_exec("INSERT INTO sfn.state_machine_grants (state_machine_id, grantee, privilege, owner)"
+						 " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+						 4, types, values, NULL, false, SPI_OK_INSERT);
+	sfn_spi_end(&scope);
+	return n > 0;
 }
 
 Jsonb *
 sfn_store_get_definition(int64 sm_id, int32 revision)
 {
+	SfnSpiScope scope;
 	Oid			types[2] = {INT8OID, INT4OID};
 	Datum		values[2] = {Int64GetDatum(sm_id), Int32GetDatum(revision)};
 	MemoryContext caller = CurrentMemoryContext;
 	Jsonb	   *result;
 	bool		isnull;
 
-	SPI_connect();
+	sfn_spi_begin(&scope);
 	sfn_spi_exec("SELECT definition FROM sfn.state_machine_revisions"
 				 " WHERE state_machine_id = $1 AND revision = $2",
 				 2, types, values, NULL, true, SPI_OK_SELECT);
@@ -169,6 +227,6 @@ sfn_store_get_definition(int64 sm_id, int32 revision)
 		result = DatumGetJsonbPCopy(d);
 		MemoryContextSwitchTo(spi);
 	}
-	SPI_finish();
+	sfn_spi_end(&scope);
 	return result;
 }

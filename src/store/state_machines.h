@@ -21,6 +21,7 @@ typedef struct SfnStateMachineRow
 	char	   *type;
 	char	   *role;
 	int32		revision;
+	char	   *owner;			/* role that created it */
 } SfnStateMachineRow;
 
 /*
@@ -30,7 +31,7 @@ typedef struct SfnStateMachineRow
  */
 extern bool sfn_store_create_state_machine(const char *name, const char *type, const char *role,
 										   Jsonb *definition, const char *description,
-										   bool *existing_same);
+										   const char *owner, bool *existing_same);
 
 /* Look up an ACTIVE state machine by name; raise StateMachineDoesNotExist. */
 extern void sfn_store_get_state_machine(const char *name, SfnStateMachineRow *row);
@@ -42,6 +43,13 @@ extern int32 sfn_store_update_state_machine(int64 id, Jsonb *definition, const c
 extern void sfn_store_delete_state_machine(int64 id);
 
 /* Definition of a given revision (palloc'd in the caller's context). */
+/* The roles given privilege (READ or START, START includes READ) on it. */
+extern List *sfn_store_grantees(int64 sm_id, const char *privilege);
+
+/* Give or take back a privilege; returns false when there was nothing to do. */
+extern bool sfn_store_grant(int64 sm_id, const char *grantee, const char *privilege,
+							const char *owner, bool revoke);
+
 extern Jsonb *sfn_store_get_definition(int64 sm_id, int32 revision);
 
 #endif							/* SFN_STORE_STATE_MACHINES_H */

@@ -24,6 +24,7 @@
 #include "storage/proc.h"
 #include "storage/shmem.h"
 #include "tcop/tcopprot.h"
+#include "utils/guc.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
@@ -241,6 +242,14 @@ sfn_worker_main(Datum arg)
 
 	BackgroundWorkerInitializeConnection(sfn_database, NULL, 0);
 	pgstat_report_appname("pg_sfn worker");
+
+	/*
+	 * Workers run as the bootstrap superuser: nothing they call may be
+	 * found through a search_path that the database owner or any user can
+	 * write to (ALTER DATABASE ... SET search_path, objects in public).
+	 * PGC_S_OVERRIDE wins over every per-database or per-role setting.
+	 */
+	SetConfigOption("search_path", "pg_catalog, pg_temp", PGC_SUSET, PGC_S_OVERRIDE);
 
 	sfn_shmem->latches[slot] = MyLatch;
 	on_shmem_exit(sfn_worker_detach, Int32GetDatum(slot));
