@@ -37,21 +37,23 @@ sfn_retention_run(void)
 	if (sfn_schema_state(NULL) == SFN_SCHEMA_CURRENT)
 	{
 		removed = sfn_spi_exec("WITH old AS ("
-							   "  DELETE FROM sfn.executions WHERE id IN ("
+							   "  DELETE FROM sfn.executions WHERE id OPERATOR(pg_catalog.=) ANY ("
 							   "    SELECT id FROM sfn.executions"
-							   "    WHERE stop_date < clock_timestamp() - make_interval(mins => $1)"
+							   "    WHERE stop_date OPERATOR(pg_catalog.<) (pg_catalog.clock_timestamp()"
+							   "      OPERATOR(pg_catalog.-) pg_catalog.make_interval(mins => $1))"
 							   "    LIMIT $2)"
 							   "  RETURNING id),"
-							   " h AS (DELETE FROM sfn.history WHERE execution_id IN (SELECT id FROM old)),"
-							   " t AS (DELETE FROM sfn.threads WHERE execution_id IN (SELECT id FROM old)),"
-							   " w AS (DELETE FROM sfn.work WHERE execution_id IN (SELECT id FROM old))"
+							   " h AS (DELETE FROM sfn.history WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old)),"
+							   " t AS (DELETE FROM sfn.threads WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old)),"
+							   " w AS (DELETE FROM sfn.work WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old))"
 							   " SELECT id FROM old",
 							   2, (Oid[]) {INT4OID, INT4OID},
 							   (Datum[]) {Int32GetDatum(sfn_retention_minutes), Int32GetDatum(SFN_RETENTION_BATCH)},
 							   NULL, false, SPI_OK_SELECT);
 		/* Deleted state machines whose last execution is gone. */
-		sfn_spi_exec("DELETE FROM sfn.state_machines sm WHERE status = 'DELETING'"
-					 " AND NOT EXISTS (SELECT 1 FROM sfn.executions e WHERE e.state_machine_id = sm.id)",
+		sfn_spi_exec("DELETE FROM sfn.state_machines sm WHERE status OPERATOR(pg_catalog.=) 'DELETING'"
+					 " AND NOT EXISTS (SELECT 1 FROM sfn.executions e"
+					 "   WHERE e.state_machine_id OPERATOR(pg_catalog.=) sm.id)",
 					 0, NULL, NULL, NULL, false, SPI_OK_DELETE);
 	}
 	SPI_finish();
