@@ -15,7 +15,7 @@ COMMENT ON FUNCTION sfn.execution_arn(text, text) IS 'ARN of an execution';
 CREATE OR REPLACE FUNCTION sfn.role_arn(role name) RETURNS text
 	SET search_path = pg_catalog, pg_temp
 	LANGUAGE sql STABLE STRICT
-	AS $$ SELECT format('arn:aws:iam::%s:role/%s', current_setting('pg_sfn.account_id'), role) $$;
+	AS $$ SELECT pg_catalog.format('arn:aws:iam::%s:role/%s', pg_catalog.current_setting('pg_sfn.account_id'), role) $$;
 COMMENT ON FUNCTION sfn.role_arn(name) IS 'The role of a state machine written as an IAM role ARN';
 
 CREATE OR REPLACE FUNCTION sfn.state_machine_id(state_machine text, privilege text DEFAULT 'READ') RETURNS bigint
@@ -57,10 +57,11 @@ RETURNS jsonb
 DECLARE
 	rev integer := sfn.update_state_machine(state_machine, definition, role);
 BEGIN
-	RETURN (SELECT jsonb_build_object('updateDate', sm.updated_at, 'revisionId', r.revision_id)
+	RETURN (SELECT pg_catalog.jsonb_build_object('updateDate', sm.updated_at, 'revisionId', r.revision_id)
 			FROM sfn.state_machines sm
-			JOIN sfn.state_machine_revisions r ON r.state_machine_id = sm.id AND r.revision = rev
-			WHERE sm.id = sfn.state_machine_id(state_machine));
+			JOIN sfn.state_machine_revisions r ON r.state_machine_id OPERATOR(pg_catalog.=) sm.id
+				AND r.revision OPERATOR(pg_catalog.=) rev
+			WHERE sm.id OPERATOR(pg_catalog.=) sfn.state_machine_id(state_machine));
 END
 $$;
 COMMENT ON FUNCTION sfn_update_state_machine(text, jsonb, name) IS
@@ -76,7 +77,7 @@ CREATE OR REPLACE FUNCTION sfn_describe_state_machine(state_machine text) RETURN
 	SET search_path = pg_catalog, pg_temp
 	LANGUAGE sql STABLE
 	AS $$
-	SELECT jsonb_strip_nulls(jsonb_build_object(
+	SELECT pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
 		'stateMachineArn', sfn.state_machine_arn(sm.name),
 		'name', sm.name,
 		'status', sm.status,
@@ -86,10 +87,11 @@ CREATE OR REPLACE FUNCTION sfn_describe_state_machine(state_machine text) RETURN
 		'creationDate', sm.created_at,
 		'description', sm.description,
 		'revisionId', r.revision_id,
-		'loggingConfiguration', jsonb_build_object('level', 'OFF', 'includeExecutionData', false)))
+		'loggingConfiguration', pg_catalog.jsonb_build_object('level', 'OFF', 'includeExecutionData', false)))
 	FROM sfn.state_machines sm
-	JOIN sfn.state_machine_revisions r ON r.state_machine_id = sm.id AND r.revision = sm.revision
-	WHERE sm.id = sfn.state_machine_id(state_machine)
+	JOIN sfn.state_machine_revisions r ON r.state_machine_id OPERATOR(pg_catalog.=) sm.id
+		AND r.revision OPERATOR(pg_catalog.=) sm.revision
+	WHERE sm.id OPERATOR(pg_catalog.=) sfn.state_machine_id(state_machine)
 $$;
 COMMENT ON FUNCTION sfn_describe_state_machine(text) IS
 'DescribeStateMachine: AWS''s response fields as jsonb';
@@ -102,7 +104,7 @@ RETURNS SETOF record
 	AS $$
 	SELECT sfn.state_machine_arn(sm.name), sm.name, sm.type, sm.created_at
 	FROM sfn.state_machines sm
-	WHERE sm.status = 'ACTIVE'
+	WHERE sm.status OPERATOR(pg_catalog.=) 'ACTIVE'
 	ORDER BY sm.name
 $$;
 COMMENT ON FUNCTION sfn_list_state_machines() IS
