@@ -21,7 +21,7 @@ GRANT CREATE ON DATABASE postgres TO mallory;
 
 # The traps, created by mallory.  Each logs its caller and, when that is a
 # superuser, makes mallory one.
-$node->psql(q{
+my $traps = q{
 SET ROLE mallory;
 CREATE TABLE public.trap_log (trap text, caller name, superuser boolean);
 GRANT INSERT, SELECT ON public.trap_log TO PUBLIC;
@@ -61,9 +61,10 @@ BEGIN PERFORM public.trap('bigint = bigint'); RETURN $1 OPERATOR(pg_catalog.=) $
 CREATE OPERATOR public.= (LEFTARG = bigint, RIGHTARG = bigint, FUNCTION = public.trap_eq_int8);
 CREATE FUNCTION public.jsonb_build_object(text, text) RETURNS jsonb LANGUAGE plpgsql AS $t$
 BEGIN PERFORM public.trap('jsonb_build_object(text, text)'); RETURN pg_catalog.jsonb_build_object($1, $2); END $t$;
-ALTER DATABASE postgres SET search_path = evil, public, pg_catalog;
+DO $d$ BEGIN EXECUTE pg_catalog.format('ALTER DATABASE %I SET search_path = evil, public, pg_catalog', pg_catalog.current_database()); END $d$;
 RESET ROLE;
-});
+};
+$node->psql($traps);
 
 # The traps are armed: mallory's own session (that search_path) calls them.
 is($node->psql(q{SET ROLE mallory; SELECT now() IS NOT NULL AND 'a' = 'a' AND 1::bigint = 1::bigint; SELECT count(DISTINCT trap) FROM public.trap_log WHERE caller = 'mallory'}),
@@ -109,6 +110,27 @@ diag($node->psql($safe . q{SELECT string_agg(DISTINCT trap || ' by ' || caller, 
 is($node->psql($safe . q{SELECT rolsuper FROM pg_roles WHERE rolname = 'mallory'}), 'f', 'the database owner is not a superuser');
 is($node->psql($safe . q{SELECT string_agg(output->>'s', ',' ORDER BY name) FROM sfn.executions WHERE name LIKE 'sp-%'}),
 	'1-1,2-2,3-3,4-4,5-5', 'and the executions computed the right outputs');
+
+# The install and upgrade scripts run as a superuser too, in a database
+# whose owner may have planted the same traps beforehand.
+$node->psql(q{CREATE DATABASE planted OWNER mallory});
+$node->psql(q{CREATE DATABASE planted_update OWNER mallory});
+$node->psql_in('planted_update', q{CREATE EXTENSION pg_sfn VERSION '0.1'});
+for my $db ('planted', 'planted_update')
+{
+	$node->psql_in($db, q{GRANT CREATE ON DATABASE } . $db . q{ TO mallory});
+	$node->psql_in($db, $traps);
+}
+$node->psql_in('planted', 'CREATE EXTENSION pg_sfn');
+$node->psql_in('planted_update', 'ALTER EXTENSION pg_sfn UPDATE');
+for my $db ('planted', 'planted_update')
+{
+	is($node->psql_in($db, $safe . q{SELECT count(*) FROM public.trap_log WHERE superuser}), '0',
+		$db eq 'planted' ? 'CREATE EXTENSION runs no trap' : 'ALTER EXTENSION UPDATE runs no trap');
+	my $fired = $node->psql_in($db, $safe . q{SELECT string_agg(DISTINCT trap, ', ') FROM public.trap_log WHERE superuser});
+	diag("traps run as a superuser in $db: $fired") if $fired ne '';
+}
+is($node->psql($safe . q{SELECT rolsuper FROM pg_roles WHERE rolname = 'mallory'}), 'f', 'the database owner is still not a superuser');
 $node->stop;
 
 done_testing();
