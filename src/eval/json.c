@@ -779,6 +779,7 @@ jv_equal(const JsonbValue *a, const JsonbValue *b)
 	int			i;
 
 	check_stack_depth();
+	CHECK_FOR_INTERRUPTS();
 	if (a->type != b->type)
 		return false;
 	switch (a->type)

@@ -17,6 +17,7 @@
  */
 #include "postgres.h"
 
+#include "common/int.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "nodes/pg_list.h"
@@ -25,6 +26,7 @@
 #include "parser/scansup.h"
 
 #include "common/format.h"
+#include "eval/budget.h"
 #include "eval/jsonpath.h"
 
 typedef enum SfnStepKind
@@ -858,8 +860,13 @@ pe_slice(PathEval *pe, int i, const SfnStep *st, JsonbValue *arr)
 		if (to < 0)
 			to = Max(to + n, 0);
 		to = Min(to, n);
-		for (k = from; k < to; k += st->step)
+		/* a huge step must end the loop, not wrap k around to negative */
+		for (k = from; k < to;)
+		{
 			pe_steps(pe, i + 1, &arr->val.array.elems[k]);
+			if (pg_add_s64_overflow(k, st->step, &k))
+				break;
+		}
 	}
 	else
 	{
@@ -870,6 +877,7 @@ pe_slice(PathEval *pe, int i, const SfnStep *st, JsonbValue *arr)
 		from = Min(from, n - 1);
 		if (to < 0)
 			to = Max(to + n, -1);
+		/* k >= 0 here, so k + step cannot go below INT64_MIN */
 		for (k = from; k > to && k >= 0; k += st->step)
 			pe_steps(pe, i + 1, &arr->val.array.elems[k]);
 	}
@@ -975,6 +983,8 @@ pe_scan(PathEval *pe, int i, JsonbValue *node)
 	int			k;
 
 	check_stack_depth();
+	if (!sfn_budget_charge(1))
+		return;
 	if (node->type == jbvObject)
 	{
 		pe_apply(pe, i, node);
@@ -995,7 +1005,8 @@ static void
 pe_steps(PathEval *pe, int i, JsonbValue *node)
 {
 	check_stack_depth();
-	CHECK_FOR_INTERRUPTS();
+	if (!sfn_budget_charge(1))
+		return;
 	if (i == pe->path->nsteps)
 		pe->matches = lappend(pe->matches, node);
 	else if (pe->path->steps[i].scan)
@@ -1044,6 +1055,8 @@ filter_compare(SfnCmpOp op, JsonbValue *a, JsonbValue *b)
 
 	if (a == NULL || b == NULL)
 		return op == SFN_OP_NE;
+	if (!sfn_budget_charge(1))
+		return false;
 	if (op == SFN_OP_EQ)
 		return jv_equal(a, b);
 	if (op == SFN_OP_NE)
@@ -1074,6 +1087,8 @@ static bool
 filter_test(const SfnFilter *f, JsonbValue *node, JsonbValue *root)
 {
 	check_stack_depth();
+	if (sfn_budget_exhausted())
+		return false;
 	switch (f->kind)
 	{
 		case SFN_FX_OR:
@@ -1098,24 +1113,40 @@ filter_test(const SfnFilter *f, JsonbValue *node, JsonbValue *root)
 	return false;
 }
 
-JsonbValue *
-sfn_path_eval(const SfnPath *p, JsonbValue *input, JsonbValue *context)
+bool
+sfn_path_query(const SfnPath *p, JsonbValue *input, JsonbValue *context,
+			   JsonbValue **out, SfnError *err)
 {
 	JsonbValue *start = p->root == 'C' ? context : input;
 	List	   *m;
 	JsonbValue *arr;
 	ListCell   *lc;
 
+	*out = NULL;
 	if (start == NULL)
-		return NULL;
+		return true;
 	m = path_matches(p, start, start);
+	if (sfn_budget_exhausted())
+		return sfn_budget_error(err);
 	if (p->definite)
-		return m == NIL ? NULL : (JsonbValue *) linitial(m);
+	{
+		*out = m == NIL ? NULL : (JsonbValue *) linitial(m);
+		return true;
+	}
 	arr = jv_array();
 	foreach(lc, m)
 		jv_array_append(arr, (JsonbValue *) lfirst(lc));
 	list_free(m);
-	return arr;
+
+	/*
+	 * The matches share the input's nodes (each match of $..a contains the
+	 * next one), so the result can be far larger than the input once it is
+	 * copied or printed.  Refuse a result whose copy would not fit.
+	 */
+	if (!sfn_budget_reserve_value(arr))
+		return sfn_budget_error(err);
+	*out = arr;
+	return true;
 }
 
 /* ----------------------------------------------------------------

@@ -14,6 +14,7 @@
 
 #include "miscadmin.h"
 
+#include "eval/budget.h"
 #include "eval/intrinsics.h"
 #include "eval/jsonpath.h"
 #include "eval/template.h"
@@ -204,15 +205,20 @@ static bool
 sfn_template_eval_path(const SfnTemplate *t, JsonbValue *input,
 					   JsonbValue *context, JsonbValue **out, SfnError *err)
 {
-	JsonbValue *v = sfn_path_eval(t->path, input, context);
+	JsonbValue *v;
 	bool		ctx = sfn_path_is_context(t->path);
 
+	if (!sfn_path_query(t->path, input, context, &v, err))
+		return false;
 	if (v == NULL)
 		return sfn_fail(err, "States.Runtime",
 						"The JSONPath '%s' specified for the field '%s' could not be found in the %s '%s'",
 						sfn_path_text(t->path), t->field,
 						ctx ? "context object" : "input",
 						jv_to_text(ctx ? context : input));
+	/* many fields may select the same large value; count every copy */
+	if (!sfn_budget_reserve_value(v))
+		return sfn_budget_error(err);
 	*out = jv_copy(v);
 	return true;
 }
@@ -227,6 +233,8 @@ sfn_template_eval(const SfnTemplate *t, JsonbValue *input, JsonbValue *context,
 	switch (t->kind)
 	{
 		case SFN_TMPL_LITERAL:
+			if (!sfn_budget_reserve_value(t->literal))
+				return sfn_budget_error(err);
 			*out = jv_copy(t->literal);
 			return true;
 		case SFN_TMPL_PATH:
