@@ -650,6 +650,7 @@ pp_parse_primary(PathParser *pp)
 {
 	SfnFilter  *f;
 
+	check_stack_depth();
 	pp_skip_space(pp);
 	if (++pp->depth > SFN_PATH_MAX_DEPTH)
 	{
