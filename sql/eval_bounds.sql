@@ -257,3 +257,23 @@ FROM (SELECT sfn.intrinsic_eval('States.ArrayUnique($)',
 -- 100,000 distinct strings stay as they are.
 SELECT sfn.intrinsic_eval('States.ArrayUnique($)', j) = j AS unchanged
 FROM (SELECT jsonb_agg('s' || g ORDER BY g) AS j FROM generate_series(1, 100000) g) s;
+
+-- ===================================================================
+-- Large objects: members are matched by sorting, not one lookup each
+-- ===================================================================
+
+CREATE TEMP TABLE wide AS
+SELECT (SELECT jsonb_object_agg('k' || g, g) FROM generate_series(1, 50000) g) AS a,
+       (SELECT jsonb_object_agg('k' || g, -g) FROM generate_series(25001, 75000) g) AS b;
+-- JsonMerge: keys of the second object win; 75,000 keys in all.
+SELECT (SELECT count(*) FROM jsonb_object_keys(m)), m -> 'k1', m -> 'k25001', m -> 'k75000'
+FROM (SELECT sfn.intrinsic_eval('States.JsonMerge($.a, $.b, false)', jsonb_build_object('a', a, 'b', b)) AS m FROM wide) s;
+-- Equality of large objects: ArrayUnique and a filter comparing them.
+SELECT sfn.intrinsic_eval('States.ArrayUnique($)', jsonb_build_array(a, b, a, b)) = jsonb_build_array(a, b)
+	AS two_left FROM wide;
+SELECT sfn.jsonpath_query('$[?(@.x == @.y)].n',
+	jsonb_build_array(jsonb_build_object('n', 1, 'x', a, 'y', a), jsonb_build_object('n', 2, 'x', a, 'y', b)))
+FROM wide;
+-- A filter comparing two deep-scan results on every node of the deep
+-- input: the comparisons count against the step limit as well.
+SELECT pg_temp.fails($$SELECT sfn.jsonpath_query('$..[?(@..a == @..a)]', doc) FROM deep$$);

@@ -621,8 +621,9 @@ fn_json_merge(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, Sfn
 	{
 		JsonbPair  *p = &argv[1]->val.object.pairs[i];
 
-		jv_object_put(out, p->key.val.string.val, p->key.val.string.len, &p->value);
+		jv_object_add(out, p->key.val.string.val, p->key.val.string.len, &p->value);
 	}
+	jv_object_finish(out);
 	*result = out;
 	return true;
 }

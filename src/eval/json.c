@@ -24,6 +24,7 @@
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 
+#include "eval/budget.h"
 #include "eval/json.h"
 
 /* ----------------------------------------------------------------
@@ -193,6 +194,13 @@ jv_object_append(JsonbValue *obj, const char *key, int keylen, JsonbValue *val)
 	p->value = copy;
 	p->order = n;
 	obj->val.object.nPairs = n + 1;
+}
+
+void
+jv_object_add(JsonbValue *obj, const char *key, int keylen, JsonbValue *val)
+{
+	Assert(obj->type == jbvObject);
+	jv_object_append(obj, key, keylen, val);
 }
 
 void
@@ -484,6 +492,13 @@ jv_object_dedup(JsonbValue *obj)
 	pfree(drop);
 }
 
+void
+jv_object_finish(JsonbValue *obj)
+{
+	Assert(obj->type == jbvObject);
+	jv_object_dedup(obj);
+}
+
 static void
 jv_sem_end(void *state)
 {
@@ -773,13 +788,44 @@ jv_copy(const JsonbValue *v)
 	return res;
 }
 
+/*
+ * Large objects (same member count): compare their members in key order,
+ * O(n log n) instead of one lookup per member.  Keys are unique in our
+ * objects, so equal objects have equal sorted member lists.
+ */
+static bool
+jv_equal_objects_sorted(const JsonbValue *a, const JsonbValue *b)
+{
+	int			n = a->val.object.nPairs;
+	JsonbPair **sa = palloc(sizeof(JsonbPair *) * n);
+	JsonbPair **sb = palloc(sizeof(JsonbPair *) * n);
+	bool		equal = true;
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		sa[i] = &a->val.object.pairs[i];
+		sb[i] = &b->val.object.pairs[i];
+	}
+	qsort(sa, n, sizeof(JsonbPair *), jv_pair_key_cmp);
+	qsort(sb, n, sizeof(JsonbPair *), jv_pair_key_cmp);
+	for (i = 0; i < n && equal; i++)
+		equal = jv_pair_same_key(sa[i], sb[i]) &&
+			jv_equal(&sa[i]->value, &sb[i]->value);
+	pfree(sa);
+	pfree(sb);
+	return equal;
+}
+
 bool
 jv_equal(const JsonbValue *a, const JsonbValue *b)
 {
 	int			i;
 
 	check_stack_depth();
-	CHECK_FOR_INTERRUPTS();
+	/* an evaluation past its budget fails; its comparisons do not matter */
+	if (!sfn_budget_charge(1))
+		return false;
 	if (a->type != b->type)
 		return false;
 	switch (a->type)
@@ -805,6 +851,8 @@ jv_equal(const JsonbValue *a, const JsonbValue *b)
 		case jbvObject:
 			if (a->val.object.nPairs != b->val.object.nPairs)
 				return false;
+			if (a->val.object.nPairs > 8)
+				return jv_equal_objects_sorted(a, b);
 			for (i = 0; i < a->val.object.nPairs; i++)
 			{
 				const JsonbPair *p = &a->val.object.pairs[i];

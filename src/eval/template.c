@@ -247,8 +247,10 @@ sfn_template_eval(const SfnTemplate *t, JsonbValue *input, JsonbValue *context,
 			{
 				if (!sfn_template_eval(t->children[i], input, context, &child, err))
 					return false;
-				jv_object_put(*out, t->keys[i], t->keylens[i], child);
+				jv_object_add(*out, t->keys[i], t->keylens[i], child);
 			}
+			/* "a" and "a.$" in one template: the later one wins */
+			jv_object_finish(*out);
 			return true;
 		case SFN_TMPL_ARRAY:
 			*out = jv_array();
