@@ -277,3 +277,22 @@ FROM wide;
 -- A filter comparing two deep-scan results on every node of the deep
 -- input: the comparisons count against the step limit as well.
 SELECT pg_temp.fails($$SELECT sfn.jsonpath_query('$..[?(@..a == @..a)]', doc) FROM deep$$);
+
+-- ===================================================================
+-- The compiler on deep templates and long index lists
+-- ===================================================================
+
+-- Parameters nested 12,000 levels: locations for diagnostics are one
+-- buffer, not a string per level (quadratic memory), and the template
+-- evaluates.
+SELECT count(*) FROM sfn_validate_state_machine_definition(
+	('{"StartAt":"P","States":{"P":{"Type":"Pass","End":true,"Parameters":'
+	 || repeat('{"a":', 12000) || '{"x.$":"$.y"}' || repeat('}', 12000) || '}}}')::jsonb);
+SELECT r ->> 'status', length(r ->> 'output') FROM sfn_test_state(
+	('{"Type":"Pass","End":true,"Parameters":'
+	 || repeat('{"a":', 12000) || '{"x.$":"$.y"}' || repeat('}', 12000) || '}')::jsonb,
+	'{"y":1}') AS r;
+-- A diagnostic deep in a template still names its full location.
+:v('{"StartAt":"P","States":{"P":{"Type":"Pass","End":true,"Parameters":{"a":[{"b":[1,{"c.$":"bad"}]}]}}}}');
+-- A union of 200,001 indexes parses in linear time.
+SELECT sfn.jsonpath_query('$[' || (SELECT string_agg(g::text, ',') FROM generate_series(0, 200000) g) || ']', '[1,2,3]');

@@ -252,6 +252,7 @@ pp_parse_numeric_subscript(PathParser *pp, SfnStep *step)
 {
 	int64		n = 0;
 	bool		have_first = false;
+	int			cap = 4;
 
 	pp_skip_space(pp);
 	if (PP_PEEK(pp) != ':')
@@ -292,14 +293,19 @@ pp_parse_numeric_subscript(PathParser *pp, SfnStep *step)
 		return true;
 	}
 	step->kind = SFN_STEP_INDEX;
-	step->indexes = palloc(sizeof(int64));
+	step->indexes = palloc(sizeof(int64) * cap);
 	step->indexes[0] = n;
 	step->nindexes = 1;
 	while (PP_PEEK(pp) == ',')
 	{
 		pp->pos++;
 		pp_skip_space(pp);
-		step->indexes = repalloc(step->indexes, sizeof(int64) * (step->nindexes + 1));
+		/* grow by doubling: a path may list very many indexes */
+		if (step->nindexes >= cap)
+		{
+			cap *= 2;
+			step->indexes = repalloc(step->indexes, sizeof(int64) * cap);
+		}
 		if (!pp_parse_int(pp, &step->indexes[step->nindexes]))
 			return false;
 		step->nindexes++;

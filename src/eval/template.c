@@ -12,6 +12,7 @@
  */
 #include "postgres.h"
 
+#include "lib/stringinfo.h"
 #include "miscadmin.h"
 
 #include "eval/budget.h"
@@ -45,8 +46,33 @@ struct SfnTemplate
 	SfnIntrinsic *fn;
 };
 
-static SfnTemplate *sfn_template_compile_value(JsonbValue *v, const char *location,
+/*
+ * The location of the value being compiled ("/States/S/Parameters/a/0")
+ * is one buffer, extended on the way down and cut back on the way up: a
+ * string per level would cost memory quadratic in the template's depth.
+ */
+static SfnTemplate *sfn_template_compile_value(JsonbValue *v, StringInfo location,
 											   List **diags);
+
+/* Append "/name" to the location; returns the length to restore. */
+static int
+sfn_template_loc_push(StringInfo location, const char *name, int index)
+{
+	int			len = location->len;
+
+	if (name != NULL)
+		appendStringInfo(location, "/%s", name);
+	else
+		appendStringInfo(location, "/%d", index);
+	return len;
+}
+
+static void
+sfn_template_loc_pop(StringInfo location, int len)
+{
+	location->len = len;
+	location->data[len] = '\0';
+}
 
 static bool
 sfn_template_is_dynamic_key(const char *key, int len)
@@ -116,7 +142,7 @@ sfn_template_all_literal(SfnTemplate **children, int n)
 }
 
 static SfnTemplate *
-sfn_template_compile_object(JsonbValue *v, const char *location, List **diags)
+sfn_template_compile_object(JsonbValue *v, StringInfo location, List **diags)
 {
 	SfnTemplate *t = palloc0(sizeof(SfnTemplate));
 
@@ -131,27 +157,31 @@ sfn_template_compile_object(JsonbValue *v, const char *location, List **diags)
 		JsonbPair  *pair = &v->val.object.pairs[i];
 		char	   *key = jv_cstr(&pair->key);
 		int			len = pair->key.val.string.len;
-		char	   *loc = sfn_diag_loc(location, key);
+		int			saved = sfn_template_loc_push(location, key, 0);
 
 		t->keys[i] = key;
 		t->keylens[i] = len;
 		if (sfn_template_is_dynamic_key(key, len))
 		{
 			t->keylens[i] = len - 2;
-			t->children[i] = sfn_template_compile_dynamic(&pair->value, key, loc, diags);
-			continue;
+			t->children[i] = sfn_template_compile_dynamic(&pair->value, key,
+														  location->data, diags);
 		}
-		if (jv_is_string(&pair->value) && sfn_template_looks_dynamic(&pair->value))
-			sfn_diag_warn(diags, SFN_DIAG_NO_DOLLAR, loc,
-						  "The value for the field '%s' looks like a JSONPath or an intrinsic function call, but the field name does not end with '.$'",
-						  key);
-		t->children[i] = sfn_template_compile_value(&pair->value, loc, diags);
+		else
+		{
+			if (jv_is_string(&pair->value) && sfn_template_looks_dynamic(&pair->value))
+				sfn_diag_warn(diags, SFN_DIAG_NO_DOLLAR, location->data,
+							  "The value for the field '%s' looks like a JSONPath or an intrinsic function call, but the field name does not end with '.$'",
+							  key);
+			t->children[i] = sfn_template_compile_value(&pair->value, location, diags);
+		}
+		sfn_template_loc_pop(location, saved);
 	}
 	return t;
 }
 
 static SfnTemplate *
-sfn_template_compile_array(JsonbValue *v, const char *location, List **diags)
+sfn_template_compile_array(JsonbValue *v, StringInfo location, List **diags)
 {
 	SfnTemplate *t = palloc0(sizeof(SfnTemplate));
 
@@ -159,14 +189,18 @@ sfn_template_compile_array(JsonbValue *v, const char *location, List **diags)
 	t->n = v->val.array.nElems;
 	t->children = palloc0(sizeof(SfnTemplate *) * (t->n + 1));
 	for (int i = 0; i < t->n; i++)
+	{
+		int			saved = sfn_template_loc_push(location, NULL, i);
+
 		t->children[i] = sfn_template_compile_value(&v->val.array.elems[i],
-													sfn_diag_loc_index(location, i),
-													diags);
+													location, diags);
+		sfn_template_loc_pop(location, saved);
+	}
 	return t;
 }
 
 static SfnTemplate *
-sfn_template_compile_value(JsonbValue *v, const char *location, List **diags)
+sfn_template_compile_value(JsonbValue *v, StringInfo location, List **diags)
 {
 	SfnTemplate *t = NULL;
 
@@ -191,8 +225,13 @@ sfn_template_compile(JsonbValue *tmpl, const char *field, const char *location,
 					 List **diags)
 {
 	int			errors = sfn_diag_error_count(*diags);
-	SfnTemplate *t = sfn_template_compile_value(tmpl, location, diags);
+	StringInfoData loc;
+	SfnTemplate *t;
 
+	initStringInfo(&loc);
+	appendStringInfoString(&loc, location ? location : "");
+	t = sfn_template_compile_value(tmpl, &loc, diags);
+	pfree(loc.data);
 	return sfn_diag_error_count(*diags) > errors ? NULL : t;
 }
 
