@@ -21,7 +21,7 @@ END
 $$;
 
 -- Status, error and cause of a one-state test run.
-CREATE FUNCTION pg_temp.run(state text, input jsonb)
+CREATE FUNCTION pg_temp.try_state(state text, input jsonb)
 RETURNS TABLE (status text, error text, cause text) LANGUAGE sql AS $$
 	SELECT r ->> 'status', r ->> 'error', r ->> 'cause'
 	FROM sfn_test_state(state::jsonb, input) AS r
@@ -58,7 +58,7 @@ SELECT pg_temp.fails($$SELECT sfn.jsonpath_query('$[0:2:0]', '[1,2,3]')$$);
 SELECT pg_temp.fails($$SELECT sfn.jsonpath_query('$[0:9223372036854775808]', '[1,2,3]')$$);
 SELECT pg_temp.fails($$SELECT sfn.jsonpath_query('$[0:1:-9223372036854775809]', '[1,2,3]')$$);
 -- The slice in a Pass state's Parameters (this crashed a worker).
-SELECT * FROM pg_temp.run('{"Type":"Pass","Parameters":{"s.$":"$.a[2:3:9223372036854775806]"},"End":true}',
+SELECT * FROM pg_temp.try_state('{"Type":"Pass","Parameters":{"s.$":"$.a[2:3:9223372036854775806]"},"End":true}',
                           '{"a":["x0","x1","x2"]}');
 
 -- ===================================================================
@@ -159,15 +159,15 @@ SELECT pg_temp.fails($$SELECT sfn.intrinsic_eval('States.Base64Decode($)', to_js
 
 -- SecondsPath: a huge, fractional or negative number fails as AWS does;
 -- the due time is never computed from it.
-SELECT * FROM pg_temp.run('{"Type":"Wait","SecondsPath":"$.s","End":true}', '{"s":9223372036854775807}');
-SELECT * FROM pg_temp.run('{"Type":"Wait","SecondsPath":"$.s","End":true}', '{"s":1e30}');
-SELECT * FROM pg_temp.run('{"Type":"Wait","SecondsPath":"$.s","End":true}', '{"s":1.5}');
-SELECT * FROM pg_temp.run('{"Type":"Wait","SecondsPath":"$.s","End":true}', '{"s":-9223372036854775808}');
-SELECT * FROM pg_temp.run('{"Type":"Wait","SecondsPath":"$.s","End":true}', '{"s":2147483648000}');
+SELECT * FROM pg_temp.try_state('{"Type":"Wait","SecondsPath":"$.s","End":true}', '{"s":9223372036854775807}');
+SELECT * FROM pg_temp.try_state('{"Type":"Wait","SecondsPath":"$.s","End":true}', '{"s":1e30}');
+SELECT * FROM pg_temp.try_state('{"Type":"Wait","SecondsPath":"$.s","End":true}', '{"s":1.5}');
+SELECT * FROM pg_temp.try_state('{"Type":"Wait","SecondsPath":"$.s","End":true}', '{"s":-9223372036854775808}');
+SELECT * FROM pg_temp.try_state('{"Type":"Wait","SecondsPath":"$.s","End":true}', '{"s":2147483648000}');
 -- TimestampPath: far future is too long a wait; far past is already due.
-SELECT * FROM pg_temp.run('{"Type":"Wait","TimestampPath":"$.t","End":true}', '{"t":"9999-12-31T23:59:59Z"}');
-SELECT * FROM pg_temp.run('{"Type":"Wait","TimestampPath":"$.t","End":true}', '{"t":"0001-01-01T00:00:00+23:59"}');
-SELECT * FROM pg_temp.run('{"Type":"Wait","TimestampPath":"$.t","End":true}', '{"t":"2016-03-14T01:59:00.99999999999999999999Z"}');
+SELECT * FROM pg_temp.try_state('{"Type":"Wait","TimestampPath":"$.t","End":true}', '{"t":"9999-12-31T23:59:59Z"}');
+SELECT * FROM pg_temp.try_state('{"Type":"Wait","TimestampPath":"$.t","End":true}', '{"t":"0001-01-01T00:00:00+23:59"}');
+SELECT * FROM pg_temp.try_state('{"Type":"Wait","TimestampPath":"$.t","End":true}', '{"t":"2016-03-14T01:59:00.99999999999999999999Z"}');
 
 -- ===================================================================
 -- Evaluation budget: deep scans over deeply nested input
@@ -193,11 +193,11 @@ SELECT jsonb_array_length(sfn.jsonpath_query('$..a',
 	(repeat('{"a":', 200) || '1' || repeat('}', 200))::jsonb));
 -- In a state the limit is a States.Runtime failure of that state.
 SELECT status, error, cause FROM deep,
-	pg_temp.run('{"Type":"Pass","InputPath":"$..a","End":true}', doc);
+	pg_temp.try_state('{"Type":"Pass","InputPath":"$..a","End":true}', doc);
 SELECT status, error, cause FROM deep,
-	pg_temp.run('{"Type":"Pass","Parameters":{"x.$":"$..a"},"End":true}', doc);
+	pg_temp.try_state('{"Type":"Pass","Parameters":{"x.$":"$..a"},"End":true}', doc);
 SELECT status, error, cause FROM deep,
-	pg_temp.run('{"Type":"Pass","Parameters":{"x.$":"$..[?(@..leaf)]"},"End":true}', doc);
+	pg_temp.try_state('{"Type":"Pass","Parameters":{"x.$":"$..[?(@..leaf)]"},"End":true}', doc);
 SELECT r ->> 'status', r -> 'output' FROM deep,
 	sfn_test_state('{"Type":"Pass","Parameters":{"x.$":"$..leaf"},"End":true}', doc) AS r;
 
@@ -217,7 +217,7 @@ RESET pg_sfn.eval_step_limit;
 SET pg_sfn.eval_memory_limit = '1MB';
 CREATE TEMP TABLE big AS SELECT jsonb_build_object('s', repeat('x', 100000)) AS doc;
 SELECT status, error, cause FROM big,
-	pg_temp.run('{"Type":"Pass","Parameters":{"a.$":"$.s","b.$":"$.s","c.$":"$.s","d.$":"$.s","e.$":"$.s","f.$":"$.s","g.$":"$.s","h.$":"$.s","i.$":"$.s","j.$":"$.s","k.$":"$.s"},"End":true}', doc);
+	pg_temp.try_state('{"Type":"Pass","Parameters":{"a.$":"$.s","b.$":"$.s","c.$":"$.s","d.$":"$.s","e.$":"$.s","f.$":"$.s","g.$":"$.s","h.$":"$.s","i.$":"$.s","j.$":"$.s","k.$":"$.s"},"End":true}', doc);
 SELECT pg_temp.fails($$SELECT sfn.intrinsic_eval('States.Array(' || rtrim(repeat('$, ', 20), ', ') || ')', doc) FROM big$$);
 SELECT pg_temp.fails($$SELECT sfn.intrinsic_eval('States.Format(''' || repeat('{}', 20) || ''', ' || rtrim(repeat('$.s, ', 20), ', ') || ')', doc) FROM big$$);
 -- Under the limit the same things work.
@@ -234,7 +234,7 @@ CREATE TEMP TABLE hostile AS SELECT jsonb_build_object('s', repeat('a', 200000))
 -- "*aaa...ab" against "aaa...a": every start position matches 2,000
 -- characters before failing at the "b".
 SELECT status, error, cause FROM hostile,
-	pg_temp.run('{"Type":"Choice","Choices":[{"Variable":"$.s","StringMatches":"*' || repeat('a', 2000) || 'b","Next":"X"}],"Default":"Y"}', doc);
+	pg_temp.try_state('{"Type":"Choice","Choices":[{"Variable":"$.s","StringMatches":"*' || repeat('a', 2000) || 'b","Next":"X"}],"Default":"Y"}', doc);
 -- Patterns that do not backtrack much answer normally.
 SELECT r ->> 'nextState' FROM hostile,
 	sfn_test_state('{"Type":"Choice","Choices":[{"Variable":"$.s","StringMatches":"*a*a*a","Next":"X"}],"Default":"Y"}', doc) AS r;
@@ -296,3 +296,24 @@ SELECT r ->> 'status', length(r ->> 'output') FROM sfn_test_state(
 :v('{"StartAt":"P","States":{"P":{"Type":"Pass","End":true,"Parameters":{"a":[{"b":[1,{"c.$":"bad"}]}]}}}}');
 -- A union of 200,001 indexes parses in linear time.
 SELECT sfn.jsonpath_query('$[' || (SELECT string_agg(g::text, ',') FROM generate_series(0, 200000) g) || ']', '[1,2,3]');
+
+-- ===================================================================
+-- The same inputs in executions run by the workers
+-- ===================================================================
+
+\i sql/include/exec_helpers.sql
+-- The slice that crashed a worker; the worker answers, and goes on.
+SELECT sfn_create_state_machine('bounds-slice',
+	'{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"s.$":"$.a[2:3:9223372036854775806]","r.$":"States.ArrayRange(-9e18, 9e18, 9e18)"},"End":true}}}') IS NOT NULL AS created;
+CALL pg_temp.run('bounds-slice', '{"a":["x0","x1","x2"]}', 'e1');
+SELECT * FROM pg_temp.outcome('bounds-slice', 'e1');
+-- $..a over the 12,000-level input: the state fails with States.Runtime.
+SELECT sfn_create_state_machine('bounds-deep',
+	'{"StartAt":"P","States":{"P":{"Type":"Pass","InputPath":"$..a","End":true}}}') IS NOT NULL AS created;
+SELECT doc AS deep_doc FROM deep \gset
+CALL pg_temp.run('bounds-deep', :'deep_doc', 'e1');
+SELECT status, error, cause FROM pg_temp.outcome('bounds-deep', 'e1');
+SELECT * FROM pg_temp.events('bounds-deep', 'e1');
+-- The workers are still there for the next execution.
+CALL pg_temp.run('bounds-slice', '{"a":["x0","x1","x2"]}', 'e2');
+SELECT status, output FROM pg_temp.outcome('bounds-slice', 'e2');
