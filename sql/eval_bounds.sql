@@ -191,6 +191,11 @@ SELECT pg_temp.fails($$SELECT sfn.jsonpath_query('$..[?(@..a.leaf == 1)]', doc) 
 -- 200 levels: the same quadratic result is small enough to return.
 SELECT jsonb_array_length(sfn.jsonpath_query('$..a',
 	(repeat('{"a":', 200) || '1' || repeat('}', 200))::jsonb));
+-- At 400 levels the result fits the evaluation's memory but its text
+-- (about 480 kB) is over pg_sfn.max_payload_size: States.DataLimitExceeded,
+-- found without printing the whole value.
+SELECT * FROM pg_temp.try_state('{"Type":"Pass","OutputPath":"$..a","End":true}',
+	(repeat('{"a":', 400) || '1' || repeat('}', 400))::jsonb);
 -- In a state the limit is a States.Runtime failure of that state.
 SELECT status, error, cause FROM deep,
 	pg_temp.try_state('{"Type":"Pass","InputPath":"$..a","End":true}', doc);

@@ -85,9 +85,9 @@ succeed_execution(SfnExecution *exec, SfnThread *thread, JsonbValue *output,
 static char *
 payload_text(const SfnExecution *exec, const SfnState *st, JsonbValue *v, SfnError *err)
 {
-	char	   *text = jv_to_text(v);
+	char	   *text = jv_to_text_limited(v, exec->max_payload);
 
-	if ((int) strlen(text) > exec->max_payload)
+	if (text == NULL)
 	{
 		sfn_fail(err, "States.DataLimitExceeded",
 				 "The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.",

@@ -23,6 +23,7 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
+#include "utils/memutils.h"
 
 #include "eval/budget.h"
 #include "eval/json.h"
@@ -153,7 +154,8 @@ jv_capacity(int n)
 {
 	int			cap = 4;
 
-	while (cap < n)
+	/* no container holds 2^30 items (they would take over 1GB) */
+	while (cap < n && cap <= PG_INT32_MAX / 2)
 		cap *= 2;
 	return cap;
 }
@@ -660,8 +662,9 @@ jv_append_escaped(StringInfo buf, const char *s, int len)
 	appendStringInfoCharMacro(buf, '"');
 }
 
+/* Append v's text; stops early (the text then incomplete) past limit. */
 static void
-jv_append_text(StringInfo buf, const JsonbValue *v)
+jv_append_text(StringInfo buf, const JsonbValue *v, int limit)
 {
 	int			i;
 
@@ -686,9 +689,11 @@ jv_append_text(StringInfo buf, const JsonbValue *v)
 			appendStringInfoCharMacro(buf, '[');
 			for (i = 0; i < v->val.array.nElems; i++)
 			{
+				if (buf->len > limit)
+					return;
 				if (i > 0)
 					appendStringInfoCharMacro(buf, ',');
-				jv_append_text(buf, &v->val.array.elems[i]);
+				jv_append_text(buf, &v->val.array.elems[i], limit);
 			}
 			appendStringInfoCharMacro(buf, ']');
 			break;
@@ -698,11 +703,13 @@ jv_append_text(StringInfo buf, const JsonbValue *v)
 			{
 				JsonbPair  *p = &v->val.object.pairs[i];
 
+				if (buf->len > limit)
+					return;
 				if (i > 0)
 					appendStringInfoCharMacro(buf, ',');
 				jv_append_escaped(buf, p->key.val.string.val, p->key.val.string.len);
 				appendStringInfoCharMacro(buf, ':');
-				jv_append_text(buf, &p->value);
+				jv_append_text(buf, &p->value, limit);
 			}
 			appendStringInfoCharMacro(buf, '}');
 			break;
@@ -711,7 +718,7 @@ jv_append_text(StringInfo buf, const JsonbValue *v)
 				/* not expected in our trees, but print it faithfully */
 				Jsonb	   *jb = JsonbValueToJsonb((JsonbValue *) v);
 
-				jv_append_text(buf, jv_from_jsonb(jb));
+				jv_append_text(buf, jv_from_jsonb(jb), limit);
 			}
 			break;
 		default:
@@ -725,7 +732,22 @@ jv_to_text(const JsonbValue *v)
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	jv_append_text(&buf, v);
+	jv_append_text(&buf, v, (int) MaxAllocSize);
+	return buf.data;
+}
+
+char *
+jv_to_text_limited(const JsonbValue *v, int limit)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	jv_append_text(&buf, v, limit);
+	if (buf.len > limit)
+	{
+		pfree(buf.data);
+		return NULL;
+	}
 	return buf.data;
 }
 

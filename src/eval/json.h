@@ -43,6 +43,12 @@ extern JsonbValue *jv_parse(const char *text, int len);
  */
 extern char *jv_to_text(const JsonbValue *v);
 
+/*
+ * The same, or NULL when the text would be longer than limit bytes; stops
+ * writing soon after the limit instead of printing a huge value whole.
+ */
+extern char *jv_to_text_limited(const JsonbValue *v, int limit);
+
 /* constructors */
 extern JsonbValue *jv_null(void);
 extern JsonbValue *jv_bool(bool b);
