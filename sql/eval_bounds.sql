@@ -322,3 +322,9 @@ SELECT * FROM pg_temp.events('bounds-deep', 'e1');
 -- The workers are still there for the next execution.
 CALL pg_temp.run('bounds-slice', '{"a":["x0","x1","x2"]}', 'e2');
 SELECT status, output FROM pg_temp.outcome('bounds-slice', 'e2');
+-- A union of 100,000 names (each looked up once, merged in O(n log n)).
+SELECT sfn.jsonpath_query('$[' || (SELECT string_agg('''k' || g || '''', ',') FROM generate_series(1, 100000) g) || ',''k1'']',
+	'{"k1": 1, "k99999": 2, "z": 3}');
+-- A call with 100,000 string literals: each literal's buffer is its size.
+SELECT jsonb_array_length(sfn.intrinsic_eval(
+	'States.Array(' || (SELECT string_agg('''a\''b''', ',') FROM generate_series(1, 100000)) || ')', '{}'));

@@ -856,10 +856,21 @@ ip_parse_string(IParser *ip, SfnArg *arg)
 {
 	StringInfoData buf;
 	int			start;
+	int			end;
 
 	ip->pos++;
 	start = ip->pos;
-	initStringInfo(&buf);
+
+	/*
+	 * Size the buffer to this literal (found first), not 1 kB each: a call
+	 * may have very many literals.
+	 */
+	for (end = start; end < ip->len && ip->s[end] != '\''; end++)
+		if (ip->s[end] == '\\')
+			end++;
+	buf.maxlen = Min(end, ip->len) - start + 1;
+	buf.data = palloc(buf.maxlen);
+	resetStringInfo(&buf);
 	while (ip->pos < ip->len && ip->s[ip->pos] != '\'')
 	{
 		char		c = ip->s[ip->pos];

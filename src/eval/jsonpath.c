@@ -175,22 +175,31 @@ static bool
 pp_parse_quoted(PathParser *pp, char **out, int *outlen)
 {
 	char		quote = PP_PEEK(pp);
-	StringInfoData buf;
+	int			start = pp->pos + 1;
+	int			end;
+	char	   *name;
+	int			n = 0;
 
-	initStringInfo(&buf);
-	pp->pos++;
-	while (pp->pos < pp->len && pp->s[pp->pos] != quote)
+	/* find the end first: a buffer per name sized to it, not 1 kB each */
+	for (end = start; end < pp->len && pp->s[end] != quote; end++)
+		if (pp->s[end] == '\\' && end + 1 < pp->len)
+			end++;
+	if (end >= pp->len)
 	{
-		if (pp->s[pp->pos] == '\\' && pp->pos + 1 < pp->len)
-			pp->pos++;
-		appendStringInfoChar(&buf, pp->s[pp->pos]);
-		pp->pos++;
-	}
-	if (pp->pos >= pp->len)
+		pp->pos = pp->len;
 		return pp_error(pp, "unterminated quoted name");
-	pp->pos++;
-	*out = buf.data;
-	*outlen = buf.len;
+	}
+	name = palloc(end - start + 1);
+	for (pp->pos = start; pp->pos < end; pp->pos++)
+	{
+		if (pp->s[pp->pos] == '\\' && pp->pos + 1 < end)
+			pp->pos++;
+		name[n++] = pp->s[pp->pos];
+	}
+	name[n] = '\0';
+	pp->pos = end + 1;
+	*out = name;
+	*outlen = n;
 	return true;
 }
 
@@ -921,8 +930,10 @@ pe_apply(PathEval *pe, int i, JsonbValue *node)
 					JsonbValue *child = jv_object_get(node, st->names[k], st->namelens[k]);
 
 					if (child != NULL)
-						jv_object_put(merged, st->names[k], st->namelens[k], child);
+						jv_object_add(merged, st->names[k], st->namelens[k], child);
 				}
+				/* a name listed twice appears once */
+				jv_object_finish(merged);
 				pe_steps(pe, i + 1, merged);
 			}
 			else
