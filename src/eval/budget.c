@@ -43,7 +43,11 @@ typedef struct SfnBudget
 	Size		base;			/* cxt's memory when the budget began */
 } SfnBudget;
 
-static SfnBudget budget = {SFN_BUDGET_OK, PG_INT64_MAX, PG_INT64_MAX, 0, 0, NULL, 0};
+/* until the first sfn_budget_begin(), nothing is limited */
+static SfnBudget budget = {
+	SFN_BUDGET_OK, PG_INT64_MAX, PG_INT64_MAX,
+	SFN_BUDGET_MEMORY_INTERVAL, ~(Size) 0, NULL, 0
+};
 
 /* The measured context went away: stop measuring it. */
 static void
