@@ -137,6 +137,17 @@ SELECT pg_temp.fails($$SELECT sfn.intrinsic_eval('States.MathRandom(5, 5)', '{}'
 -- StringSplit with an empty delimiter, and a string of delimiters only.
 SELECT sfn.intrinsic_eval('States.StringSplit($, '''')', '"a,b"');
 SELECT sfn.intrinsic_eval('States.StringSplit($, '','')', '",,,,"');
+-- A long string and a long list of one-byte delimiters: a table lookup
+-- per character.  Multibyte delimiters are searched for each multibyte
+-- character: that is O(n * m), and stops at the step limit.
+SELECT jsonb_array_length(sfn.intrinsic_eval('States.StringSplit($.s, $.d)',
+	jsonb_build_object('s', repeat('ab', 100000), 'd', repeat('xyzb', 50000))));
+SELECT pg_temp.fails($$SELECT sfn.intrinsic_eval('States.StringSplit($.s, $.d)',
+	jsonb_build_object('s', repeat('é', 100000), 'd', repeat('ü', 100000)))$$);
+SELECT sfn.intrinsic_eval('States.StringSplit($.s, $.d)',
+	jsonb_build_object('s', 'aéb€cüd', 'd', 'x€é'));
+SELECT jsonb_array_length(sfn.intrinsic_eval('States.StringSplit($.s, $.d)',
+	jsonb_build_object('s', repeat('a,', 100000), 'd', ',;')));
 -- Base64: AWS limits the input to 10000 characters.
 SELECT length(sfn.intrinsic_eval('States.Base64Encode($)', to_jsonb(repeat('x', 10000))) #>> '{}');
 SELECT pg_temp.fails($$SELECT sfn.intrinsic_eval('States.Base64Encode($)', to_jsonb(repeat('x', 10001)))$$);

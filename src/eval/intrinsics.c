@@ -709,7 +709,10 @@ fn_string_split(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, S
 	const char *end;
 	const char *tok;
 	const char *delims;
+	const char *d;
 	int			dlen;
+	bool		single[256] = {false};
+	int			nmulti = 0;
 	JsonbValue *out = jv_array();
 
 	if (!want_type(f, argv[0], 1, jbvString, "a string", err) ||
@@ -719,19 +722,31 @@ fn_string_split(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, S
 	end = s + argv[0]->val.string.len;
 	delims = argv[1]->val.string.val;
 	dlen = argv[1]->val.string.len;
+
+	/*
+	 * One-byte delimiters go in a table; only the multibyte ones are
+	 * searched for each character, so a long delimiter list costs O(n).
+	 */
+	for (d = delims; d < delims + dlen; d += pg_mblen(d))
+	{
+		if (pg_mblen(d) == 1)
+			single[(unsigned char) *d] = true;
+		else
+			nmulti++;
+	}
 	tok = s;
 	while (s < end)
 	{
 		int			clen = pg_mblen(s);
 		bool		is_delim = false;
-		const char *d;
 
-		/* each character is tested against every delimiter character */
-		if (!sfn_budget_charge(1 + dlen / 16))
+		if (!sfn_budget_charge(clen == 1 ? 1 : 1 + nmulti))
 			return sfn_budget_error(err);
-
-		for (d = delims; d < delims + dlen && !is_delim; d += pg_mblen(d))
-			is_delim = (pg_mblen(d) == clen && memcmp(d, s, clen) == 0);
+		if (clen == 1)
+			is_delim = single[(unsigned char) *s];
+		else if (nmulti > 0)
+			for (d = delims; d < delims + dlen && !is_delim; d += pg_mblen(d))
+				is_delim = (pg_mblen(d) == clen && memcmp(d, s, clen) == 0);
 		if (is_delim)
 		{
 			if (s > tok)
