@@ -343,7 +343,7 @@ fn_array_range(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, Sf
 	for (i = 0; i < count; i++)
 	{
 		jv_array_append(out, jv_int(value));
-		/* every item lies between start and end; only the step past the last can overflow */
+		/* items lie within [start, end]; only a step past the last overflows */
 		if (i + 1 < count)
 			value += step;
 	}
