@@ -187,6 +187,12 @@ SELECT * FROM pg_temp.try_state('{"Type":"Wait","TimestampPath":"$.t","End":true
 SELECT * FROM pg_temp.try_state('{"Type":"Wait","TimestampPath":"$.t","End":true}', '{"t":"0001-01-01T00:00:00+23:59"}');
 SELECT * FROM pg_temp.try_state('{"Type":"Wait","TimestampPath":"$.t","End":true}', '{"t":"2016-03-14T01:59:00.99999999999999999999Z"}');
 
+-- A literal Timestamp at either end of the four-digit years: the due time
+-- is stored as it is (TestState does not wait); a fifth digit is invalid.
+SELECT * FROM pg_temp.try_state('{"Type":"Wait","Timestamp":"9999-12-31T23:59:59.999999-23:59","End":true}', '{}');
+SELECT * FROM pg_temp.try_state('{"Type":"Wait","Timestamp":"0000-01-01T00:00:00+23:59","End":true}', '{}');
+:v('{"StartAt":"W","States":{"W":{"Type":"Wait","Timestamp":"10000-01-01T00:00:00Z","End":true}}}');
+
 -- ===================================================================
 -- Evaluation budget: deep scans over deeply nested input
 -- ===================================================================
