@@ -185,6 +185,7 @@ SELECT * FROM pg_temp.try_state('{"Type":"Wait","SecondsPath":"$.s","End":true}'
 -- TimestampPath: far future is too long a wait; far past is already due.
 SELECT * FROM pg_temp.try_state('{"Type":"Wait","TimestampPath":"$.t","End":true}', '{"t":"9999-12-31T23:59:59Z"}');
 SELECT * FROM pg_temp.try_state('{"Type":"Wait","TimestampPath":"$.t","End":true}', '{"t":"0001-01-01T00:00:00+23:59"}');
+-- Fraction digits beyond microseconds are dropped, however many.
 SELECT * FROM pg_temp.try_state('{"Type":"Wait","TimestampPath":"$.t","End":true}', '{"t":"2016-03-14T01:59:00.99999999999999999999Z"}');
 
 -- A literal Timestamp at either end of the four-digit years: the due time
