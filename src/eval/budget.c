@@ -7,7 +7,8 @@
  * path visits, a comparison, a character a pattern is matched against.
  * Memory is measured, not estimated: the growth of the memory context that
  * was current when the budget began (evaluators allocate there), checked
- * every few hundred steps, plus what a caller is about to copy.
+ * every few hundred steps, plus what a caller is about to copy.  The
+ * context counts whole blocks, so a check may be early by one block.
  *
  * The budget is a single static: evaluations do not nest, and sfn_decide()
  * begins a new one for every state it runs.
