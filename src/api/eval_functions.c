@@ -16,6 +16,7 @@
 #include "utils/jsonb.h"
 
 #include "common/errors.h"
+#include "eval/budget.h"
 #include "eval/intrinsics.h"
 #include "eval/json.h"
 #include "eval/jsonpath.h"
@@ -54,8 +55,12 @@ sfn_jsonpath_query(PG_FUNCTION_ARGS)
 	JsonbValue *input = jv_from_jsonb(PG_GETARG_JSONB_P(1));
 	JsonbValue *context = jv_from_jsonb(PG_GETARG_JSONB_P(2));
 	SfnPath    *p = parse_path_or_error(path, false);
-	JsonbValue *res = sfn_path_eval(p, input, context);
+	JsonbValue *res;
+	SfnError	err = {0};
 
+	sfn_budget_begin();
+	if (!sfn_path_query(p, input, context, &res, &err))
+		report_sfn_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED, &err);
 	if (res == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_JSONB_P(jv_to_jsonb(res));
@@ -99,6 +104,7 @@ sfn_intrinsic_eval_sql(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid intrinsic function call \"%s\": %s", expr, msg)));
+	sfn_budget_begin();
 	if (!sfn_intrinsic_eval(f, input, context, &res, &err))
 		report_sfn_error(ERRCODE_SFN_INTRINSIC_FAILURE, &err);
 	PG_RETURN_JSONB_P(jv_to_jsonb(res));

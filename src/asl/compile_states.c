@@ -8,6 +8,8 @@
  */
 #include "postgres.h"
 
+#include "miscadmin.h"
+
 #include "asl/compile_int.h"
 
 /* Which data-flow fields a state type has (see sfn_compile_dataflow). */
@@ -110,6 +112,7 @@ sfn_compile_dataflow(SfnCompiler *c, SfnState *st, JsonbValue *obj,
 static bool
 sfn_result_has_dynamic_key(const JsonbValue *v)
 {
+	check_stack_depth();
 	if (jv_is_array(v))
 	{
 		for (int i = 0; i < v->val.array.nElems; i++)

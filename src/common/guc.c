@@ -24,6 +24,8 @@ int			sfn_max_payload_size = 262144;
 int			sfn_max_history_events = 25000;
 int			sfn_batch_size = 64;
 int			sfn_retention_minutes = 90 * 24 * 60;
+int			sfn_eval_step_limit = 10000000;
+int			sfn_eval_memory_limit = 65536;
 
 void
 sfn_guc_init(void)
@@ -60,5 +62,15 @@ sfn_guc_init(void)
 							"How long finished executions are kept; 0 keeps them forever.",
 							NULL, &sfn_retention_minutes, 90 * 24 * 60, 0, INT_MAX / 2,
 							PGC_SIGHUP, GUC_UNIT_MIN, NULL, NULL, NULL);
+	DefineCustomIntVariable("pg_sfn.eval_step_limit",
+							"Most steps one evaluation of a state's paths, templates, intrinsic functions and Choice rules may take.",
+							"Past it the state fails with States.Runtime.",
+							&sfn_eval_step_limit, 10000000, 1000, INT_MAX,
+							PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("pg_sfn.eval_memory_limit",
+							"Most memory one evaluation of a state's paths, templates, intrinsic functions and Choice rules may build.",
+							"Past it the state fails with States.Runtime.",
+							&sfn_eval_memory_limit, 65536, 1024, MAX_KILOBYTES,
+							PGC_SUSET, GUC_UNIT_KB, NULL, NULL, NULL);
 	MarkGUCPrefixReserved("pg_sfn");
 }

@@ -18,6 +18,8 @@ extern int	sfn_max_payload_size;
 extern int	sfn_max_history_events;
 extern int	sfn_batch_size;
 extern int	sfn_retention_minutes;
+extern int	sfn_eval_step_limit;
+extern int	sfn_eval_memory_limit;
 
 extern void sfn_guc_init(void);
 

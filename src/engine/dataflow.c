@@ -59,6 +59,7 @@ path_not_found(SfnError *err, const SfnPath *p, JsonbValue *value, JsonbValue *c
 	{
 		char	   *prefix = pnstrdup(full, strstr(step, "']") + 2 - full);
 		char	   *errmsg;
+		JsonbValue *found;
 		SfnPath    *pp;
 
 		if (strlen(prefix) == strlen(full))
@@ -66,7 +67,9 @@ path_not_found(SfnError *err, const SfnPath *p, JsonbValue *value, JsonbValue *c
 		pp = sfn_path_parse(prefix, false, &errmsg);
 		if (pp == NULL)
 			break;
-		if (sfn_path_eval(pp, value, ctx) == NULL)
+		if (!sfn_path_query(pp, value, ctx, &found, err))
+			return false;
+		if (found == NULL)
 			return sfn_fail(err, "States.Runtime",
 							"Invalid path '%s' : Missing property in path %s",
 							sfn_path_text(p), prefix);
@@ -91,7 +94,8 @@ select_path(const SfnOptPath *p, JsonbValue *value, JsonbValue *ctx,
 			*out = jv_object();
 			return true;
 		case SFN_PATH_SET:
-			v = sfn_path_eval(p->path, value, ctx);
+			if (!sfn_path_query(p->path, value, ctx, &v, err))
+				return false;
 			if (v == NULL)
 				return path_not_found(err, p->path, value, ctx);
 			*out = v;

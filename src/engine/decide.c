@@ -18,6 +18,7 @@
 #include "engine/dataflow.h"
 #include "engine/engine.h"
 #include "engine/events.h"
+#include "eval/budget.h"
 
 /* Longest Wait AWS accepts: 24855 days. */
 #define SFN_MAX_WAIT_USECS ((int64) 24855 * USECS_PER_DAY)
@@ -84,9 +85,9 @@ succeed_execution(SfnExecution *exec, SfnThread *thread, JsonbValue *output,
 static char *
 payload_text(const SfnExecution *exec, const SfnState *st, JsonbValue *v, SfnError *err)
 {
-	char	   *text = jv_to_text(v);
+	char	   *text = jv_to_text_limited(v, exec->max_payload);
 
-	if ((int) strlen(text) > exec->max_payload)
+	if (text == NULL)
 	{
 		sfn_fail(err, "States.DataLimitExceeded",
 				 "The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.",
@@ -200,7 +201,8 @@ wait_until(const SfnState *st, const SfnThread *thread, JsonbValue *effective,
 	{
 		const char *p = sfn_path_text(st->seconds_path);
 
-		v = sfn_path_eval(st->seconds_path, effective, ctx);
+		if (!sfn_path_query(st->seconds_path, effective, ctx, &v, err))
+			return false;
 		if (v == NULL)
 			return sfn_fail(err, "States.Runtime",
 							"The SecondsPath parameter does not reference an input value: %s", p);
@@ -217,7 +219,8 @@ wait_until(const SfnState *st, const SfnThread *thread, JsonbValue *effective,
 	{
 		const char *p = sfn_path_text(st->timestamp_path);
 
-		v = sfn_path_eval(st->timestamp_path, effective, ctx);
+		if (!sfn_path_query(st->timestamp_path, effective, ctx, &v, err))
+			return false;
 		if (v == NULL || !jv_is_string(v) ||
 			!sfn_timestamp_parse(v->val.string.val, v->val.string.len, due))
 			return sfn_fail(err, "States.Runtime",
@@ -293,7 +296,9 @@ fail_field(const char *literal, const SfnValueExpr *expr, const char *field,
 		if (!sfn_intrinsic_eval(expr->fn, input, ctx, &v, err))
 			return false;
 	}
-	else if ((v = sfn_path_eval(expr->path, input, ctx)) == NULL)
+	else if (!sfn_path_query(expr->path, input, ctx, &v, err))
+		return false;
+	else if (v == NULL)
 		return sfn_fail(err, "States.Runtime",
 						"The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'",
 						sfn_path_text(expr->path), field, jv_to_text(input));
@@ -358,6 +363,7 @@ run_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread)
 	thread->entered_event_id = ev->id;
 	thread->last_event_id = ev->id;
 	ctx = sfn_context_object(exec, st, thread);
+	sfn_budget_begin();
 	state_runners[st->type] (plan, exec, thread, ctx);
 }
 
@@ -411,6 +417,7 @@ sfn_decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, SfnWake w
 		{
 			if (thread->due_at > exec->now)
 				return;
+			sfn_budget_begin();
 			finish_wait(plan, exec, thread,
 						sfn_context_object(exec, &plan->states[thread->state], thread));
 		}

@@ -20,6 +20,7 @@
 #include "utils/fmgrprotos.h"
 #include "utils/numeric.h"
 
+#include "eval/budget.h"
 #include "eval/choice.h"
 #include "eval/jsonpath.h"
 
@@ -509,16 +510,27 @@ sfn_choice_fail_path(SfnError *err, const SfnPath *p)
 					sfn_path_text(p));
 }
 
+/*
+ * Backtracking after a star makes this O(n * m); steps are charged in
+ * batches, and a spent budget ends the match (the caller reports it).
+ */
 static bool
 sfn_choice_glob(const int *pat, int m, const char *s, int n)
 {
 	int			i = 0,
 				p = 0,
 				star = -1,
-				mark = 0;
+				mark = 0,
+				batch = 0;
 
 	while (i < n)
 	{
+		if (++batch == 1024)
+		{
+			batch = 0;
+			if (!sfn_budget_charge(1024))
+				return false;
+		}
 		if (p < m && pat[p] != SFN_GLOB_STAR && pat[p] == (unsigned char) s[i])
 		{
 			i++;
@@ -685,8 +697,11 @@ static bool
 sfn_choice_eval_compare(const SfnChoiceRule *r, JsonbValue *input,
 						JsonbValue *context, bool *matched, SfnError *err)
 {
-	JsonbValue *v = sfn_path_eval(r->variable, input, context);
+	JsonbValue *v;
 	JsonbValue *o = r->operand;
+
+	if (!sfn_path_query(r->variable, input, context, &v, err))
+		return false;
 
 	/* IsPresent is the one test that never fails on a missing value */
 	if (r->op->op == SFN_OP_IS_PRESENT)
@@ -703,11 +718,14 @@ sfn_choice_eval_compare(const SfnChoiceRule *r, JsonbValue *input,
 	}
 	if (r->operand_path != NULL)
 	{
-		o = sfn_path_eval(r->operand_path, input, context);
+		if (!sfn_path_query(r->operand_path, input, context, &o, err))
+			return false;
 		if (o == NULL)
 			return sfn_choice_fail_path(err, r->operand_path);
 	}
 	*matched = sfn_choice_compare(r, v, o);
+	if (sfn_budget_exhausted())
+		return sfn_budget_error(err);
 	return true;
 }
 

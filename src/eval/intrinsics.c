@@ -23,6 +23,7 @@
 #include "common/format.h"
 #include "common/base64.h"
 #include "common/cryptohash.h"
+#include "common/hashfn.h"
 #include "common/int.h"
 #include "common/pg_prng.h"
 #include "lib/stringinfo.h"
@@ -33,6 +34,7 @@
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 
+#include "eval/budget.h"
 #include "eval/intrinsics.h"
 #include "eval/jsonpath.h"
 
@@ -195,7 +197,16 @@ fn_format(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, SfnErro
 		else if (tmpl[i] == '{' && i + 1 < len && tmpl[i + 1] == '}')
 		{
 			if (used < nvalues)
-				append_format_value(&buf, argv[used + 1]);
+			{
+				JsonbValue *v = argv[used + 1];
+
+				/* a template may repeat one large value many times */
+				if (v->type == jbvString ?
+					!sfn_budget_reserve((Size) buf.len + v->val.string.len) :
+					!sfn_budget_reserve_value(v))
+					return sfn_budget_error(err);
+				append_format_value(&buf, v);
+			}
 			used++;
 			i++;
 		}
@@ -255,6 +266,8 @@ fn_array_partition(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result
 		return ifail(f, err, "the chunk size must be greater than 0");
 	for (i = 0; i < arr->val.array.nElems; i++)
 	{
+		if (!sfn_budget_charge(1))
+			return sfn_budget_error(err);
 		if (chunk == NULL)
 			chunk = jv_array();
 		jv_array_append(chunk, &arr->val.array.elems[i]);
@@ -277,6 +290,8 @@ fn_array_contains(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result,
 		return false;
 	for (i = 0; i < argv[0]->val.array.nElems; i++)
 	{
+		if (!sfn_budget_charge(1))
+			return sfn_budget_error(err);
 		if (jv_equal(&argv[0]->val.array.elems[i], argv[1]))
 		{
 			*result = jv_bool(true);
@@ -294,6 +309,7 @@ fn_array_range(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, Sf
 				end,
 				step,
 				count,
+				value,
 				i;
 	JsonbValue *out;
 
@@ -303,24 +319,34 @@ fn_array_range(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, Sf
 		return false;
 	if (step == 0)
 		return ifail(f, err, "the step must not be 0");
-	/* count in 128-bit-safe steps: work in double for the bound check */
+
+	/*
+	 * Count the items in unsigned arithmetic: end - start and i * step can
+	 * both exceed int64 (ArrayRange(-9e18, 9e18, 9e18) has three items).
+	 */
 	if ((step > 0 && start > end) || (step < 0 && start < end))
 		count = 0;
 	else
 	{
-		double		n = ((double) end - (double) start) / (double) step + 1;
+		uint64		span = step > 0 ? (uint64) end - (uint64) start
+			: (uint64) start - (uint64) end;
+		uint64		ustep = step > 0 ? (uint64) step : -(uint64) step;
+		uint64		n = span / ustep;
 
-		if (n > SFN_MAX_ARRAY_RANGE + 1)
-			count = SFN_MAX_ARRAY_RANGE + 1;
-		else
-			count = (end - start) / step + 1;
+		count = n >= SFN_MAX_ARRAY_RANGE ? SFN_MAX_ARRAY_RANGE + 1 : (int64) n + 1;
 	}
 	if (count > SFN_MAX_ARRAY_RANGE)
 		return ifail(f, err, psprintf("the range would have more than %d items",
 									  SFN_MAX_ARRAY_RANGE));
 	out = jv_array();
+	value = start;
 	for (i = 0; i < count; i++)
-		jv_array_append(out, jv_int(start + i * step));
+	{
+		jv_array_append(out, jv_int(value));
+		/* items lie within [start, end]; only a step past the last overflows */
+		if (i + 1 < count)
+			value += step;
+	}
 	*result = out;
 	return true;
 }
@@ -349,27 +375,129 @@ fn_array_length(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, S
 	return true;
 }
 
-/* Keeps the first occurrence of each value. */
+/*
+ * A hash consistent with jv_equal(): numbers hash by value (1 and 1.0
+ * alike), object members in any order.  Steps are charged per node; once
+ * the budget is spent the hash is meaningless and the caller fails.
+ */
+static uint64
+jv_hash(const JsonbValue *v)
+{
+	uint64		h;
+	int			i;
+
+	check_stack_depth();
+	if (!sfn_budget_charge(1))
+		return 0;
+	switch (v->type)
+	{
+		case jbvNull:
+			return 1;
+		case jbvBool:
+			return v->val.boolean ? 3 : 2;
+		case jbvString:
+			return hash_bytes_extended((const unsigned char *) v->val.string.val,
+									   v->val.string.len, 4);
+		case jbvNumeric:
+			return DatumGetUInt64(DirectFunctionCall2(hash_numeric_extended,
+													  NumericGetDatum(v->val.numeric),
+													  UInt64GetDatum(5)));
+		case jbvArray:
+			h = 6;
+			for (i = 0; i < v->val.array.nElems; i++)
+				h = hash_combine64(h, jv_hash(&v->val.array.elems[i]));
+			return h;
+		case jbvObject:
+			/* a sum does not depend on the members' order */
+			h = 7;
+			for (i = 0; i < v->val.object.nPairs; i++)
+			{
+				const JsonbPair *p = &v->val.object.pairs[i];
+
+				h += hash_combine64(hash_bytes_extended((const unsigned char *) p->key.val.string.val,
+														p->key.val.string.len, 8),
+									jv_hash(&p->value));
+			}
+			return h;
+		default:
+			return 0;
+	}
+}
+
+typedef struct UniqueKey
+{
+	uint64		hash;
+	int			index;
+} UniqueKey;
+
+static int
+unique_key_cmp(const void *a, const void *b)
+{
+	const UniqueKey *ka = (const UniqueKey *) a;
+	const UniqueKey *kb = (const UniqueKey *) b;
+
+	if (ka->hash != kb->hash)
+		return ka->hash < kb->hash ? -1 : 1;
+	return (ka->index > kb->index) - (ka->index < kb->index);
+}
+
+/*
+ * Keeps the first occurrence of each value, in the input's order.  Items
+ * are sorted by (hash, position), so only items of equal hash are compared
+ * and the first of equal items is the one kept: O(n log n), not O(n^2).
+ */
 static bool
 fn_array_unique(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, SfnError *err)
 {
-	JsonbValue *out = jv_array();
-	int			i,
-				j;
+	JsonbValue *arr = argv[0];
+	JsonbValue *out;
+	UniqueKey  *keys;
+	bool	   *dup;
+	int			n,
+				i,
+				j,
+				a,
+				b;
 
-	if (!want_type(f, argv[0], 1, jbvArray, "an array", err))
+	if (!want_type(f, arr, 1, jbvArray, "an array", err))
 		return false;
-	for (i = 0; i < argv[0]->val.array.nElems; i++)
+	n = arr->val.array.nElems;
+	keys = palloc(sizeof(UniqueKey) * Max(n, 1));
+	dup = palloc0(sizeof(bool) * Max(n, 1));
+	for (i = 0; i < n; i++)
 	{
-		JsonbValue *v = &argv[0]->val.array.elems[i];
-		bool		seen = false;
-
-		CHECK_FOR_INTERRUPTS();
-		for (j = 0; j < out->val.array.nElems && !seen; j++)
-			seen = jv_equal(&out->val.array.elems[j], v);
-		if (!seen)
-			jv_array_append(out, v);
+		keys[i].hash = jv_hash(&arr->val.array.elems[i]);
+		keys[i].index = i;
 	}
+	if (sfn_budget_exhausted())
+		return sfn_budget_error(err);
+	qsort(keys, n, sizeof(UniqueKey), unique_key_cmp);
+	for (i = 0; i < n; i = j)
+	{
+		for (j = i + 1; j < n && keys[j].hash == keys[i].hash; j++)
+			;
+		for (a = i; a < j; a++)
+		{
+			if (dup[keys[a].index])
+				continue;
+			for (b = a + 1; b < j; b++)
+			{
+				if (dup[keys[b].index])
+					continue;
+				if (!sfn_budget_charge(1))
+					return sfn_budget_error(err);
+				if (jv_equal(&arr->val.array.elems[keys[a].index],
+							 &arr->val.array.elems[keys[b].index]))
+					dup[keys[b].index] = true;
+			}
+		}
+	}
+	out = jv_array();
+	for (i = 0; i < n; i++)
+		if (!dup[i])
+			jv_array_append(out, &arr->val.array.elems[i]);
+	pfree(keys);
+	pfree(dup);
 	*result = out;
 	return true;
 }
@@ -493,8 +621,9 @@ fn_json_merge(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, Sfn
 	{
 		JsonbPair  *p = &argv[1]->val.object.pairs[i];
 
-		jv_object_put(out, p->key.val.string.val, p->key.val.string.len, &p->value);
+		jv_object_add(out, p->key.val.string.val, p->key.val.string.len, &p->value);
 	}
+	jv_object_finish(out);
 	*result = out;
 	return true;
 }
@@ -580,7 +709,10 @@ fn_string_split(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, S
 	const char *end;
 	const char *tok;
 	const char *delims;
+	const char *d;
 	int			dlen;
+	bool		single[256] = {false};
+	int			nmulti = 0;
 	JsonbValue *out = jv_array();
 
 	if (!want_type(f, argv[0], 1, jbvString, "a string", err) ||
@@ -590,15 +722,31 @@ fn_string_split(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, S
 	end = s + argv[0]->val.string.len;
 	delims = argv[1]->val.string.val;
 	dlen = argv[1]->val.string.len;
+
+	/*
+	 * One-byte delimiters go in a table; only the multibyte ones are
+	 * searched for each character, so a long delimiter list costs O(n).
+	 */
+	for (d = delims; d < delims + dlen; d += pg_mblen(d))
+	{
+		if (pg_mblen(d) == 1)
+			single[(unsigned char) *d] = true;
+		else
+			nmulti++;
+	}
 	tok = s;
 	while (s < end)
 	{
 		int			clen = pg_mblen(s);
 		bool		is_delim = false;
-		const char *d;
 
-		for (d = delims; d < delims + dlen && !is_delim; d += pg_mblen(d))
-			is_delim = (pg_mblen(d) == clen && memcmp(d, s, clen) == 0);
+		if (!sfn_budget_charge(clen == 1 ? 1 : 1 + nmulti))
+			return sfn_budget_error(err);
+		if (clen == 1)
+			is_delim = single[(unsigned char) *s];
+		else if (nmulti > 0)
+			for (d = delims; d < delims + dlen && !is_delim; d += pg_mblen(d))
+				is_delim = (pg_mblen(d) == clen && memcmp(d, s, clen) == 0);
 		if (is_delim)
 		{
 			if (s > tok)
@@ -723,10 +871,21 @@ ip_parse_string(IParser *ip, SfnArg *arg)
 {
 	StringInfoData buf;
 	int			start;
+	int			end;
 
 	ip->pos++;
 	start = ip->pos;
-	initStringInfo(&buf);
+
+	/*
+	 * Size the buffer to this literal (found first), not 1 kB each: a call
+	 * may have very many literals.
+	 */
+	for (end = start; end < ip->len && ip->s[end] != '\''; end++)
+		if (ip->s[end] == '\\')
+			end++;
+	buf.maxlen = Min(end, ip->len) - start + 1;
+	buf.data = palloc(buf.maxlen);
+	resetStringInfo(&buf);
 	while (ip->pos < ip->len && ip->s[ip->pos] != '\'')
 	{
 		char		c = ip->s[ip->pos];
@@ -1004,7 +1163,8 @@ eval_arg(const SfnArg *arg, JsonbValue *input, JsonbValue *context,
 			*out = arg->literal;
 			return true;
 		case SFN_ARG_PATH:
-			*out = sfn_path_eval(arg->path, input, context);
+			if (!sfn_path_query(arg->path, input, context, out, err))
+				return false;
 			if (*out == NULL)
 			{
 				JsonbValue *doc = sfn_path_is_context(arg->path) ? context : input;
@@ -1033,5 +1193,14 @@ sfn_intrinsic_eval(const SfnIntrinsic *f, JsonbValue *input, JsonbValue *context
 	for (i = 0; i < f->nargs; i++)
 		if (!eval_arg(&f->args[i], input, context, &argv[i], err))
 			return false;
-	return f->def->fn(f, argv, result, err);
+	if (!f->def->fn(f, argv, result, err))
+		return false;
+
+	/*
+	 * A result may hold one argument many times (States.Array($.big,
+	 * $.big, ...)); it is copied and printed in full later.
+	 */
+	if (!sfn_budget_reserve_value(*result))
+		return sfn_budget_error(err);
+	return true;
 }

@@ -23,7 +23,9 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
+#include "utils/memutils.h"
 
+#include "eval/budget.h"
 #include "eval/json.h"
 
 /* ----------------------------------------------------------------
@@ -152,7 +154,8 @@ jv_capacity(int n)
 {
 	int			cap = 4;
 
-	while (cap < n)
+	/* no container holds 2^30 items (they would take over 1GB) */
+	while (cap < n && cap <= PG_INT32_MAX / 2)
 		cap *= 2;
 	return cap;
 }
@@ -193,6 +196,13 @@ jv_object_append(JsonbValue *obj, const char *key, int keylen, JsonbValue *val)
 	p->value = copy;
 	p->order = n;
 	obj->val.object.nPairs = n + 1;
+}
+
+void
+jv_object_add(JsonbValue *obj, const char *key, int keylen, JsonbValue *val)
+{
+	Assert(obj->type == jbvObject);
+	jv_object_append(obj, key, keylen, val);
 }
 
 void
@@ -484,6 +494,13 @@ jv_object_dedup(JsonbValue *obj)
 	pfree(drop);
 }
 
+void
+jv_object_finish(JsonbValue *obj)
+{
+	Assert(obj->type == jbvObject);
+	jv_object_dedup(obj);
+}
+
 static void
 jv_sem_end(void *state)
 {
@@ -645,8 +662,9 @@ jv_append_escaped(StringInfo buf, const char *s, int len)
 	appendStringInfoCharMacro(buf, '"');
 }
 
+/* Append v's text; stops early (the text then incomplete) past limit. */
 static void
-jv_append_text(StringInfo buf, const JsonbValue *v)
+jv_append_text(StringInfo buf, const JsonbValue *v, int limit)
 {
 	int			i;
 
@@ -671,9 +689,11 @@ jv_append_text(StringInfo buf, const JsonbValue *v)
 			appendStringInfoCharMacro(buf, '[');
 			for (i = 0; i < v->val.array.nElems; i++)
 			{
+				if (buf->len > limit)
+					return;
 				if (i > 0)
 					appendStringInfoCharMacro(buf, ',');
-				jv_append_text(buf, &v->val.array.elems[i]);
+				jv_append_text(buf, &v->val.array.elems[i], limit);
 			}
 			appendStringInfoCharMacro(buf, ']');
 			break;
@@ -683,11 +703,13 @@ jv_append_text(StringInfo buf, const JsonbValue *v)
 			{
 				JsonbPair  *p = &v->val.object.pairs[i];
 
+				if (buf->len > limit)
+					return;
 				if (i > 0)
 					appendStringInfoCharMacro(buf, ',');
 				jv_append_escaped(buf, p->key.val.string.val, p->key.val.string.len);
 				appendStringInfoCharMacro(buf, ':');
-				jv_append_text(buf, &p->value);
+				jv_append_text(buf, &p->value, limit);
 			}
 			appendStringInfoCharMacro(buf, '}');
 			break;
@@ -696,7 +718,7 @@ jv_append_text(StringInfo buf, const JsonbValue *v)
 				/* not expected in our trees, but print it faithfully */
 				Jsonb	   *jb = JsonbValueToJsonb((JsonbValue *) v);
 
-				jv_append_text(buf, jv_from_jsonb(jb));
+				jv_append_text(buf, jv_from_jsonb(jb), limit);
 			}
 			break;
 		default:
@@ -710,7 +732,22 @@ jv_to_text(const JsonbValue *v)
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	jv_append_text(&buf, v);
+	jv_append_text(&buf, v, (int) MaxAllocSize);
+	return buf.data;
+}
+
+char *
+jv_to_text_limited(const JsonbValue *v, int limit)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	jv_append_text(&buf, v, limit);
+	if (buf.len > limit)
+	{
+		pfree(buf.data);
+		return NULL;
+	}
 	return buf.data;
 }
 
@@ -773,12 +810,44 @@ jv_copy(const JsonbValue *v)
 	return res;
 }
 
+/*
+ * Large objects (same member count): compare their members in key order,
+ * O(n log n) instead of one lookup per member.  Keys are unique in our
+ * objects, so equal objects have equal sorted member lists.
+ */
+static bool
+jv_equal_objects_sorted(const JsonbValue *a, const JsonbValue *b)
+{
+	int			n = a->val.object.nPairs;
+	JsonbPair **sa = palloc(sizeof(JsonbPair *) * n);
+	JsonbPair **sb = palloc(sizeof(JsonbPair *) * n);
+	bool		equal = true;
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		sa[i] = &a->val.object.pairs[i];
+		sb[i] = &b->val.object.pairs[i];
+	}
+	qsort(sa, n, sizeof(JsonbPair *), jv_pair_key_cmp);
+	qsort(sb, n, sizeof(JsonbPair *), jv_pair_key_cmp);
+	for (i = 0; i < n && equal; i++)
+		equal = jv_pair_same_key(sa[i], sb[i]) &&
+			jv_equal(&sa[i]->value, &sb[i]->value);
+	pfree(sa);
+	pfree(sb);
+	return equal;
+}
+
 bool
 jv_equal(const JsonbValue *a, const JsonbValue *b)
 {
 	int			i;
 
 	check_stack_depth();
+	/* an evaluation past its budget fails; its comparisons do not matter */
+	if (!sfn_budget_charge(1))
+		return false;
 	if (a->type != b->type)
 		return false;
 	switch (a->type)
@@ -804,6 +873,8 @@ jv_equal(const JsonbValue *a, const JsonbValue *b)
 		case jbvObject:
 			if (a->val.object.nPairs != b->val.object.nPairs)
 				return false;
+			if (a->val.object.nPairs > 8)
+				return jv_equal_objects_sorted(a, b);
 			for (i = 0; i < a->val.object.nPairs; i++)
 			{
 				const JsonbPair *p = &a->val.object.pairs[i];

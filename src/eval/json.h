@@ -43,6 +43,12 @@ extern JsonbValue *jv_parse(const char *text, int len);
  */
 extern char *jv_to_text(const JsonbValue *v);
 
+/*
+ * The same, or NULL when the text would be longer than limit bytes; stops
+ * writing soon after the limit instead of printing a huge value whole.
+ */
+extern char *jv_to_text_limited(const JsonbValue *v, int limit);
+
 /* constructors */
 extern JsonbValue *jv_null(void);
 extern JsonbValue *jv_bool(bool b);
@@ -64,11 +70,23 @@ extern void jv_array_append(JsonbValue *arr, JsonbValue *elem);
 /* Set key in an object, replacing an existing value of that key. */
 extern void jv_object_put(JsonbValue *obj, const char *key, int keylen, JsonbValue *val);
 
+/*
+ * Many keys at once: jv_object_add appends without looking for the key,
+ * then jv_object_finish resolves repeated keys as jv_object_put would (the
+ * last value wins, in the first one's position), in O(n log n) where one
+ * jv_object_put per key costs O(n^2).
+ */
+extern void jv_object_add(JsonbValue *obj, const char *key, int keylen, JsonbValue *val);
+extern void jv_object_finish(JsonbValue *obj);
+
 /* Value of key in an object, or NULL; obj must be jbvObject. */
 extern JsonbValue *jv_object_get(const JsonbValue *obj, const char *key, int keylen);
 extern JsonbValue *jv_object_cget(const JsonbValue *obj, const char *key);
 
-/* deep copy and deep equality (numbers compared by value) */
+/*
+ * Deep copy and deep equality (numbers compared by value).  jv_equal
+ * charges the evaluation budget (eval/budget.h) one step per node.
+ */
 extern JsonbValue *jv_copy(const JsonbValue *v);
 extern bool jv_equal(const JsonbValue *a, const JsonbValue *b);
 

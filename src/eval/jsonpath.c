@@ -17,6 +17,7 @@
  */
 #include "postgres.h"
 
+#include "common/int.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "nodes/pg_list.h"
@@ -25,6 +26,7 @@
 #include "parser/scansup.h"
 
 #include "common/format.h"
+#include "eval/budget.h"
 #include "eval/jsonpath.h"
 
 typedef enum SfnStepKind
@@ -173,22 +175,31 @@ static bool
 pp_parse_quoted(PathParser *pp, char **out, int *outlen)
 {
 	char		quote = PP_PEEK(pp);
-	StringInfoData buf;
+	int			start = pp->pos + 1;
+	int			end;
+	char	   *name;
+	int			n = 0;
 
-	initStringInfo(&buf);
-	pp->pos++;
-	while (pp->pos < pp->len && pp->s[pp->pos] != quote)
+	/* find the end first: a buffer per name sized to it, not 1 kB each */
+	for (end = start; end < pp->len && pp->s[end] != quote; end++)
+		if (pp->s[end] == '\\' && end + 1 < pp->len)
+			end++;
+	if (end >= pp->len)
 	{
-		if (pp->s[pp->pos] == '\\' && pp->pos + 1 < pp->len)
-			pp->pos++;
-		appendStringInfoChar(&buf, pp->s[pp->pos]);
-		pp->pos++;
-	}
-	if (pp->pos >= pp->len)
+		pp->pos = pp->len;
 		return pp_error(pp, "unterminated quoted name");
-	pp->pos++;
-	*out = buf.data;
-	*outlen = buf.len;
+	}
+	name = palloc(end - start + 1);
+	for (pp->pos = start; pp->pos < end; pp->pos++)
+	{
+		if (pp->s[pp->pos] == '\\' && pp->pos + 1 < end)
+			pp->pos++;
+		name[n++] = pp->s[pp->pos];
+	}
+	name[n] = '\0';
+	pp->pos = end + 1;
+	*out = name;
+	*outlen = n;
 	return true;
 }
 
@@ -250,6 +261,7 @@ pp_parse_numeric_subscript(PathParser *pp, SfnStep *step)
 {
 	int64		n = 0;
 	bool		have_first = false;
+	int			cap = 4;
 
 	pp_skip_space(pp);
 	if (PP_PEEK(pp) != ':')
@@ -290,14 +302,19 @@ pp_parse_numeric_subscript(PathParser *pp, SfnStep *step)
 		return true;
 	}
 	step->kind = SFN_STEP_INDEX;
-	step->indexes = palloc(sizeof(int64));
+	step->indexes = palloc(sizeof(int64) * cap);
 	step->indexes[0] = n;
 	step->nindexes = 1;
 	while (PP_PEEK(pp) == ',')
 	{
 		pp->pos++;
 		pp_skip_space(pp);
-		step->indexes = repalloc(step->indexes, sizeof(int64) * (step->nindexes + 1));
+		/* grow by doubling: a path may list very many indexes */
+		if (step->nindexes >= cap)
+		{
+			cap *= 2;
+			step->indexes = repalloc(step->indexes, sizeof(int64) * cap);
+		}
 		if (!pp_parse_int(pp, &step->indexes[step->nindexes]))
 			return false;
 		step->nindexes++;
@@ -648,6 +665,7 @@ pp_parse_primary(PathParser *pp)
 {
 	SfnFilter  *f;
 
+	check_stack_depth();
 	pp_skip_space(pp);
 	if (++pp->depth > SFN_PATH_MAX_DEPTH)
 	{
@@ -858,8 +876,13 @@ pe_slice(PathEval *pe, int i, const SfnStep *st, JsonbValue *arr)
 		if (to < 0)
 			to = Max(to + n, 0);
 		to = Min(to, n);
-		for (k = from; k < to; k += st->step)
+		/* a huge step must end the loop, not wrap k around to negative */
+		for (k = from; k < to;)
+		{
 			pe_steps(pe, i + 1, &arr->val.array.elems[k]);
+			if (pg_add_s64_overflow(k, st->step, &k))
+				break;
+		}
 	}
 	else
 	{
@@ -870,6 +893,7 @@ pe_slice(PathEval *pe, int i, const SfnStep *st, JsonbValue *arr)
 		from = Min(from, n - 1);
 		if (to < 0)
 			to = Max(to + n, -1);
+		/* k >= 0 here, so k + step cannot go below INT64_MIN */
 		for (k = from; k > to && k >= 0; k += st->step)
 			pe_steps(pe, i + 1, &arr->val.array.elems[k]);
 	}
@@ -906,8 +930,10 @@ pe_apply(PathEval *pe, int i, JsonbValue *node)
 					JsonbValue *child = jv_object_get(node, st->names[k], st->namelens[k]);
 
 					if (child != NULL)
-						jv_object_put(merged, st->names[k], st->namelens[k], child);
+						jv_object_add(merged, st->names[k], st->namelens[k], child);
 				}
+				/* a name listed twice appears once */
+				jv_object_finish(merged);
 				pe_steps(pe, i + 1, merged);
 			}
 			else
@@ -975,6 +1001,8 @@ pe_scan(PathEval *pe, int i, JsonbValue *node)
 	int			k;
 
 	check_stack_depth();
+	if (!sfn_budget_charge(1))
+		return;
 	if (node->type == jbvObject)
 	{
 		pe_apply(pe, i, node);
@@ -995,7 +1023,8 @@ static void
 pe_steps(PathEval *pe, int i, JsonbValue *node)
 {
 	check_stack_depth();
-	CHECK_FOR_INTERRUPTS();
+	if (!sfn_budget_charge(1))
+		return;
 	if (i == pe->path->nsteps)
 		pe->matches = lappend(pe->matches, node);
 	else if (pe->path->steps[i].scan)
@@ -1044,6 +1073,8 @@ filter_compare(SfnCmpOp op, JsonbValue *a, JsonbValue *b)
 
 	if (a == NULL || b == NULL)
 		return op == SFN_OP_NE;
+	if (!sfn_budget_charge(1))
+		return false;
 	if (op == SFN_OP_EQ)
 		return jv_equal(a, b);
 	if (op == SFN_OP_NE)
@@ -1074,6 +1105,8 @@ static bool
 filter_test(const SfnFilter *f, JsonbValue *node, JsonbValue *root)
 {
 	check_stack_depth();
+	if (sfn_budget_exhausted())
+		return false;
 	switch (f->kind)
 	{
 		case SFN_FX_OR:
@@ -1098,24 +1131,40 @@ filter_test(const SfnFilter *f, JsonbValue *node, JsonbValue *root)
 	return false;
 }
 
-JsonbValue *
-sfn_path_eval(const SfnPath *p, JsonbValue *input, JsonbValue *context)
+bool
+sfn_path_query(const SfnPath *p, JsonbValue *input, JsonbValue *context,
+			   JsonbValue **out, SfnError *err)
 {
 	JsonbValue *start = p->root == 'C' ? context : input;
 	List	   *m;
 	JsonbValue *arr;
 	ListCell   *lc;
 
+	*out = NULL;
 	if (start == NULL)
-		return NULL;
+		return true;
 	m = path_matches(p, start, start);
+	if (sfn_budget_exhausted())
+		return sfn_budget_error(err);
 	if (p->definite)
-		return m == NIL ? NULL : (JsonbValue *) linitial(m);
+	{
+		*out = m == NIL ? NULL : (JsonbValue *) linitial(m);
+		return true;
+	}
 	arr = jv_array();
 	foreach(lc, m)
 		jv_array_append(arr, (JsonbValue *) lfirst(lc));
 	list_free(m);
-	return arr;
+
+	/*
+	 * The matches share the input's nodes (each match of $..a contains the
+	 * next one), so the result can be far larger than the input once it is
+	 * copied or printed.  Refuse a result whose copy would not fit.
+	 */
+	if (!sfn_budget_reserve_value(arr))
+		return sfn_budget_error(err);
+	*out = arr;
+	return true;
 }
 
 /* ----------------------------------------------------------------

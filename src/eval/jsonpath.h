@@ -39,11 +39,14 @@ extern bool sfn_path_is_definite(const SfnPath *p);
 
 /*
  * Evaluate against the input (for $) or the context object (for $$).
- * Returns the matched value, or NULL when a definite path matches nothing.
- * An indefinite path returns an array of its matches (possibly empty).
+ * *out is the matched value, or NULL when a definite path matches nothing.
+ * An indefinite path gives an array of its matches (possibly empty).
  * The result may share structure with the input; copy before mutating.
+ * Returns false, with err set (States.Runtime), when the evaluation runs
+ * past its budget (eval/budget.h).
  */
-extern JsonbValue *sfn_path_eval(const SfnPath *p, JsonbValue *input, JsonbValue *context);
+extern bool sfn_path_query(const SfnPath *p, JsonbValue *input, JsonbValue *context,
+						   JsonbValue **out, SfnError *err);
 
 /*
  * ResultPath semantics: return a copy of target with value placed at the

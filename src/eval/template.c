@@ -12,8 +12,10 @@
  */
 #include "postgres.h"
 
+#include "lib/stringinfo.h"
 #include "miscadmin.h"
 
+#include "eval/budget.h"
 #include "eval/intrinsics.h"
 #include "eval/jsonpath.h"
 #include "eval/template.h"
@@ -44,8 +46,33 @@ struct SfnTemplate
 	SfnIntrinsic *fn;
 };
 
-static SfnTemplate *sfn_template_compile_value(JsonbValue *v, const char *location,
+/*
+ * The location of the value being compiled ("/States/S/Parameters/a/0")
+ * is one buffer, extended on the way down and cut back on the way up: a
+ * string per level would cost memory quadratic in the template's depth.
+ */
+static SfnTemplate *sfn_template_compile_value(JsonbValue *v, StringInfo location,
 											   List **diags);
+
+/* Append "/name" to the location; returns the length to restore. */
+static int
+sfn_template_loc_push(StringInfo location, const char *name, int index)
+{
+	int			len = location->len;
+
+	if (name != NULL)
+		appendStringInfo(location, "/%s", name);
+	else
+		appendStringInfo(location, "/%d", index);
+	return len;
+}
+
+static void
+sfn_template_loc_pop(StringInfo location, int len)
+{
+	location->len = len;
+	location->data[len] = '\0';
+}
 
 static bool
 sfn_template_is_dynamic_key(const char *key, int len)
@@ -115,7 +142,7 @@ sfn_template_all_literal(SfnTemplate **children, int n)
 }
 
 static SfnTemplate *
-sfn_template_compile_object(JsonbValue *v, const char *location, List **diags)
+sfn_template_compile_object(JsonbValue *v, StringInfo location, List **diags)
 {
 	SfnTemplate *t = palloc0(sizeof(SfnTemplate));
 
@@ -130,27 +157,31 @@ sfn_template_compile_object(JsonbValue *v, const char *location, List **diags)
 		JsonbPair  *pair = &v->val.object.pairs[i];
 		char	   *key = jv_cstr(&pair->key);
 		int			len = pair->key.val.string.len;
-		char	   *loc = sfn_diag_loc(location, key);
+		int			saved = sfn_template_loc_push(location, key, 0);
 
 		t->keys[i] = key;
 		t->keylens[i] = len;
 		if (sfn_template_is_dynamic_key(key, len))
 		{
 			t->keylens[i] = len - 2;
-			t->children[i] = sfn_template_compile_dynamic(&pair->value, key, loc, diags);
-			continue;
+			t->children[i] = sfn_template_compile_dynamic(&pair->value, key,
+														  location->data, diags);
 		}
-		if (jv_is_string(&pair->value) && sfn_template_looks_dynamic(&pair->value))
-			sfn_diag_warn(diags, SFN_DIAG_NO_DOLLAR, loc,
-						  "The value for the field '%s' looks like a JSONPath or an intrinsic function call, but the field name does not end with '.$'",
-						  key);
-		t->children[i] = sfn_template_compile_value(&pair->value, loc, diags);
+		else
+		{
+			if (jv_is_string(&pair->value) && sfn_template_looks_dynamic(&pair->value))
+				sfn_diag_warn(diags, SFN_DIAG_NO_DOLLAR, location->data,
+							  "The value for the field '%s' looks like a JSONPath or an intrinsic function call, but the field name does not end with '.$'",
+							  key);
+			t->children[i] = sfn_template_compile_value(&pair->value, location, diags);
+		}
+		sfn_template_loc_pop(location, saved);
 	}
 	return t;
 }
 
 static SfnTemplate *
-sfn_template_compile_array(JsonbValue *v, const char *location, List **diags)
+sfn_template_compile_array(JsonbValue *v, StringInfo location, List **diags)
 {
 	SfnTemplate *t = palloc0(sizeof(SfnTemplate));
 
@@ -158,14 +189,18 @@ sfn_template_compile_array(JsonbValue *v, const char *location, List **diags)
 	t->n = v->val.array.nElems;
 	t->children = palloc0(sizeof(SfnTemplate *) * (t->n + 1));
 	for (int i = 0; i < t->n; i++)
+	{
+		int			saved = sfn_template_loc_push(location, NULL, i);
+
 		t->children[i] = sfn_template_compile_value(&v->val.array.elems[i],
-													sfn_diag_loc_index(location, i),
-													diags);
+													location, diags);
+		sfn_template_loc_pop(location, saved);
+	}
 	return t;
 }
 
 static SfnTemplate *
-sfn_template_compile_value(JsonbValue *v, const char *location, List **diags)
+sfn_template_compile_value(JsonbValue *v, StringInfo location, List **diags)
 {
 	SfnTemplate *t = NULL;
 
@@ -190,8 +225,13 @@ sfn_template_compile(JsonbValue *tmpl, const char *field, const char *location,
 					 List **diags)
 {
 	int			errors = sfn_diag_error_count(*diags);
-	SfnTemplate *t = sfn_template_compile_value(tmpl, location, diags);
+	StringInfoData loc;
+	SfnTemplate *t;
 
+	initStringInfo(&loc);
+	appendStringInfoString(&loc, location ? location : "");
+	t = sfn_template_compile_value(tmpl, &loc, diags);
+	pfree(loc.data);
 	return sfn_diag_error_count(*diags) > errors ? NULL : t;
 }
 
@@ -204,15 +244,20 @@ static bool
 sfn_template_eval_path(const SfnTemplate *t, JsonbValue *input,
 					   JsonbValue *context, JsonbValue **out, SfnError *err)
 {
-	JsonbValue *v = sfn_path_eval(t->path, input, context);
+	JsonbValue *v;
 	bool		ctx = sfn_path_is_context(t->path);
 
+	if (!sfn_path_query(t->path, input, context, &v, err))
+		return false;
 	if (v == NULL)
 		return sfn_fail(err, "States.Runtime",
 						"The JSONPath '%s' specified for the field '%s' could not be found in the %s '%s'",
 						sfn_path_text(t->path), t->field,
 						ctx ? "context object" : "input",
 						jv_to_text(ctx ? context : input));
+	/* many fields may select the same large value; count every copy */
+	if (!sfn_budget_reserve_value(v))
+		return sfn_budget_error(err);
 	*out = jv_copy(v);
 	return true;
 }
@@ -227,6 +272,8 @@ sfn_template_eval(const SfnTemplate *t, JsonbValue *input, JsonbValue *context,
 	switch (t->kind)
 	{
 		case SFN_TMPL_LITERAL:
+			if (!sfn_budget_reserve_value(t->literal))
+				return sfn_budget_error(err);
 			*out = jv_copy(t->literal);
 			return true;
 		case SFN_TMPL_PATH:
@@ -239,8 +286,10 @@ sfn_template_eval(const SfnTemplate *t, JsonbValue *input, JsonbValue *context,
 			{
 				if (!sfn_template_eval(t->children[i], input, context, &child, err))
 					return false;
-				jv_object_put(*out, t->keys[i], t->keylens[i], child);
+				jv_object_add(*out, t->keys[i], t->keylens[i], child);
 			}
+			/* "a" and "a.$" in one template: the later one wins */
+			jv_object_finish(*out);
 			return true;
 		case SFN_TMPL_ARRAY:
 			*out = jv_array();
