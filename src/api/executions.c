@@ -81,6 +81,11 @@ sfn_start_execution(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_SFN_EXECUTION_ALREADY_EXISTS),
 				 errmsg("ExecutionAlreadyExists: execution \"%s\" already exists", arn),
 				 errdetail("An execution of that name has a different input or is no longer running.")));
+	if (result == SFN_START_DELETED)
+		ereport(ERROR,
+				(errcode(ERRCODE_SFN_STATE_MACHINE_DOES_NOT_EXIST),
+				 errmsg("StateMachineDoesNotExist: state machine \"%s\" does not exist", sm.name),
+				 errdetail("It was deleted while the execution was being started.")));
 	if (result == SFN_START_CREATED)
 		sfn_wake_workers_at_commit();
 	PG_RETURN_TEXT_P(cstring_to_text(arn));

@@ -24,6 +24,8 @@ int			sfn_max_payload_size = 262144;
 int			sfn_max_history_events = 25000;
 int			sfn_batch_size = 64;
 int			sfn_retention_minutes = 90 * 24 * 60;
+int			sfn_plan_cache_size_kb = 64 * 1024;
+int			sfn_batch_time_budget_ms = 200;
 
 void
 sfn_guc_init(void)
@@ -60,5 +62,15 @@ sfn_guc_init(void)
 							"How long finished executions are kept; 0 keeps them forever.",
 							NULL, &sfn_retention_minutes, 90 * 24 * 60, 0, INT_MAX / 2,
 							PGC_SIGHUP, GUC_UNIT_MIN, NULL, NULL, NULL);
+	DefineCustomIntVariable("pg_sfn.plan_cache_size",
+							"Memory each worker may keep compiled state machine plans in.",
+							"Least recently used plans are dropped beyond; the plan in use is always kept.",
+							&sfn_plan_cache_size_kb, 64 * 1024, 64, INT_MAX / 1024,
+							PGC_SIGHUP, GUC_UNIT_KB, NULL, NULL, NULL);
+	DefineCustomIntVariable("pg_sfn.batch_time_budget",
+							"Time after which a worker's batch stops advancing executions and commits.",
+							"An execution still running then yields to the others; those not reached wait for the next batch.",
+							&sfn_batch_time_budget_ms, 200, 1, 60 * 60 * 1000,
+							PGC_SIGHUP, GUC_UNIT_MS, NULL, NULL, NULL);
 	MarkGUCPrefixReserved("pg_sfn");
 }

@@ -18,6 +18,8 @@ extern int	sfn_max_payload_size;
 extern int	sfn_max_history_events;
 extern int	sfn_batch_size;
 extern int	sfn_retention_minutes;
+extern int	sfn_plan_cache_size_kb;
+extern int	sfn_batch_time_budget_ms;
 
 extern void sfn_guc_init(void);
 
