@@ -50,6 +50,8 @@
 #define SFN_MAX_TRANSITIONS_PER_BATCH 500
 /* Transitions per sfn_decide() call: the time budget is checked between. */
 #define SFN_TRANSITIONS_PER_CALL 10
+/* History queued beyond this is written during the batch (time budget). */
+#define SFN_HISTORY_FLUSH_BYTES (1024 * 1024)
 /* Orphaned work rows handled per sweep. */
 #define SFN_ORPHANS_PER_SWEEP 1000
 
@@ -78,6 +80,7 @@ typedef struct Column
 typedef struct BatchWrites
 {
 	Column		h_exec, h_id, h_prev, h_ts, h_type, h_details;	/* history */
+	Size		h_bytes;		/* of h_details not yet written */
 	Column		t_exec, t_state, t_phase, t_input, t_entered, t_entered_id,
 				t_last, t_retry, t_due;	/* threads still running */
 	Column		e_id, e_last, e_status, e_output, e_error, e_cause, e_stop;	/* executions */
@@ -112,7 +115,7 @@ text_or_null(const char *s, bool *isnull)
 }
 
 static void
-writes_init(BatchWrites *w)
+history_init(BatchWrites *w)
 {
 	col_init(&w->h_exec, INT8OID);
 	col_init(&w->h_id, INT4OID);
@@ -120,6 +123,13 @@ writes_init(BatchWrites *w)
 	col_init(&w->h_ts, TIMESTAMPTZOID);
 	col_init(&w->h_type, TEXTOID);
 	col_init(&w->h_details, JSONBOID);
+	w->h_bytes = 0;
+}
+
+static void
+writes_init(BatchWrites *w)
+{
+	history_init(w);
 	col_init(&w->t_exec, INT8OID);
 	col_init(&w->t_state, TEXTOID);
 	col_init(&w->t_phase, INT4OID);
@@ -141,28 +151,47 @@ writes_init(BatchWrites *w)
 	col_init(&w->done_exec, INT8OID);
 }
 
-/* Queue the results of one sfn_decide() call for writing. */
+static void write_history(BatchWrites *w);
+
+/*
+ * Queue the history events of one sfn_decide() call for writing, and
+ * empty exec->events.  Past SFN_HISTORY_FLUSH_BYTES they are written at
+ * once, so that the time budget counts writing them too.
+ */
 static void
-collect(BatchWrites *w, const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
-		TimestampTz timeout_at)
+collect_events(BatchWrites *w, SfnExecution *exec)
 {
 	ListCell   *lc;
-	bool		isnull;
-	Datum		d;
-	bool		done = exec->status != SFN_RUNNING;
 
 	foreach(lc, exec->events)
 	{
 		SfnEvent   *ev = lfirst(lc);
+		Jsonb	   *details = ev->details ? jv_to_jsonb(ev->details) : NULL;
 
 		col_add(&w->h_exec, Int64GetDatum(exec->id), false);
 		col_add(&w->h_id, Int32GetDatum(ev->id), false);
 		col_add(&w->h_prev, Int32GetDatum(ev->previous_id), false);
 		col_add(&w->h_ts, TimestampTzGetDatum(ev->ts), false);
 		col_add(&w->h_type, CStringGetTextDatum(ev->type), false);
-		col_add(&w->h_details, ev->details ? JsonbPGetDatum(jv_to_jsonb(ev->details)) : (Datum) 0,
-				ev->details == NULL);
+		col_add(&w->h_details, details ? JsonbPGetDatum(details) : (Datum) 0, details == NULL);
+		if (details)
+			w->h_bytes += VARSIZE(details);
 	}
+	exec->events = NIL;
+	if (w->h_bytes > SFN_HISTORY_FLUSH_BYTES)
+		write_history(w);
+}
+
+/* Queue the results of advancing one execution for writing. */
+static void
+collect(BatchWrites *w, const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
+		TimestampTz timeout_at)
+{
+	bool		isnull;
+	Datum		d;
+	bool		done = exec->status != SFN_RUNNING;
+
+	collect_events(w, exec);
 
 	col_add(&w->e_id, Int64GetDatum(exec->id), false);
 	col_add(&w->e_last, Int32GetDatum(exec->last_event_id), false);
@@ -246,21 +275,35 @@ exec_plan(SPIPlanPtr plan, Datum *values, int expect)
 		elog(ERROR, "SPI_execute_plan returned %s", SPI_result_code_string(rc));
 }
 
+/* Write the queued history events and start a new set. */
+static void
+write_history(BatchWrites *w)
+{
+	static SPIPlanPtr hist = NULL;
+
+	if (col_empty(&w->h_exec))
+		return;
+	keep_plan(&hist,
+			  "INSERT INTO sfn.history (execution_id, event_id, previous_event_id, ts, type, details)"
+			  " SELECT * FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]),"
+			  "   pg_catalog.unnest($2::pg_catalog.int4[]), pg_catalog.unnest($3::pg_catalog.int4[]),"
+			  "   pg_catalog.unnest($4::pg_catalog.timestamptz[]), pg_catalog.unnest($5::pg_catalog.text[]),"
+			  "   pg_catalog.unnest($6::pg_catalog.jsonb[]))",
+			  6, (Oid[]) {INT8ARRAYOID, INT4ARRAYOID, INT4ARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, JSONBARRAYOID});
+	exec_plan(hist, (Datum[]) {col_array(&w->h_exec), col_array(&w->h_id), col_array(&w->h_prev),
+		col_array(&w->h_ts), col_array(&w->h_type), col_array(&w->h_details)}, SPI_OK_INSERT);
+	history_init(w);
+}
+
 static void
 write_batch(BatchWrites *w)
 {
-	static SPIPlanPtr hist = NULL,
-				thr = NULL,
+	static SPIPlanPtr thr = NULL,
 				exe = NULL,
 				wrk = NULL,
 				done = NULL;
 
-	keep_plan(&hist,
-			  "INSERT INTO sfn.history (execution_id, event_id, previous_event_id, ts, type, details)"
-			  " SELECT * FROM unnest($1::int8[], $2::int4[], $3::int4[], $4::timestamptz[], $5::text[], $6::jsonb[])",
-			  6, (Oid[]) {INT8ARRAYOID, INT4ARRAYOID, INT4ARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, JSONBARRAYOID});
-	exec_plan(hist, (Datum[]) {col_array(&w->h_exec), col_array(&w->h_id), col_array(&w->h_prev),
-		col_array(&w->h_ts), col_array(&w->h_type), col_array(&w->h_details)}, SPI_OK_INSERT);
+	write_history(w);
 
 	keep_plan(&thr,
 			  "INSERT INTO sfn.threads AS t (execution_id, thread_id, state_name, phase, state_input,"
@@ -402,6 +445,7 @@ advance_row(uint64 r, TimestampTz now, BatchWrites *w)
 		for (int done = 0;;)
 		{
 			sfn_decide(plan, &exec, &thread, SFN_WAKE_RUN);
+			collect_events(w, &exec);
 			done += SFN_TRANSITIONS_PER_CALL;
 			if (thread.done || exec.status != SFN_RUNNING ||
 				(thread.phase == SFN_PHASE_WAITING && thread.due_at > now) ||
