@@ -38,12 +38,12 @@ check_role(const char *role)
 	if (!OidIsValid(roleid))
 		ereport(ERROR,
 				(errcode(ERRCODE_SFN_VALIDATION),
-				 errmsg("ValidationException: role \"%s\" does not exist", role)));
+				 errmsg("ValidationException: role \"%s\" does not exist", sfn_msg(role))));
 
 	if (!is_member_of_role(GetUserId(), roleid))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("AccessDeniedException: permission denied to use role \"%s\"", role),
+				 errmsg("AccessDeniedException: permission denied to use role \"%s\"", sfn_msg(role)),
 				 errdetail("Only members of a role may give it to a state machine.")));
 }
 
@@ -78,7 +78,7 @@ sfn_create_state_machine(PG_FUNCTION_ARGS)
 										&existing_same) && !existing_same)
 		ereport(ERROR,
 				(errcode(ERRCODE_SFN_STATE_MACHINE_ALREADY_EXISTS),
-				 errmsg("StateMachineAlreadyExists: state machine \"%s\" already exists", name),
+				 errmsg("StateMachineAlreadyExists: state machine \"%s\" already exists", sfn_msg(name)),
 				 errdetail("A state machine of that name exists with a different definition, type or role.")));
 	PG_RETURN_TEXT_P(cstring_to_text(sfn_state_machine_arn(name)));
 }

@@ -20,6 +20,7 @@
 #include "utils/builtins.h"
 
 #include "common/errors.h"
+#include "common/names.h"
 #include "store/executions.h"
 #include "store/schema_version.h"
 #include "store/spi_util.h"
@@ -265,7 +266,7 @@ sfn_store_find_execution(const char *sm_name, const char *exec_name, const char 
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_SFN_EXECUTION_DOES_NOT_EXIST),
-				 errmsg("ExecutionDoesNotExist: execution \"%s\" does not exist", arn)));
+				 errmsg("ExecutionDoesNotExist: execution \"%s\" does not exist", sfn_msg(arn))));
 	id = sfn_spi_get_int64(0, 1);
 	SPI_finish();
 	return id;

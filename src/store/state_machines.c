@@ -19,6 +19,7 @@
 #include "utils/jsonb.h"
 
 #include "common/errors.h"
+#include "common/names.h"
 #include "store/schema_version.h"
 #include "store/spi_util.h"
 #include "store/state_machines.h"
@@ -82,7 +83,7 @@ sfn_store_get_state_machine(const char *name, SfnStateMachineRow *row)
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_SFN_STATE_MACHINE_DOES_NOT_EXIST),
-				 errmsg("StateMachineDoesNotExist: state machine \"%s\" does not exist", name)));
+				 errmsg("StateMachineDoesNotExist: state machine \"%s\" does not exist", sfn_msg(name))));
 	{
 		MemoryContext spi = MemoryContextSwitchTo(caller);
 
