@@ -174,7 +174,7 @@ CREATE TABLE sfn.schedules (
 	created_at	timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 COMMENT ON TABLE sfn.schedules IS 'Executions started on a cron schedule through pg_cron';
-COMMENT ON COLUMN sfn.schedules.name IS 'Schedule name; also the pg_cron job name (prefixed "pg_sfn:")';
+COMMENT ON COLUMN sfn.schedules.name IS 'Schedule name; the pg_cron job is named sfn.cron_job_name(name)';
 COMMENT ON COLUMN sfn.schedules.cron_schedule IS 'Cron expression as pg_cron accepts it';
 COMMENT ON COLUMN sfn.schedules.state_machine_id IS 'State machine started at each firing';
 COMMENT ON COLUMN sfn.schedules.input IS 'Input of each execution';

@@ -10,3 +10,6 @@
 -- restored database handed out ids from 1 again.
 SELECT pg_catalog.pg_extension_config_dump('sfn.state_machines_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('sfn.executions_id_seq', '');
+
+-- Long schedule names no longer share pg_cron jobs (sfn.cron_job_name).
+COMMENT ON COLUMN sfn.schedules.name IS 'Schedule name; the pg_cron job is named sfn.cron_job_name(name)';
