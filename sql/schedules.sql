@@ -61,3 +61,8 @@ SELECT cron.schedule('pg_sfn:squatted', '0 7 * * *', 'SELECT 1') > 0 AS other_jo
 SELECT sfn_schedule_execution('squatted', '0 7 * * *', 'sched-pass');
 SELECT command FROM cron.job WHERE jobname = 'pg_sfn:squatted';
 SELECT cron.unschedule('pg_sfn:squatted');
+-- Control characters of schedule names are escaped in messages.
+SELECT sfn_schedule_execution(E'two\nlines', '0 7 * * *', 'sched-pass');
+SELECT sfn_unschedule_execution(E'no\tsuch' || chr(133));
+SELECT sfn.fire_schedule(E'bell\x07');
+SELECT sfn.message_text('plain-é') AS plain, sfn.message_text('') AS empty;

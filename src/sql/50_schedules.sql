@@ -16,6 +16,18 @@ END
 $$;
 COMMENT ON FUNCTION sfn.require_pg_cron() IS 'Raise a clear error unless pg_cron is installed here';
 
+-- A user-given name for an error message: control characters (U+0001-001F,
+-- U+007F-009F) written as \u00XX, as the C functions do.
+CREATE OR REPLACE FUNCTION sfn.message_text(s text) RETURNS text
+	LANGUAGE sql IMMUTABLE STRICT
+	AS $$
+	SELECT coalesce(pg_catalog.string_agg(CASE WHEN t.c OPERATOR(pg_catalog.~) E'[\\x01-\\x1f\\x7f-\\x9f]'
+			THEN E'\\u' || pg_catalog.lpad(pg_catalog.to_hex(pg_catalog.ascii(t.c)), 4, '0') ELSE t.c END,
+			'' ORDER BY t.i), '')
+	FROM pg_catalog.regexp_split_to_table(s, '') WITH ORDINALITY AS t(c, i)
+$$;
+COMMENT ON FUNCTION sfn.message_text(text) IS 'A user-given name with its control characters escaped, for error messages';
+
 -- pg_cron job names are of type name (63 bytes): a schedule name (up to 64
 -- characters) that does not fit whole is cut to 23 characters and followed
 -- by "~" (never part of a schedule name, so the two forms cannot meet) and
@@ -42,7 +54,7 @@ DECLARE
 BEGIN
 	SELECT * INTO s FROM sfn.schedules WHERE name = schedule_name;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'ValidationException: schedule "%" does not exist', schedule_name
+		RAISE EXCEPTION 'ValidationException: schedule "%" does not exist', sfn.message_text(schedule_name)
 			USING ERRCODE = 'SF009';
 	END IF;
 	SELECT sm.name INTO sm_name FROM sfn.state_machines sm WHERE sm.id = s.state_machine_id;
@@ -78,7 +90,7 @@ BEGIN
 	END IF;
 	PERFORM sfn.require_pg_cron();
 	IF length(schedule_name) = 0 OR length(schedule_name) > 64 OR schedule_name !~ '^[A-Za-z0-9_-]+$' THEN
-		RAISE EXCEPTION 'InvalidName: schedule name "%" must be 1 to 64 letters, digits, "-" or "_"', schedule_name
+		RAISE EXCEPTION 'InvalidName: schedule name "%" must be 1 to 64 letters, digits, "-" or "_"', sfn.message_text(schedule_name)
 			USING ERRCODE = 'SF002';
 	END IF;
 	sm_id := sfn.state_machine_id(state_machine);
@@ -115,7 +127,7 @@ BEGIN
 	PERFORM sfn.require_pg_cron();
 	DELETE FROM sfn.schedules WHERE name = schedule_name RETURNING cron_job_id INTO job;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'ValidationException: schedule "%" does not exist', schedule_name
+		RAISE EXCEPTION 'ValidationException: schedule "%" does not exist', sfn.message_text(schedule_name)
 			USING ERRCODE = 'SF009';
 	END IF;
 	EXECUTE 'SELECT cron.unschedule($1)' USING job;
