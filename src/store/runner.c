@@ -466,7 +466,9 @@ claim(TimestampTz now, int limit)
 
 	/*
 	 * Only rows it can run fill the LIMIT: RUNNING, with their state machine
-	 * and revision (orphans are swept by sfn_runner_sweep_orphans).
+	 * and revision (orphans are swept by sfn_runner_sweep_orphans).  OFFSET
+	 * 0 keeps the EXISTS a per-row probe by primary keys: made a semi-join,
+	 * a generic plan from small tables scanned all executions per claim.
 	 */
 	keep_plan(&claim_plan,
 			  "WITH c AS ("
@@ -478,7 +480,7 @@ claim(TimestampTz now, int limit)
 			  "        ON r.state_machine_id OPERATOR(pg_catalog.=) e.state_machine_id"
 			  "       AND r.revision OPERATOR(pg_catalog.=) e.revision"
 			  "      WHERE e.id OPERATOR(pg_catalog.=) w.execution_id"
-			  "        AND e.status OPERATOR(pg_catalog.=) 'RUNNING')"
+			  "        AND e.status OPERATOR(pg_catalog.=) 'RUNNING' OFFSET 0)"
 			  "  ORDER BY w.due_at LIMIT $1 FOR UPDATE OF w SKIP LOCKED)"
 			  " SELECT e.id, e.name, e.input, e.start_date, e.timeout_at, e.last_event_id,"
 			  "   e.redrive_count, e.state_machine_id, e.revision, sm.name, sm.role::pg_catalog.text,"
@@ -678,7 +680,7 @@ sfn_runner_sweep_orphans(void)
 						 "       ON r.state_machine_id OPERATOR(pg_catalog.=) e.state_machine_id"
 						 "      AND r.revision OPERATOR(pg_catalog.=) e.revision"
 						 "     WHERE e.id OPERATOR(pg_catalog.=) w.execution_id"
-						 "       AND e.status OPERATOR(pg_catalog.=) 'RUNNING')"
+						 "       AND e.status OPERATOR(pg_catalog.=) 'RUNNING' OFFSET 0)"
 						 " ORDER BY w.due_at LIMIT $1 FOR UPDATE OF w SKIP LOCKED",
 						 1, (Oid[]) {INT4OID}, (Datum[]) {Int32GetDatum(SFN_ORPHANS_PER_SWEEP)},
 						 NULL, false, SPI_OK_SELECT);
