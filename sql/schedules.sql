@@ -35,6 +35,38 @@ SELECT sfn.fire_schedule('nightly2', '2026-01-03 03:00:10+00') AS second_firing;
 SELECT name, status FROM sfn.executions WHERE name LIKE 'nightly2-%';
 SELECT sfn_unschedule_execution('nightly2');
 
+-- Long schedule names (up to 64 characters): pg_cron job names hold 63
+-- bytes, so two names alike in their first 63 characters once shared one
+-- job.  Each now has its own job, and its own executions.
+SELECT repeat('x', 63) || 'a' AS long_a, repeat('x', 63) || 'b' AS long_b \gset
+SELECT sfn_schedule_execution(:'long_a', '0 5 * * *', 'sched-pass', '{"which":"a"}') > 0 AS scheduled_a;
+SELECT sfn_schedule_execution(:'long_b', '0 6 * * *', 'sched-pass', '{"which":"b"}') > 0 AS scheduled_b;
+SELECT jobname, octet_length(jobname) AS bytes, schedule, command FROM cron.job ORDER BY jobid;
+SELECT count(DISTINCT jobname) AS distinct_job_names FROM cron.job;
+SELECT s.name = :'long_a' AS is_a, j.command FROM sfn.schedules s JOIN cron.job j ON j.jobid = s.cron_job_id ORDER BY s.name;
+SELECT sfn.fire_schedule(:'long_a', '2026-01-02 05:00:00+00') = sfn.execution_arn('sched-pass', :'long_a' || '-20260102T0500Z') AS fired_a;
+SELECT sfn.fire_schedule(:'long_b', '2026-01-02 05:00:00+00') = sfn.execution_arn('sched-pass', :'long_b' || '-20260102T0500Z') AS fired_b;
+SELECT length(name) AS chars, input FROM sfn.executions WHERE name LIKE 'xxx%' ORDER BY name;
+-- Unscheduling one leaves the other's job.
+SELECT sfn_unschedule_execution(:'long_a');
+SELECT schedule, command FROM cron.job;
+SELECT sfn_unschedule_execution(:'long_b');
+SELECT count(*) AS jobs_left FROM cron.job;
+-- Names of up to 56 characters keep the plain form; a longer one is cut,
+-- with "~" and a hash.
+SELECT sfn.cron_job_name(repeat('y', 56)) = 'pg_sfn:' || repeat('y', 56) AS plain,
+	sfn.cron_job_name(repeat('y', 57)) ~ '^pg_sfn:y{23}~[0-9a-f]{32}$' AS hashed;
+-- A job of that name made by someone else is not taken over.
+SELECT cron.schedule('pg_sfn:squatted', '0 7 * * *', 'SELECT 1') > 0 AS other_job;
+SELECT sfn_schedule_execution('squatted', '0 7 * * *', 'sched-pass');
+SELECT command FROM cron.job WHERE jobname = 'pg_sfn:squatted';
+SELECT cron.unschedule('pg_sfn:squatted');
+-- Control characters of schedule names are escaped in messages.
+SELECT sfn_schedule_execution(E'two\nlines', '0 7 * * *', 'sched-pass');
+SELECT sfn_unschedule_execution(E'no\tsuch' || chr(133));
+SELECT sfn.fire_schedule(E'bell\x07');
+SELECT sfn.message_text('plain-é') AS plain, sfn.message_text('') AS empty;
+
 -- A schedule belongs to the role that made it; its pg_cron job runs as
 -- that role, which needs USAGE on pg_cron's schema (an administrator's
 -- grant).  Other roles neither see nor touch it.

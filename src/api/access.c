@@ -15,6 +15,7 @@
 
 #include "api/access.h"
 #include "common/errors.h"
+#include "common/names.h"
 #include "store/state_machines.h"
 
 PG_FUNCTION_INFO_V1(sfn_acts_as_sql);
@@ -63,11 +64,11 @@ sfn_check_access(int64 sm_id, const char *owner, SfnPrivilege priv,
 		not_found(name);
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-			 errmsg("AccessDeniedException: permission denied for %s \"%s\"", what, name),
+			 errmsg("AccessDeniedException: permission denied for %s \"%s\"", what, sfn_msg(name)),
 			 errdetail(priv == SFN_PRIV_OWN ?
 					   "Only its owner \"%s\", roles with the owner's privileges and members of sfn_admin may do this." :
 					   "It takes the START privilege, given by its owner \"%s\" with sfn_grant_state_machine.",
-					   owner)));
+					   sfn_msg(owner))));
 }
 
 SfnPrivilege
@@ -79,7 +80,7 @@ sfn_privilege_from_text(const char *text)
 		return SFN_PRIV_START;
 	ereport(ERROR,
 			(errcode(ERRCODE_SFN_VALIDATION),
-			 errmsg("ValidationException: invalid privilege \"%s\"", text),
+			 errmsg("ValidationException: invalid privilege \"%s\"", sfn_msg(text)),
 			 errhint("The privileges are READ and START.")));
 	return SFN_PRIV_READ;		/* keep the compiler quiet */
 }

@@ -13,6 +13,7 @@
 #include "asl/diag.h"
 #include "asl/plan.h"
 #include "common/errors.h"
+#include "common/names.h"
 
 void
 sfn_require_arg(FunctionCallInfo fcinfo, int n, const char *what)
@@ -37,7 +38,7 @@ sfn_check_type(const char *type)
 	if (strcmp(type, "STANDARD") != 0 && strcmp(type, "EXPRESS") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_SFN_VALIDATION),
-				 errmsg("ValidationException: invalid state machine type \"%s\"", type),
+				 errmsg("ValidationException: invalid state machine type \"%s\"", sfn_msg(type)),
 				 errhint("The type must be STANDARD or EXPRESS.")));
 }
 

@@ -11,6 +11,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/timestamp.h"
@@ -25,6 +26,10 @@
 #include "store/executions.h"
 #include "store/state_machines.h"
 #include "worker/worker.h"
+
+/* StopExecution's limits on error and cause, in characters, as AWS's. */
+#define SFN_MAX_STOP_ERROR_CHARS 256
+#define SFN_MAX_STOP_CAUSE_CHARS 32768
 
 PG_FUNCTION_INFO_V1(sfn_start_execution);
 PG_FUNCTION_INFO_V1(sfn_stop_execution);
@@ -43,7 +48,7 @@ state_machine_not_found(const char *name)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_SFN_STATE_MACHINE_DOES_NOT_EXIST),
-			 errmsg("StateMachineDoesNotExist: state machine \"%s\" does not exist", name)));
+			 errmsg("StateMachineDoesNotExist: state machine \"%s\" does not exist", sfn_msg(name))));
 }
 
 /*
@@ -90,8 +95,13 @@ sfn_start_execution(PG_FUNCTION_ARGS)
 	if (result == SFN_START_CONFLICT)
 		ereport(ERROR,
 				(errcode(ERRCODE_SFN_EXECUTION_ALREADY_EXISTS),
-				 errmsg("ExecutionAlreadyExists: execution \"%s\" already exists", arn),
+				 errmsg("ExecutionAlreadyExists: execution \"%s\" already exists", sfn_msg(arn)),
 				 errdetail("An execution of that name has a different input or is no longer running.")));
+	if (result == SFN_START_DELETED)
+		ereport(ERROR,
+				(errcode(ERRCODE_SFN_STATE_MACHINE_DOES_NOT_EXIST),
+				 errmsg("StateMachineDoesNotExist: state machine \"%s\" does not exist", sfn_msg(sm.name)),
+				 errdetail("It was deleted while the execution was being started.")));
 	if (result == SFN_START_CREATED)
 		sfn_wake_workers_at_commit();
 	PG_RETURN_TEXT_P(cstring_to_text(arn));
@@ -102,7 +112,7 @@ execution_not_found(const char *arn)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_SFN_EXECUTION_DOES_NOT_EXIST),
-			 errmsg("ExecutionDoesNotExist: execution \"%s\" does not exist", arn)));
+			 errmsg("ExecutionDoesNotExist: execution \"%s\" does not exist", sfn_msg(arn))));
 }
 
 /*
@@ -144,17 +154,32 @@ sfn_stop_execution(PG_FUNCTION_ARGS)
 	int64		id;
 	TimestampTz stop_date = 0;
 	char	   *status = NULL;
+	char	   *error;
+	char	   *cause;
 
 	sfn_require_arg(fcinfo, 0, "execution");
 	arn = sfn_text_arg(fcinfo, 0);
+	error = sfn_text_arg(fcinfo, 1);
+	cause = sfn_text_arg(fcinfo, 2);
+	/* AWS's limits, in characters. */
+	if (error && pg_mbstrlen(error) > SFN_MAX_STOP_ERROR_CHARS)
+		ereport(ERROR,
+				(errcode(ERRCODE_SFN_VALIDATION),
+				 errmsg("ValidationException: error is %d characters, more than the limit of %d",
+						pg_mbstrlen(error), SFN_MAX_STOP_ERROR_CHARS)));
+	if (cause && pg_mbstrlen(cause) > SFN_MAX_STOP_CAUSE_CHARS)
+		ereport(ERROR,
+				(errcode(ERRCODE_SFN_VALIDATION),
+				 errmsg("ValidationException: cause is %d characters, more than the limit of %d",
+						pg_mbstrlen(cause), SFN_MAX_STOP_CAUSE_CHARS)));
 	id = execution_id_from_arn(arn, SFN_PRIV_START);
 	/* AWS gives ExecutionAborted previousEventId 0. */
 	if (!sfn_store_end_execution(id, "ABORTED", "ExecutionAborted", false,
-								 sfn_text_arg(fcinfo, 1), sfn_text_arg(fcinfo, 2),
+								 error, cause,
 								 &stop_date, &status))
 		ereport(ERROR,
 				(errcode(ERRCODE_SFN_EXECUTION_NOT_RUNNING),
-				 errmsg("ExecutionNotRunning: execution \"%s\" is not running", arn),
+				 errmsg("ExecutionNotRunning: execution \"%s\" is not running", sfn_msg(arn)),
 				 errdetail("It ended with status %s.", status ? status : "unknown")));
 	PG_RETURN_TIMESTAMPTZ(stop_date);
 }

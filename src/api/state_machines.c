@@ -37,7 +37,7 @@ state_machine_not_found(const char *name)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_SFN_STATE_MACHINE_DOES_NOT_EXIST),
-			 errmsg("StateMachineDoesNotExist: state machine \"%s\" does not exist", name)));
+			 errmsg("StateMachineDoesNotExist: state machine \"%s\" does not exist", sfn_msg(name))));
 }
 
 /*
@@ -67,17 +67,17 @@ check_role(const char *role)
 	if (!OidIsValid(roleid))
 		ereport(ERROR,
 				(errcode(ERRCODE_SFN_VALIDATION),
-				 errmsg("ValidationException: role \"%s\" does not exist", role)));
+				 errmsg("ValidationException: role \"%s\" does not exist", sfn_msg(role))));
 
 	if (!is_member_of_role(GetUserId(), roleid))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("AccessDeniedException: permission denied to use role \"%s\"", role),
+				 errmsg("AccessDeniedException: permission denied to use role \"%s\"", sfn_msg(role)),
 				 errdetail("Only members of a role may give it to a state machine.")));
 	if (superuser_arg(roleid) && !superuser())
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("AccessDeniedException: permission denied to use role \"%s\"", role),
+				 errmsg("AccessDeniedException: permission denied to use role \"%s\"", sfn_msg(role)),
 				 errdetail("Only superusers may give a superuser role to a state machine.")));
 }
 
@@ -113,7 +113,7 @@ sfn_create_state_machine(PG_FUNCTION_ARGS)
 										&existing_same) && !existing_same)
 		ereport(ERROR,
 				(errcode(ERRCODE_SFN_STATE_MACHINE_ALREADY_EXISTS),
-				 errmsg("StateMachineAlreadyExists: state machine \"%s\" already exists", name),
+				 errmsg("StateMachineAlreadyExists: state machine \"%s\" already exists", sfn_msg(name)),
 				 errdetail("A state machine of that name exists with a different definition, type, role or owner.")));
 	PG_RETURN_TEXT_P(cstring_to_text(sfn_state_machine_arn(name)));
 }
@@ -193,7 +193,7 @@ grant_or_revoke(FunctionCallInfo fcinfo, bool revoke)
 	if (!OidIsValid(get_role_oid(grantee, true)))
 		ereport(ERROR,
 				(errcode(ERRCODE_SFN_VALIDATION),
-				 errmsg("ValidationException: role \"%s\" does not exist", grantee)));
+				 errmsg("ValidationException: role \"%s\" does not exist", sfn_msg(grantee))));
 	PG_RETURN_BOOL(sfn_store_grant(sm.id, grantee, priv == SFN_PRIV_READ ? "READ" : "START",
 								   sm.owner, revoke));
 }

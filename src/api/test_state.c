@@ -109,7 +109,7 @@ sfn_test_state(PG_FUNCTION_ARGS)
 	if (start == SFN_NO_STATE)
 		ereport(ERROR,
 				(errcode(ERRCODE_SFN_VALIDATION),
-				 errmsg("ValidationException: state \"%s\" is not in the definition", state_name)));
+				 errmsg("ValidationException: state \"%s\" is not in the definition", sfn_msg(state_name))));
 
 	memset(&exec, 0, sizeof(exec));
 	exec.name = "test-state";

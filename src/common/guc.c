@@ -26,6 +26,8 @@ int			sfn_batch_size = 64;
 int			sfn_retention_minutes = 90 * 24 * 60;
 int			sfn_eval_step_limit = 10000000;
 int			sfn_eval_memory_limit = 65536;
+int			sfn_plan_cache_size_kb = 64 * 1024;
+int			sfn_batch_time_budget_ms = 200;
 
 void
 sfn_guc_init(void)
@@ -72,5 +74,15 @@ sfn_guc_init(void)
 							"Past it the state fails with States.Runtime.",
 							&sfn_eval_memory_limit, 65536, 1024, MAX_KILOBYTES,
 							PGC_SUSET, GUC_UNIT_KB, NULL, NULL, NULL);
+	DefineCustomIntVariable("pg_sfn.plan_cache_size",
+							"Memory each worker may keep compiled state machine plans in.",
+							"Least recently used plans are dropped beyond; the plan in use is always kept.",
+							&sfn_plan_cache_size_kb, 64 * 1024, 64, INT_MAX / 1024,
+							PGC_SIGHUP, GUC_UNIT_KB, NULL, NULL, NULL);
+	DefineCustomIntVariable("pg_sfn.batch_time_budget",
+							"Time after which a worker's batch stops advancing executions and commits.",
+							"An execution still running then yields to the others; those not reached wait for the next batch.",
+							&sfn_batch_time_budget_ms, 200, 1, 60 * 60 * 1000,
+							PGC_SIGHUP, GUC_UNIT_MS, NULL, NULL, NULL);
 	MarkGUCPrefixReserved("pg_sfn");
 }

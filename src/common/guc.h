@@ -20,6 +20,8 @@ extern int	sfn_batch_size;
 extern int	sfn_retention_minutes;
 extern int	sfn_eval_step_limit;
 extern int	sfn_eval_memory_limit;
+extern int	sfn_plan_cache_size_kb;
+extern int	sfn_batch_time_budget_ms;
 
 extern void sfn_guc_init(void);
 

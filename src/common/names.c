@@ -7,6 +7,7 @@
  */
 #include "postgres.h"
 
+#include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 
 #include "common/errors.h"
@@ -28,6 +29,38 @@ forbidden_char(pg_wchar c)
 	return strchr("<>{}[]?*\"#%\\^|~`$&,;:/", (int) c) != NULL && c < 0x80;
 }
 
+const char *
+sfn_msg(const char *s)
+{
+	StringInfoData buf;
+	const unsigned char *p;
+	bool		utf8 = GetDatabaseEncoding() == PG_UTF8;
+
+	if (s == NULL)
+		return NULL;
+	for (p = (const unsigned char *) s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || (utf8 && p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+			break;
+	if (*p == '\0')
+		return s;
+
+	initStringInfo(&buf);
+	for (p = (const unsigned char *) s; *p; p++)
+	{
+		if (*p < 0x20 || *p == 0x7f)
+			appendStringInfo(&buf, "\\u%04x", *p);
+		else if (utf8 && p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+		{
+			/* C1 controls, two bytes in UTF-8 */
+			appendStringInfo(&buf, "\\u%04x", p[1]);
+			p++;
+		}
+		else
+			appendStringInfoChar(&buf, (char) *p);
+	}
+	return buf.data;
+}
+
 void
 sfn_check_name(const char *name, const char *what)
 {
@@ -45,13 +78,13 @@ sfn_check_name(const char *name, const char *what)
 		ereport(ERROR,
 				(errcode(ERRCODE_SFN_INVALID_NAME),
 				 errmsg("InvalidName: %s name \"%s\" is longer than %d characters",
-						what, name, SFN_MAX_NAME_CHARS)));
+						what, sfn_msg(name), SFN_MAX_NAME_CHARS)));
 	for (int i = 0; i < nchars; i++)
 		if (forbidden_char(wide[i]))
 			ereport(ERROR,
 					(errcode(ERRCODE_SFN_INVALID_NAME),
 					 errmsg("InvalidName: %s name \"%s\" contains a character that is not allowed",
-							what, name),
+							what, sfn_msg(name)),
 					 errdetail("Names must not contain whitespace, brackets, wildcards, control characters or any of \" # %% \\ ^ | ~ ` $ & , ; : /.")));
 	pfree(wide);
 }
@@ -85,14 +118,14 @@ arn_resource(const char *arn, const char *kind)
 	if (strncmp(arn, "arn:", 4) != 0 || strstr(arn, ":states:") == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_SFN_INVALID_ARN),
-				 errmsg("InvalidArn: invalid ARN \"%s\"", arn)));
+				 errmsg("InvalidArn: invalid ARN \"%s\"", sfn_msg(arn))));
 	while (*p && colons < 5)
 		if (*p++ == ':')
 			colons++;
 	if (colons < 5)
 		ereport(ERROR,
 				(errcode(ERRCODE_SFN_INVALID_ARN),
-				 errmsg("InvalidArn: invalid ARN \"%s\"", arn)));
+				 errmsg("InvalidArn: invalid ARN \"%s\"", sfn_msg(arn))));
 	if (strncmp(p, kind, klen) != 0 || p[klen] != ':' || p[klen + 1] == '\0')
 		return NULL;
 	return pstrdup(p + klen + 1);
@@ -109,13 +142,13 @@ sfn_state_machine_name_from(const char *name_or_arn)
 	if (rest == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_SFN_INVALID_ARN),
-				 errmsg("InvalidArn: \"%s\" is not a state machine ARN", name_or_arn)));
+				 errmsg("InvalidArn: \"%s\" is not a state machine ARN", sfn_msg(name_or_arn))));
 	/* A version or alias qualifier (":1", ":prod") is not supported yet. */
 	if (strchr(rest, ':') != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_SFN_INVALID_ARN),
 				 errmsg("InvalidArn: state machine versions and aliases are not supported: \"%s\"",
-						name_or_arn)));
+						sfn_msg(name_or_arn))));
 	return rest;
 }
 
@@ -130,7 +163,7 @@ sfn_split_execution_arn(const char *arn, char **sm_name, char **exec_name)
 	if (rest == NULL || (colon = strchr(rest, ':')) == NULL || colon[1] == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_SFN_INVALID_ARN),
-				 errmsg("InvalidArn: \"%s\" is not an execution ARN", arn)));
+				 errmsg("InvalidArn: \"%s\" is not an execution ARN", sfn_msg(arn))));
 	*colon = '\0';
 	*sm_name = rest;
 	*exec_name = colon + 1;

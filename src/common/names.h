@@ -16,6 +16,13 @@
 /* Raise InvalidName unless name follows AWS's naming rules. */
 extern void sfn_check_name(const char *name, const char *what);
 
+/*
+ * s with control characters (U+0000-001F, U+007F-009F) written as \u00XX,
+ * for putting user-given names and ARNs in messages; s itself when it has
+ * none.
+ */
+extern const char *sfn_msg(const char *s);
+
 extern char *sfn_state_machine_arn(const char *sm_name);
 extern char *sfn_execution_arn(const char *sm_name, const char *exec_name);
 

@@ -18,7 +18,7 @@ CREATE TABLE sfn.state_machines (
 	role		name NOT NULL,
 	revision	integer NOT NULL DEFAULT 1,
 	description text,
-	created_at	timestamptz NOT NULL DEFAULT clock_timestamp(),
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
 	updated_at	timestamptz
 );
 -- A deleted state machine keeps its row while its executions finish; its
@@ -54,8 +54,8 @@ CREATE TABLE sfn.state_machine_revisions (
 	state_machine_id bigint NOT NULL REFERENCES sfn.state_machines (id) ON DELETE CASCADE,
 	revision	integer NOT NULL,
 	definition	jsonb NOT NULL,
-	revision_id uuid NOT NULL DEFAULT gen_random_uuid(),
-	created_at	timestamptz NOT NULL DEFAULT clock_timestamp(),
+	revision_id uuid NOT NULL DEFAULT pg_catalog.gen_random_uuid(),
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
 	PRIMARY KEY (state_machine_id, revision)
 );
 COMMENT ON TABLE sfn.state_machine_revisions IS 'Every definition a state machine has had, by revision';
@@ -85,7 +85,7 @@ CREATE TABLE sfn.executions (
 	output		jsonb,
 	error		text,
 	cause		text,
-	start_date	timestamptz NOT NULL DEFAULT clock_timestamp(),
+	start_date	timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
 	stop_date	timestamptz,
 	timeout_at	timestamptz,
 	last_event_id integer NOT NULL DEFAULT 0,
@@ -186,10 +186,10 @@ CREATE TABLE sfn.schedules (
 	state_machine_id bigint NOT NULL REFERENCES sfn.state_machines (id),
 	input		jsonb NOT NULL,
 	cron_job_id bigint NOT NULL,
-	created_at	timestamptz NOT NULL DEFAULT clock_timestamp()
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp()
 );
 COMMENT ON TABLE sfn.schedules IS 'Executions started on a cron schedule through pg_cron';
-COMMENT ON COLUMN sfn.schedules.name IS 'Schedule name; also the pg_cron job name (prefixed "pg_sfn:")';
+COMMENT ON COLUMN sfn.schedules.name IS 'Schedule name; the pg_cron job is named sfn.cron_job_name(name)';
 COMMENT ON COLUMN sfn.schedules.cron_schedule IS 'Cron expression as pg_cron accepts it';
 COMMENT ON COLUMN sfn.schedules.state_machine_id IS 'State machine started at each firing';
 COMMENT ON COLUMN sfn.schedules.input IS 'Input of each execution';

@@ -171,6 +171,10 @@ DECLARE
 	deadline timestamptz := clock_timestamp() + make_interval(secs => timeout_seconds);
 	st text;
 BEGIN
+	-- A NULL deadline would never come.
+	IF timeout_seconds IS NULL THEN
+		RAISE EXCEPTION 'ValidationException: timeout_seconds must not be null' USING ERRCODE = 'SF009';
+	END IF;
 	LOOP
 		SELECT e.status INTO st FROM sfn.executions e WHERE e.id = exec_id;
 		IF st <> 'RUNNING' OR clock_timestamp() >= deadline THEN
@@ -181,4 +185,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION sfn.wait_execution(text, double precision) IS
-'Wait until the execution is no longer RUNNING or timeout_seconds pass; returns its status. Must run outside the transaction that started it.';
+'Wait until the execution is no longer RUNNING or timeout_seconds (not NULL) pass; returns its status. Must run outside the transaction that started it.';

@@ -17,8 +17,36 @@ END
 $$;
 COMMENT ON FUNCTION sfn.require_pg_cron() IS 'Raise a clear error unless pg_cron is installed here';
 
+-- A user-given name for an error message: control characters (U+0001-001F,
+-- U+007F-009F) written as \u00XX, as the C functions do.
+CREATE OR REPLACE FUNCTION sfn.message_text(s text) RETURNS text
+	SET search_path = pg_catalog, pg_temp
+	LANGUAGE sql IMMUTABLE STRICT
+	AS $$
+	SELECT coalesce(pg_catalog.string_agg(CASE WHEN t.c OPERATOR(pg_catalog.~) E'[\\x01-\\x1f\\x7f-\\x9f]'
+			THEN E'\\u' || pg_catalog.lpad(pg_catalog.to_hex(pg_catalog.ascii(t.c)), 4, '0') ELSE t.c END,
+			'' ORDER BY t.i), '')
+	FROM pg_catalog.regexp_split_to_table(s, '') WITH ORDINALITY AS t(c, i)
+$$;
+COMMENT ON FUNCTION sfn.message_text(text) IS 'A user-given name with its control characters escaped, for error messages';
+
+-- pg_cron job names are of type name (63 bytes): a schedule name (up to 64
+-- characters) that does not fit whole is cut to 23 characters and followed
+-- by "~" (never part of a schedule name, so the two forms cannot meet) and
+-- 128 bits of its SHA-256.
+CREATE OR REPLACE FUNCTION sfn.cron_job_name(schedule_name text) RETURNS text
+	SET search_path = pg_catalog, pg_temp
+	LANGUAGE sql IMMUTABLE STRICT
+	AS $$
+	SELECT CASE WHEN pg_catalog.octet_length(schedule_name) <= 56 THEN 'pg_sfn:' || schedule_name
+		ELSE 'pg_sfn:' || pg_catalog.left(schedule_name, 23) || '~'
+			|| pg_catalog.left(pg_catalog.encode(pg_catalog.sha256(
+				pg_catalog.convert_to(schedule_name, 'UTF8')), 'hex'), 32) END
+$$;
+COMMENT ON FUNCTION sfn.cron_job_name(text) IS 'The pg_cron job name of a schedule: unique, at most 63 bytes';
+
 -- Called by pg_cron at each firing.
-CREATE OR REPLACE FUNCTION sfn.fire_schedule(schedule_name text, fired_at timestamptz DEFAULT clock_timestamp())
+CREATE OR REPLACE FUNCTION sfn.fire_schedule(schedule_name text, fired_at timestamptz DEFAULT pg_catalog.clock_timestamp())
 RETURNS text
 	SET search_path = pg_catalog, pg_temp
 	LANGUAGE plpgsql VOLATILE
@@ -30,12 +58,13 @@ DECLARE
 BEGIN
 	SELECT * INTO s FROM sfn.schedules WHERE name = schedule_name;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'ValidationException: schedule "%" does not exist', schedule_name
+		RAISE EXCEPTION 'ValidationException: schedule "%" does not exist', sfn.message_text(schedule_name)
 			USING ERRCODE = 'SF009';
 	END IF;
 	SELECT sm.name INTO sm_name FROM sfn.state_machines sm WHERE sm.id = s.state_machine_id;
-	-- 80 characters at most: keep the end of the schedule name's prefix room.
-	exec_name := left(schedule_name, 63) || '-' || to_char(fired_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MI"Z"');
+	-- The whole schedule name (at most 64 characters) and the minute: at most
+	-- 79 characters, within AWS's 80, and never the same for two schedules.
+	exec_name := schedule_name || '-' || to_char(fired_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MI"Z"');
 	BEGIN
 		RETURN @extschema@.sfn_start_execution(sm_name, s.input, exec_name);
 	EXCEPTION WHEN sqlstate 'SF005' THEN
@@ -58,6 +87,7 @@ RETURNS bigint
 DECLARE
 	sm_id bigint;
 	job bigint;
+	taken boolean;
 BEGIN
 	IF schedule_name IS NULL OR cron_schedule IS NULL OR input IS NULL THEN
 		RAISE EXCEPTION 'ValidationException: schedule_name, cron_schedule and input must not be null'
@@ -65,7 +95,7 @@ BEGIN
 	END IF;
 	PERFORM sfn.require_pg_cron();
 	IF length(schedule_name) = 0 OR length(schedule_name) > 64 OR schedule_name !~ '^[A-Za-z0-9_-]+$' THEN
-		RAISE EXCEPTION 'InvalidName: schedule name "%" must be 1 to 64 letters, digits, "-" or "_"', schedule_name
+		RAISE EXCEPTION 'InvalidName: schedule name "%" must be 1 to 64 letters, digits, "-" or "_"', sfn.message_text(schedule_name)
 			USING ERRCODE = 'SF002';
 	END IF;
 	sm_id := sfn.state_machine_id(state_machine, 'START');
@@ -73,9 +103,17 @@ BEGIN
 		RAISE EXCEPTION 'ValidationException: schedule "%" already exists', schedule_name
 			USING ERRCODE = 'SF009';
 	END IF;
+	-- cron.schedule replaces a job of the same name: never another's.
+	EXECUTE 'SELECT EXISTS (SELECT 1 FROM cron.job WHERE jobname OPERATOR(pg_catalog.=) $1)'
+		INTO taken
+		USING sfn.cron_job_name(schedule_name);
+	IF taken THEN
+		RAISE EXCEPTION 'ValidationException: pg_cron job "%" exists already', sfn.cron_job_name(schedule_name)
+			USING ERRCODE = 'SF009';
+	END IF;
 	EXECUTE 'SELECT cron.schedule($1, $2, $3)'
 		INTO job
-		USING 'pg_sfn:' || schedule_name, cron_schedule,
+		USING sfn.cron_job_name(schedule_name), cron_schedule,
 			format('SELECT sfn.fire_schedule(%L)', schedule_name);
 	INSERT INTO sfn.schedules (name, cron_schedule, state_machine_id, input, cron_job_id)
 		VALUES (schedule_name, cron_schedule, sm_id, input, job);
@@ -95,7 +133,7 @@ BEGIN
 	PERFORM sfn.require_pg_cron();
 	DELETE FROM sfn.schedules WHERE name = schedule_name RETURNING cron_job_id INTO job;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'ValidationException: schedule "%" does not exist', schedule_name
+		RAISE EXCEPTION 'ValidationException: schedule "%" does not exist', sfn.message_text(schedule_name)
 			USING ERRCODE = 'SF009';
 	END IF;
 	EXECUTE 'SELECT cron.unschedule($1)' USING job;

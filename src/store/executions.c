@@ -13,14 +13,105 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "utils/resowner.h"
 #include "utils/builtins.h"
 
 #include "common/errors.h"
+#include "common/names.h"
 #include "store/executions.h"
 #include "store/schema_version.h"
 #include "store/spi_util.h"
+#include "store/state_machines.h"
+
+/*
+ * The start statement: the execution, its ExecutionStarted event and its
+ * work row, only while the state machine is ACTIVE.  CONFLICT_CLAUSE is
+ * "ON CONFLICT ... DO NOTHING" or nothing.
+ */
+#define START_SQL(CONFLICT_CLAUSE) \
+	"WITH ins AS (" \
+	"  INSERT INTO sfn.executions (state_machine_id, revision, name, input, start_date," \
+	"    timeout_at, last_event_id)" \
+	"  SELECT $1, $2, $3, $4, $5," \
+	"    $5 OPERATOR(pg_catalog.+) pg_catalog.make_interval(secs =>" \
+	"      (r.definition OPERATOR(pg_catalog.->>) 'TimeoutSeconds')::pg_catalog.float8), 1" \
+	"  FROM sfn.state_machine_revisions r" \
+	"  JOIN sfn.state_machines sm ON sm.id OPERATOR(pg_catalog.=) r.state_machine_id" \
+	"  WHERE r.state_machine_id OPERATOR(pg_catalog.=) $1 AND r.revision OPERATOR(pg_catalog.=) $2" \
+	"    AND sm.status OPERATOR(pg_catalog.=) 'ACTIVE'" \
+	"  " CONFLICT_CLAUSE \
+	"  RETURNING id)," \
+	" h AS (INSERT INTO sfn.history (execution_id, event_id, previous_event_id, ts, type, details)" \
+	"  SELECT id, 1, 0, $5, 'ExecutionStarted', $6 FROM ins)," \
+	" w AS (INSERT INTO sfn.work (execution_id, due_at) SELECT id, $5 FROM ins)" \
+	" SELECT id FROM ins"
+
+#define START_TYPES (Oid[]) {INT8OID, INT4OID, TEXTOID, JSONBOID, TIMESTAMPTZOID, JSONBOID}
+
+static SPIPlanPtr
+prepare_kept(SPIPlanPtr *slot, const char *sql)
+{
+	if (*slot == NULL)
+	{
+		SPIPlanPtr	p = SPI_prepare(sql, 6, START_TYPES);
+
+		if (p == NULL)
+			elog(ERROR, "could not prepare the start statement");
+		SPI_keepplan(p);
+		*slot = p;
+	}
+	return *slot;
+}
+
+/*
+ * REPEATABLE READ and SERIALIZABLE: INSERT ... ON CONFLICT raises a
+ * serialization failure when the conflicting row was committed after our
+ * snapshot (a racing duplicate start).  A plain INSERT in a subtransaction
+ * waits for the racer the same way and reports a unique violation instead,
+ * after which the caller looks at the racer's row with the latest data.
+ * Returns false on a unique violation of the execution name.
+ */
+static bool
+insert_in_subtransaction(Datum *values)
+{
+	static SPIPlanPtr plain_plan = NULL;
+	MemoryContext caller = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	bool		inserted = false;
+
+	prepare_kept(&plain_plan, START_SQL(""));
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(caller);
+	PG_TRY();
+	{
+		if (SPI_execute_plan(plain_plan, values, NULL, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "start failed");
+		inserted = SPI_processed == 1;
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(caller);
+		CurrentResourceOwner = owner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(caller);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(caller);
+		CurrentResourceOwner = owner;
+		if (edata->sqlerrcode != ERRCODE_UNIQUE_VIOLATION)
+			ReThrowError(edata);
+		FreeErrorData(edata);
+		inserted = false;
+	}
+	PG_END_TRY();
+	return inserted;
+}
 
 SfnStartResult
 sfn_store_start_execution(int64 sm_id, int32 revision, const char *name,
@@ -30,7 +121,7 @@ sfn_store_start_execution(int64 sm_id, int32 revision, const char *name,
 	static SPIPlanPtr start_plan = NULL;
 	SfnStartResult result = SFN_START_CREATED;
 	Datum		values[6];
-	int			rc;
+	bool		inserted;
 
 	values[0] = Int64GetDatum(sm_id);
 	values[1] = Int32GetDatum(revision);
@@ -39,41 +130,61 @@ sfn_store_start_execution(int64 sm_id, int32 revision, const char *name,
 	values[4] = TimestampTzGetDatum(start);
 	values[5] = JsonbPGetDatum(started_details);
 
+	/*
+	 * Shared with other starts, exclusive with a delete of the state
+	 * machine, held until commit: a delete waits for our executions to
+	 * commit and then sees them; a start that waited for a delete finds the
+	 * state machine DELETING (the statement below takes its snapshot after
+	 * the lock is granted; under REPEATABLE READ the latest data is read).
+	 */
+	sfn_lock_state_machine(sm_id, false);
+
 	sfn_spi_begin(&scope);
-	if (start_plan == NULL)
+	if (IsolationUsesXactSnapshot())
 	{
-		start_plan = SPI_prepare(
-			"WITH ins AS ("
-			"  INSERT INTO sfn.executions (state_machine_id, revision, name, input, start_date,"
-			"    timeout_at, last_event_id)"
-			"  SELECT $1, $2, $3, $4, $5,"
-			"    $5 + make_interval(secs => (r.definition->>'TimeoutSeconds')::float8), 1"
-			"  FROM sfn.state_machine_revisions r"
-			"  WHERE r.state_machine_id = $1 AND r.revision = $2"
-			"  ON CONFLICT (state_machine_id, name) DO NOTHING"
-			"  RETURNING id),"
-			" h AS (INSERT INTO sfn.history (execution_id, event_id, previous_event_id, ts, type, details)"
-			"  SELECT id, 1, 0, $5, 'ExecutionStarted', $6 FROM ins),"
-			" w AS (INSERT INTO sfn.work (execution_id, due_at) SELECT id, $5 FROM ins)"
-			" SELECT id FROM ins",
-			6, (Oid[]) {INT8OID, INT4OID, TEXTOID, JSONBOID, TIMESTAMPTZOID, JSONBOID});
-		if (start_plan == NULL)
-			elog(ERROR, "could not prepare the start statement");
-		SPI_keepplan(start_plan);
+		if (sfn_spi_exec_latest("SELECT 1 FROM sfn.state_machines"
+								" WHERE id OPERATOR(pg_catalog.=) $1"
+								"   AND status OPERATOR(pg_catalog.=) 'ACTIVE'",
+								1, (Oid[]) {INT8OID}, values, NULL, true, SPI_OK_SELECT) == 0)
+		{
+			sfn_spi_end(&scope);
+			return SFN_START_DELETED;
+		}
+		inserted = insert_in_subtransaction(values);
 	}
-	rc = SPI_execute_plan(start_plan, values, NULL, false, 0);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "start failed: %s", SPI_result_code_string(rc));
-	if (SPI_processed == 0)
+	else
 	{
-		/* The name is taken: AWS returns the same execution only if it is
-		 * still running with the same input. */
-		sfn_spi_exec("SELECT 1 FROM sfn.executions"
-					 " WHERE state_machine_id = $1 AND name = $2 AND status = 'RUNNING' AND input = $3",
-					 3, (Oid[]) {INT8OID, TEXTOID, JSONBOID},
-					 (Datum[]) {values[0], values[2], values[3]}, NULL,
-					 false /* a new snapshot: see the racing winner */ , SPI_OK_SELECT);
-		result = SPI_processed == 1 ? SFN_START_SAME_RUNNING : SFN_START_CONFLICT;
+		prepare_kept(&start_plan,
+					 START_SQL("ON CONFLICT (state_machine_id, name) DO NOTHING"));
+		if (SPI_execute_plan(start_plan, values, NULL, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "start failed");
+		inserted = SPI_processed == 1;
+	}
+	if (!inserted)
+	{
+		/*
+		 * The name is taken, or the state machine was deleted while we
+		 * waited.  AWS returns the same execution only if it is still
+		 * running with the same input.  The latest data: see the racing
+		 * winner.
+		 */
+		if (sfn_spi_exec_latest("SELECT 1 FROM sfn.executions"
+								" WHERE state_machine_id OPERATOR(pg_catalog.=) $1"
+								"   AND name OPERATOR(pg_catalog.=) $2"
+								"   AND status OPERATOR(pg_catalog.=) 'RUNNING'"
+								"   AND input OPERATOR(pg_catalog.=) $3",
+								3, (Oid[]) {INT8OID, TEXTOID, JSONBOID},
+								(Datum[]) {values[0], values[2], values[3]}, NULL,
+								true, SPI_OK_SELECT) == 1)
+			result = SFN_START_SAME_RUNNING;
+		else if (sfn_spi_exec_latest("SELECT 1 FROM sfn.state_machines"
+									 " WHERE id OPERATOR(pg_catalog.=) $1"
+									 "   AND status OPERATOR(pg_catalog.=) 'ACTIVE'",
+									 1, (Oid[]) {INT8OID}, values, NULL, true,
+									 SPI_OK_SELECT) == 0)
+			result = SFN_START_DELETED;
+		else
+			result = SFN_START_CONFLICT;
 	}
 	sfn_spi_end(&scope);
 	return result;
@@ -160,7 +271,7 @@ sfn_store_find_execution(const char *sm_name, const char *exec_name, const char 
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_SFN_EXECUTION_DOES_NOT_EXIST),
-				 errmsg("ExecutionDoesNotExist: execution \"%s\" does not exist", arn)));
+				 errmsg("ExecutionDoesNotExist: execution \"%s\" does not exist", sfn_msg(arn))));
 	id = sfn_spi_get_int64(0, 1);
 	*sm_id = sfn_spi_get_int64(0, 2);
 	{

@@ -16,12 +16,14 @@ typedef enum SfnStartResult
 {
 	SFN_START_CREATED,			/* a new execution */
 	SFN_START_SAME_RUNNING,		/* same name and input, still running */
-	SFN_START_CONFLICT			/* same name, other input or closed */
+	SFN_START_CONFLICT,			/* same name, other input or closed */
+	SFN_START_DELETED			/* the state machine was deleted meanwhile */
 } SfnStartResult;
 
 /*
  * Insert the execution, its ExecutionStarted event and its work row in one
  * statement; the unique (state machine, name) constraint decides races.
+ * Serialized with deletion of the state machine (sfn_lock_state_machine).
  */
 extern SfnStartResult sfn_store_start_execution(int64 sm_id, int32 revision, const char *name,
 												Jsonb *input, Jsonb *started_details,

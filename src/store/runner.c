@@ -10,6 +10,14 @@
  * (a worker, sfn_stop_execution) first locks that row.  SKIP LOCKED makes
  * other workers pass over executions being advanced.
  *
+ * Fairness: a batch has a time budget (pg_sfn.batch_time_budget).  An
+ * execution advances a few transitions per sfn_decide() call; once the
+ * budget is spent it yields (its work row is due again, behind those
+ * already waiting), and the executions not reached are left as they were,
+ * due, for the next batch.  A claim only takes rows it can run: a work row
+ * whose execution is not RUNNING or whose state machine or revision is
+ * missing never fills a LIMIT slot; the orphan sweep ends or removes them.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -25,6 +33,7 @@
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
+#include "utils/uuid.h"
 
 #include "common/guc.h"
 #include "common/names.h"
@@ -39,6 +48,12 @@
 #define SFN_MAX_SLEEP_MS 10000L
 /* Transitions one execution may make per batch before yielding. */
 #define SFN_MAX_TRANSITIONS_PER_BATCH 500
+/* Transitions per sfn_decide() call: the time budget is checked between. */
+#define SFN_TRANSITIONS_PER_CALL 10
+/* History queued beyond this is written during the batch (time budget). */
+#define SFN_HISTORY_FLUSH_BYTES (1024 * 1024)
+/* Orphaned work rows handled per sweep. */
+#define SFN_ORPHANS_PER_SWEEP 1000
 
 /*
  * Poison executions.  After a batch of several fails, the next batches
@@ -49,8 +64,11 @@ static int	isolate_batches = 0;
 static int64 current_execution = 0;
 static uint64 current_claimed = 0;
 
-/* Set by collect() when a claimed execution is still due now (it yielded). */
+/* Set when a claimed execution is still due now (it yielded, or was not reached). */
 static bool batch_left_work_due = false;
+
+/* When the current batch's time budget is spent. */
+static TimestampTz batch_deadline = 0;
 
 /* Column arrays for the set-based writes. */
 typedef struct Column
@@ -62,6 +80,7 @@ typedef struct Column
 typedef struct BatchWrites
 {
 	Column		h_exec, h_id, h_prev, h_ts, h_type, h_details;	/* history */
+	Size		h_bytes;		/* of h_details not yet written */
 	Column		t_exec, t_state, t_phase, t_input, t_entered, t_entered_id,
 				t_last, t_retry, t_due;	/* threads still running */
 	Column		e_id, e_last, e_status, e_output, e_error, e_cause, e_stop;	/* executions */
@@ -96,7 +115,7 @@ text_or_null(const char *s, bool *isnull)
 }
 
 static void
-writes_init(BatchWrites *w)
+history_init(BatchWrites *w)
 {
 	col_init(&w->h_exec, INT8OID);
 	col_init(&w->h_id, INT4OID);
@@ -104,6 +123,13 @@ writes_init(BatchWrites *w)
 	col_init(&w->h_ts, TIMESTAMPTZOID);
 	col_init(&w->h_type, TEXTOID);
 	col_init(&w->h_details, JSONBOID);
+	w->h_bytes = 0;
+}
+
+static void
+writes_init(BatchWrites *w)
+{
+	history_init(w);
 	col_init(&w->t_exec, INT8OID);
 	col_init(&w->t_state, TEXTOID);
 	col_init(&w->t_phase, INT4OID);
@@ -125,28 +151,47 @@ writes_init(BatchWrites *w)
 	col_init(&w->done_exec, INT8OID);
 }
 
-/* Queue the results of one sfn_decide() call for writing. */
+static void write_history(BatchWrites *w);
+
+/*
+ * Queue the history events of one sfn_decide() call for writing, and
+ * empty exec->events.  Past SFN_HISTORY_FLUSH_BYTES they are written at
+ * once, so that the time budget counts writing them too.
+ */
 static void
-collect(BatchWrites *w, const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
-		TimestampTz timeout_at)
+collect_events(BatchWrites *w, SfnExecution *exec)
 {
 	ListCell   *lc;
-	bool		isnull;
-	Datum		d;
-	bool		done = exec->status != SFN_RUNNING;
 
 	foreach(lc, exec->events)
 	{
 		SfnEvent   *ev = lfirst(lc);
+		Jsonb	   *details = ev->details ? jv_to_jsonb(ev->details) : NULL;
 
 		col_add(&w->h_exec, Int64GetDatum(exec->id), false);
 		col_add(&w->h_id, Int32GetDatum(ev->id), false);
 		col_add(&w->h_prev, Int32GetDatum(ev->previous_id), false);
 		col_add(&w->h_ts, TimestampTzGetDatum(ev->ts), false);
 		col_add(&w->h_type, CStringGetTextDatum(ev->type), false);
-		col_add(&w->h_details, ev->details ? JsonbPGetDatum(jv_to_jsonb(ev->details)) : (Datum) 0,
-				ev->details == NULL);
+		col_add(&w->h_details, details ? JsonbPGetDatum(details) : (Datum) 0, details == NULL);
+		if (details)
+			w->h_bytes += VARSIZE(details);
 	}
+	exec->events = NIL;
+	if (w->h_bytes > SFN_HISTORY_FLUSH_BYTES)
+		write_history(w);
+}
+
+/* Queue the results of advancing one execution for writing. */
+static void
+collect(BatchWrites *w, const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
+		TimestampTz timeout_at)
+{
+	bool		isnull;
+	Datum		d;
+	bool		done = exec->status != SFN_RUNNING;
+
+	collect_events(w, exec);
 
 	col_add(&w->e_id, Int64GetDatum(exec->id), false);
 	col_add(&w->e_last, Int32GetDatum(exec->last_event_id), false);
@@ -175,10 +220,21 @@ collect(BatchWrites *w, const SfnPlan *plan, SfnExecution *exec, SfnThread *thre
 	col_add(&w->t_due, TimestampTzGetDatum(thread->due_at),
 			thread->phase != SFN_PHASE_WAITING);
 
-	/* The work row is due when the thread is, or at the timeout if sooner. */
+	/*
+	 * The work row is due when the thread is, or at the timeout if sooner.
+	 * A thread that yielded is due again now, behind the executions
+	 * already due (the clock now, not the batch's start).
+	 */
 	{
-		TimestampTz due = thread->phase == SFN_PHASE_WAITING ? thread->due_at : exec->now;
+		TimestampTz due;
 
+		if (thread->phase == SFN_PHASE_WAITING)
+			due = thread->due_at;
+		else
+		{
+			due = GetCurrentTimestamp();
+			batch_left_work_due = true;
+		}
 		if (timeout_at != 0 && timeout_at < due)
 			due = timeout_at;
 		if (due <= exec->now)
@@ -219,21 +275,35 @@ exec_plan(SPIPlanPtr plan, Datum *values, int expect)
 		elog(ERROR, "SPI_execute_plan returned %s", SPI_result_code_string(rc));
 }
 
+/* Write the queued history events and start a new set. */
+static void
+write_history(BatchWrites *w)
+{
+	static SPIPlanPtr hist = NULL;
+
+	if (col_empty(&w->h_exec))
+		return;
+	keep_plan(&hist,
+			  "INSERT INTO sfn.history (execution_id, event_id, previous_event_id, ts, type, details)"
+			  " SELECT * FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]),"
+			  "   pg_catalog.unnest($2::pg_catalog.int4[]), pg_catalog.unnest($3::pg_catalog.int4[]),"
+			  "   pg_catalog.unnest($4::pg_catalog.timestamptz[]), pg_catalog.unnest($5::pg_catalog.text[]),"
+			  "   pg_catalog.unnest($6::pg_catalog.jsonb[]))",
+			  6, (Oid[]) {INT8ARRAYOID, INT4ARRAYOID, INT4ARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, JSONBARRAYOID});
+	exec_plan(hist, (Datum[]) {col_array(&w->h_exec), col_array(&w->h_id), col_array(&w->h_prev),
+		col_array(&w->h_ts), col_array(&w->h_type), col_array(&w->h_details)}, SPI_OK_INSERT);
+	history_init(w);
+}
+
 static void
 write_batch(BatchWrites *w)
 {
-	static SPIPlanPtr hist = NULL,
-				thr = NULL,
+	static SPIPlanPtr thr = NULL,
 				exe = NULL,
 				wrk = NULL,
 				done = NULL;
 
-	keep_plan(&hist,
-			  "INSERT INTO sfn.history (execution_id, event_id, previous_event_id, ts, type, details)"
-			  " SELECT * FROM unnest($1::int8[], $2::int4[], $3::int4[], $4::timestamptz[], $5::text[], $6::jsonb[])",
-			  6, (Oid[]) {INT8ARRAYOID, INT4ARRAYOID, INT4ARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, JSONBARRAYOID});
-	exec_plan(hist, (Datum[]) {col_array(&w->h_exec), col_array(&w->h_id), col_array(&w->h_prev),
-		col_array(&w->h_ts), col_array(&w->h_type), col_array(&w->h_details)}, SPI_OK_INSERT);
+	write_history(w);
 
 	keep_plan(&thr,
 			  "INSERT INTO sfn.threads AS t (execution_id, thread_id, state_name, phase, state_input,"
@@ -331,12 +401,19 @@ advance_row(uint64 r, TimestampTz now, BatchWrites *w)
 	exec.arn = sfn_execution_arn(exec.sm_name, exec.name);
 	exec.sm_arn = sfn_state_machine_arn(exec.sm_name);
 	exec.now = now;
-	exec.max_transitions = SFN_MAX_TRANSITIONS_PER_BATCH;
+	exec.max_transitions = SFN_TRANSITIONS_PER_CALL;
 	exec.max_events = sfn_max_history_events;
 	exec.max_payload = sfn_max_payload_size;
 	exec.status = SFN_RUNNING;
 
-	plan = sfn_plan_cache_get(sfn_spi_get_int64(r, 8), int_column(r, 9));
+	{
+		bool		isnull;
+		Datum		d = sfn_spi_get(r, 20, &isnull);
+
+		if (isnull)
+			elog(ERROR, "no revision id for execution " INT64_FORMAT, exec.id);
+		plan = sfn_plan_cache_get(DatumGetUUIDP(d), sfn_spi_get_int64(r, 8), int_column(r, 9));
+	}
 	state_name = sfn_spi_get_text(r, 12);
 	if (state_name == NULL)
 		sfn_thread_init(&thread, plan, exec.input);
@@ -356,8 +433,27 @@ advance_row(uint64 r, TimestampTz now, BatchWrites *w)
 		thread.due_at = timestamp_column(r, 19);
 	}
 
-	sfn_decide(plan, &exec, &thread,
-			   timeout_at != 0 && timeout_at <= now ? SFN_WAKE_TIMEOUT : SFN_WAKE_RUN);
+	if (timeout_at != 0 && timeout_at <= now)
+		sfn_decide(plan, &exec, &thread, SFN_WAKE_TIMEOUT);
+	else
+	{
+		/*
+		 * A few transitions per call, up to SFN_MAX_TRANSITIONS_PER_BATCH,
+		 * while the batch's time budget lasts (sfn_decide stays pure: the
+		 * clock is read here).
+		 */
+		for (int done = 0;;)
+		{
+			sfn_decide(plan, &exec, &thread, SFN_WAKE_RUN);
+			collect_events(w, &exec);
+			done += SFN_TRANSITIONS_PER_CALL;
+			if (thread.done || exec.status != SFN_RUNNING ||
+				(thread.phase == SFN_PHASE_WAITING && thread.due_at > now) ||
+				done >= SFN_MAX_TRANSITIONS_PER_BATCH ||
+				GetCurrentTimestamp() >= batch_deadline)
+				break;
+		}
+	}
 	collect(w, plan, &exec, &thread, timeout_at);
 }
 
@@ -368,18 +464,36 @@ claim(TimestampTz now, int limit)
 	static SPIPlanPtr claim_plan = NULL;
 	int			rc;
 
+	/*
+	 * Only rows it can run fill the LIMIT: RUNNING, with their state machine
+	 * and revision (orphans are swept by sfn_runner_sweep_orphans).  OFFSET
+	 * 0 keeps the EXISTS a per-row probe by primary keys: made a semi-join,
+	 * a generic plan from small tables scanned all executions per claim.
+	 */
 	keep_plan(&claim_plan,
 			  "WITH c AS ("
-			  "  SELECT execution_id FROM sfn.work WHERE due_at <= $2"
-			  "  ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
+			  "  SELECT w.execution_id FROM sfn.work w"
+			  "  WHERE w.due_at OPERATOR(pg_catalog.<=) $2"
+			  "    AND EXISTS (SELECT 1 FROM sfn.executions e"
+			  "      JOIN sfn.state_machines sm ON sm.id OPERATOR(pg_catalog.=) e.state_machine_id"
+			  "      JOIN sfn.state_machine_revisions r"
+			  "        ON r.state_machine_id OPERATOR(pg_catalog.=) e.state_machine_id"
+			  "       AND r.revision OPERATOR(pg_catalog.=) e.revision"
+			  "      WHERE e.id OPERATOR(pg_catalog.=) w.execution_id"
+			  "        AND e.status OPERATOR(pg_catalog.=) 'RUNNING' OFFSET 0)"
+			  "  ORDER BY w.due_at LIMIT $1 FOR UPDATE OF w SKIP LOCKED)"
 			  " SELECT e.id, e.name, e.input, e.start_date, e.timeout_at, e.last_event_id,"
-			  "   e.redrive_count, e.state_machine_id, e.revision, sm.name, sm.role::text,"
-			  "   t.state_name, t.phase::int4, t.state_input, t.entered_at, t.entered_event_id,"
-			  "   t.last_event_id, t.retry_count, t.due_at"
-			  " FROM c JOIN sfn.executions e ON e.id = c.execution_id"
-			  " JOIN sfn.state_machines sm ON sm.id = e.state_machine_id"
-			  " LEFT JOIN sfn.threads t ON t.execution_id = e.id AND t.thread_id = 0"
-			  " WHERE e.status = 'RUNNING'",
+			  "   e.redrive_count, e.state_machine_id, e.revision, sm.name, sm.role::pg_catalog.text,"
+			  "   t.state_name, t.phase::pg_catalog.int4, t.state_input, t.entered_at, t.entered_event_id,"
+			  "   t.last_event_id, t.retry_count, t.due_at, r.revision_id"
+			  " FROM c JOIN sfn.executions e ON e.id OPERATOR(pg_catalog.=) c.execution_id"
+			  " JOIN sfn.state_machines sm ON sm.id OPERATOR(pg_catalog.=) e.state_machine_id"
+			  " JOIN sfn.state_machine_revisions r"
+			  "   ON r.state_machine_id OPERATOR(pg_catalog.=) e.state_machine_id"
+			  "  AND r.revision OPERATOR(pg_catalog.=) e.revision"
+			  " LEFT JOIN sfn.threads t ON t.execution_id OPERATOR(pg_catalog.=) e.id"
+			  "  AND t.thread_id OPERATOR(pg_catalog.=) 0"
+			  " WHERE e.status OPERATOR(pg_catalog.=) 'RUNNING'",
 			  2, (Oid[]) {INT4OID, TIMESTAMPTZOID});
 	rc = SPI_execute_plan(claim_plan,
 						  (Datum[]) {Int32GetDatum(limit), TimestampTzGetDatum(now)},
@@ -457,6 +571,7 @@ sfn_runner_run_due(int worker_slot)
 	}
 
 	now = GetCurrentTimestamp();
+	batch_deadline = TimestampTzPlusMilliseconds(now, sfn_batch_time_budget_ms);
 	batch_left_work_due = false;
 	current_execution = 0;
 	current_claimed = 0;
@@ -470,6 +585,12 @@ sfn_runner_run_due(int worker_slot)
 		writes_init(&w);
 		for (uint64 r = 0; r < n; r++)
 		{
+			/* Out of time: the rest stay due, for the next batch. */
+			if (r > 0 && GetCurrentTimestamp() >= batch_deadline)
+			{
+				batch_left_work_due = true;
+				break;
+			}
 			SPI_tuptable = claimed;
 			advance_row(r, now, &w);
 		}
@@ -524,4 +645,77 @@ sfn_runner_recover(const char *message)
 		elog(WARNING, "pg_sfn: execution " INT64_FORMAT " failed with an internal error: %s",
 			 culprit, message);
 	}
+}
+
+/*
+ * Work rows no batch can run: the execution is gone or no longer RUNNING
+ * (the row is removed), or its state machine or revision is gone (the
+ * execution fails with States.Runtime).  The claim never takes them, so
+ * they cannot stall the workers; this ends them.  Worker 0 runs it every
+ * 10 s, in a transaction of its own; returns how many it handled.
+ */
+uint64
+sfn_runner_sweep_orphans(void)
+{
+	uint64		n = 0;
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	SPI_connect();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	pgstat_report_activity(STATE_RUNNING, "pg_sfn: orphaned work");
+	if (sfn_schema_state(NULL) == SFN_SCHEMA_CURRENT)
+	{
+		SPITupleTable *orphans;
+
+		n = sfn_spi_exec("SELECT w.execution_id,"
+						 "   EXISTS (SELECT 1 FROM sfn.executions e"
+						 "     WHERE e.id OPERATOR(pg_catalog.=) w.execution_id"
+						 "       AND e.status OPERATOR(pg_catalog.=) 'RUNNING')"
+						 " FROM sfn.work w"
+						 " WHERE w.due_at OPERATOR(pg_catalog.<=) pg_catalog.clock_timestamp()"
+						 "   AND NOT EXISTS (SELECT 1 FROM sfn.executions e"
+						 "     JOIN sfn.state_machines sm ON sm.id OPERATOR(pg_catalog.=) e.state_machine_id"
+						 "     JOIN sfn.state_machine_revisions r"
+						 "       ON r.state_machine_id OPERATOR(pg_catalog.=) e.state_machine_id"
+						 "      AND r.revision OPERATOR(pg_catalog.=) e.revision"
+						 "     WHERE e.id OPERATOR(pg_catalog.=) w.execution_id"
+						 "       AND e.status OPERATOR(pg_catalog.=) 'RUNNING' OFFSET 0)"
+						 " ORDER BY w.due_at LIMIT $1 FOR UPDATE OF w SKIP LOCKED",
+						 1, (Oid[]) {INT4OID}, (Datum[]) {Int32GetDatum(SFN_ORPHANS_PER_SWEEP)},
+						 NULL, false, SPI_OK_SELECT);
+		orphans = SPI_tuptable;
+		for (uint64 r = 0; r < n; r++)
+		{
+			int64		id;
+			bool		isnull;
+			bool		running;
+
+			SPI_tuptable = orphans;
+			id = sfn_spi_get_int64(r, 1);
+			running = DatumGetBool(sfn_spi_get(r, 2, &isnull));
+			if (running)
+			{
+				TimestampTz stop_date;
+				char	   *status;
+
+				(void) sfn_store_end_execution(id, "FAILED", "ExecutionFailed", true,
+											   "States.Runtime",
+											   "pg_sfn could not advance the execution: its state machine or its definition revision no longer exists",
+											   &stop_date, &status);
+				elog(WARNING, "pg_sfn: execution " INT64_FORMAT " failed: its state machine or definition revision is missing",
+					 id);
+			}
+			else
+				sfn_spi_exec("WITH w AS (DELETE FROM sfn.work WHERE execution_id OPERATOR(pg_catalog.=) $1)"
+							 " DELETE FROM sfn.threads WHERE execution_id OPERATOR(pg_catalog.=) $1",
+							 1, (Oid[]) {INT8OID}, (Datum[]) {Int64GetDatum(id)},
+							 NULL, false, SPI_OK_DELETE);
+		}
+	}
+	SPI_finish();
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+	pgstat_report_activity(STATE_IDLE, NULL);
+	return n;
 }

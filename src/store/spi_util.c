@@ -10,6 +10,7 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/snapmgr.h"
 
 #include "store/schema_version.h"
 #include "store/spi_util.h"
@@ -46,6 +47,24 @@ sfn_spi_exec(const char *sql, int nargs, Oid *types, Datum *values,
 	if (rc != expect)
 		elog(ERROR, "SPI_execute_with_args returned %s for: %s",
 			 SPI_result_code_string(rc), sql);
+	return SPI_processed;
+}
+
+uint64
+sfn_spi_exec_latest(const char *sql, int nargs, Oid *types, Datum *values,
+					const char *nulls, bool read_only, int expect)
+{
+	SPIPlanPtr	plan = SPI_prepare(sql, nargs, types);
+	int			rc;
+
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed for: %s", sql);
+	rc = SPI_execute_snapshot(plan, values, nulls, GetLatestSnapshot(), InvalidSnapshot,
+							  read_only, true, 0);
+	if (rc != expect)
+		elog(ERROR, "SPI_execute_snapshot returned %s for: %s",
+			 SPI_result_code_string(rc), sql);
+	SPI_freeplan(plan);
 	return SPI_processed;
 }
 

@@ -40,6 +40,14 @@ extern void sfn_spi_end(SfnSpiScope *scope);
 extern uint64 sfn_spi_exec(const char *sql, int nargs, Oid *types, Datum *values,
 						   const char *nulls, bool read_only, int expect);
 
+/*
+ * The same with the latest committed data instead of the transaction's
+ * snapshot (which under REPEATABLE READ predates rows committed while we
+ * waited for a lock).
+ */
+extern uint64 sfn_spi_exec_latest(const char *sql, int nargs, Oid *types, Datum *values,
+								  const char *nulls, bool read_only, int expect);
+
 /* Column n (1-based) of row r of SPI_tuptable. */
 extern Datum sfn_spi_get(uint64 r, int n, bool *isnull);
 extern int64 sfn_spi_get_int64(uint64 r, int n);

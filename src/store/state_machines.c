@@ -13,10 +13,13 @@
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "miscadmin.h"
+#include "storage/lock.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
 #include "common/errors.h"
+#include "common/names.h"
 #include "store/schema_version.h"
 #include "store/spi_util.h"
 #include "store/state_machines.h"
@@ -84,7 +87,7 @@ sfn_store_get_state_machine(const char *name, SfnStateMachineRow *row)
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_SFN_STATE_MACHINE_DOES_NOT_EXIST),
-				 errmsg("StateMachineDoesNotExist: state machine \"%s\" does not exist", name)));
+				 errmsg("StateMachineDoesNotExist: state machine \"%s\" does not exist", sfn_msg(name))));
 	{
 		MemoryContext spi = MemoryContextSwitchTo(caller);
 
@@ -136,6 +139,19 @@ sfn_store_update_state_machine(int64 id, Jsonb *definition, const char *role)
 	return revision;
 }
 
+/* field4 of pg_sfn's lock tags; the SQL advisory lock functions use 1 and 2. */
+#define SFN_LOCK_STATE_MACHINE 0x5346
+
+void
+sfn_lock_state_machine(int64 sm_id, bool exclusive)
+{
+	LOCKTAG		tag;
+
+	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, (uint32) (sm_id >> 32), (uint32) sm_id,
+						 SFN_LOCK_STATE_MACHINE);
+	(void) LockAcquire(&tag, exclusive ? ExclusiveLock : ShareLock, false, false);
+}
+
 void
 sfn_store_delete_state_machine(int64 id)
 {
@@ -143,14 +159,27 @@ sfn_store_delete_state_machine(int64 id)
 	Oid			types[1] = {INT8OID};
 	Datum		values[1] = {Int64GetDatum(id)};
 
+	/*
+	 * Wait for transactions starting executions of it to end, and keep new
+	 * ones out until we commit (they then find it DELETING).
+	 */
+	sfn_lock_state_machine(id, true);
+
 	sfn_spi_begin(&scope);
-	sfn_spi_exec("UPDATE sfn.state_machines SET status = 'DELETING', updated_at = clock_timestamp()"
-				 " WHERE id = $1",
+	sfn_spi_exec("UPDATE sfn.state_machines"
+				 " SET status = 'DELETING', updated_at = pg_catalog.clock_timestamp()"
+				 " WHERE id OPERATOR(pg_catalog.=) $1",
 				 1, types, values, NULL, false, SPI_OK_UPDATE);
-	/* Nothing refers to it: drop it now rather than leave a tombstone. */
-	sfn_spi_exec("DELETE FROM sfn.state_machines sm WHERE id = $1"
-				 " AND NOT EXISTS (SELECT 1 FROM sfn.executions e WHERE e.state_machine_id = sm.id)",
-				 1, types, values, NULL, false, SPI_OK_DELETE);
+
+	/*
+	 * Nothing refers to it: drop it now rather than leave a tombstone.  With
+	 * the latest data: executions committed while we waited for the lock
+	 * count even under REPEATABLE READ.
+	 */
+	sfn_spi_exec_latest("DELETE FROM sfn.state_machines sm WHERE sm.id OPERATOR(pg_catalog.=) $1"
+						" AND NOT EXISTS (SELECT 1 FROM sfn.executions e"
+						"   WHERE e.state_machine_id OPERATOR(pg_catalog.=) sm.id)",
+						1, types, values, NULL, false, SPI_OK_DELETE);
 	sfn_spi_end(&scope);
 }
 
@@ -205,19 +234,22 @@ sfn_store_grant(int64 sm_id, const char *grantee, const char *privilege,
 }
 
 Jsonb *
-sfn_store_get_definition(int64 sm_id, int32 revision)
+sfn_store_get_definition(int64 sm_id, int32 revision, const pg_uuid_t *revision_id)
 {
 	SfnSpiScope scope;
-	Oid			types[2] = {INT8OID, INT4OID};
-	Datum		values[2] = {Int64GetDatum(sm_id), Int32GetDatum(revision)};
+	Oid			types[3] = {INT8OID, INT4OID, UUIDOID};
+	Datum		values[3] = {Int64GetDatum(sm_id), Int32GetDatum(revision),
+	UUIDPGetDatum(revision_id)};
 	MemoryContext caller = CurrentMemoryContext;
 	Jsonb	   *result;
 	bool		isnull;
 
 	sfn_spi_begin(&scope);
 	sfn_spi_exec("SELECT definition FROM sfn.state_machine_revisions"
-				 " WHERE state_machine_id = $1 AND revision = $2",
-				 2, types, values, NULL, true, SPI_OK_SELECT);
+				 " WHERE state_machine_id OPERATOR(pg_catalog.=) $1"
+				 "   AND revision OPERATOR(pg_catalog.=) $2"
+				 "   AND revision_id OPERATOR(pg_catalog.=) $3",
+				 3, types, values, NULL, true, SPI_OK_SELECT);
 	if (SPI_processed != 1)
 		elog(ERROR, "revision %d of state machine " INT64_FORMAT " not found", revision, sm_id);
 	{

@@ -13,6 +13,7 @@
 
 #include "postgres.h"
 #include "utils/jsonb.h"
+#include "utils/uuid.h"
 
 typedef struct SfnStateMachineRow
 {
@@ -42,7 +43,6 @@ extern int32 sfn_store_update_state_machine(int64 id, Jsonb *definition, const c
 /* Mark deleted; removes the rows at once when no execution refers to it. */
 extern void sfn_store_delete_state_machine(int64 id);
 
-/* Definition of a given revision (palloc'd in the caller's context). */
 /* The roles given privilege (READ or START, START includes READ) on it. */
 extern List *sfn_store_grantees(int64 sm_id, const char *privilege);
 
@@ -50,6 +50,20 @@ extern List *sfn_store_grantees(int64 sm_id, const char *privilege);
 extern bool sfn_store_grant(int64 sm_id, const char *grantee, const char *privilege,
 							const char *owner, bool revoke);
 
-extern Jsonb *sfn_store_get_definition(int64 sm_id, int32 revision);
+/*
+ * Serialize starts with deletion of one state machine: a start holds the
+ * state machine's lock in shared mode until it commits (starts never wait
+ * for each other), a delete in exclusive mode.  A heavyweight lock with a
+ * tag only pg_sfn uses (advisory type, field4 SFN_LOCK_STATE_MACHINE, which
+ * the SQL advisory lock functions cannot name), taken in the transaction.
+ */
+extern void sfn_lock_state_machine(int64 sm_id, bool exclusive);
+
+/*
+ * Definition of a given revision, which must have that uuid (palloc'd in
+ * the caller's context).
+ */
+extern Jsonb *sfn_store_get_definition(int64 sm_id, int32 revision,
+									   const pg_uuid_t *revision_id);
 
 #endif							/* SFN_STORE_STATE_MACHINES_H */

@@ -154,12 +154,13 @@ sfn_worker_detach(int code, Datum arg)
 }
 
 /*
- * Retention: bounded batches, each its own transaction, until the backlog
+ * Orphaned work rows (sfn_runner_sweep_orphans), then retention: bounded batches, each its own transaction, until the backlog
  * is gone or SFN_RETENTION_MAX_BATCHES ran (the rest waits a minute).
  */
 static long
 sfn_retention_run_void(int slot)
 {
+	(void) sfn_runner_sweep_orphans();
 	for (int i = 0; i < SFN_RETENTION_MAX_BATCHES; i++)
 	{
 		CHECK_FOR_INTERRUPTS();

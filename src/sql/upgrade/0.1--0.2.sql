@@ -41,3 +41,5 @@ COMMENT ON COLUMN sfn.schedules.owner IS 'Role that created the schedule; its pg
 
 -- sfn.state_machine_id checks a privilege now (a new argument).
 DROP FUNCTION sfn.state_machine_id(text);
+-- Long schedule names no longer share pg_cron jobs (sfn.cron_job_name).
+COMMENT ON COLUMN sfn.schedules.name IS 'Schedule name; the pg_cron job is named sfn.cron_job_name(name)';
