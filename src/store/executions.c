@@ -220,22 +220,27 @@ sfn_store_end_execution(int64 exec_id, const char *status, const char *event_typ
 
 	sfn_spi_begin(&scope);
 	/* The work row first: it is the execution's lock (see runner.c). */
-	sfn_spi_exec("WITH w AS (DELETE FROM sfn.work WHERE execution_id = $1 RETURNING execution_id),"
+	sfn_spi_exec("WITH w AS (DELETE FROM sfn.work WHERE execution_id OPERATOR(pg_catalog.=) $1"
+				 "   RETURNING execution_id),"
 				 " e AS (UPDATE sfn.executions e"
-				 "   SET status = $4, error = $2, cause = $3, stop_date = clock_timestamp(),"
-				 "       last_event_id = e.last_event_id + 1"
-				 "   FROM w WHERE e.id = w.execution_id AND e.status = 'RUNNING'"
+				 "   SET status = $4, error = $2, cause = $3, stop_date = pg_catalog.clock_timestamp(),"
+				 "       last_event_id = e.last_event_id OPERATOR(pg_catalog.+) 1"
+				 "   FROM w WHERE e.id OPERATOR(pg_catalog.=) w.execution_id"
+				 "     AND e.status OPERATOR(pg_catalog.=) 'RUNNING'"
 				 "   RETURNING e.id, e.last_event_id, e.stop_date),"
 				 " h AS (INSERT INTO sfn.history (execution_id, event_id, previous_event_id, ts, type, details)"
-				 "   SELECT id, last_event_id, CASE WHEN $6 THEN last_event_id - 1 ELSE 0 END, stop_date, $5,"
-				 "     jsonb_strip_nulls(jsonb_build_object('error', $2, 'cause', $3)) FROM e),"
-				 " t AS (DELETE FROM sfn.threads WHERE execution_id IN (SELECT id FROM e))"
+				 "   SELECT id, last_event_id,"
+				 "     CASE WHEN $6 THEN last_event_id OPERATOR(pg_catalog.-) 1 ELSE 0 END, stop_date, $5,"
+				 "     pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object('error', $2, 'cause', $3))"
+				 "   FROM e),"
+				 " t AS (DELETE FROM sfn.threads"
+				 "   WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM e))"
 				 " SELECT stop_date, $4 FROM e",
 				 6, (Oid[]) {INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, BOOLOID},
 				 values, nulls, false, SPI_OK_SELECT);
 	ended = SPI_processed == 1;
 	if (!ended)
-		sfn_spi_exec("SELECT stop_date, status FROM sfn.executions WHERE id = $1",
+		sfn_spi_exec("SELECT stop_date, status FROM sfn.executions WHERE id OPERATOR(pg_catalog.=) $1",
 					 1, (Oid[]) {INT8OID}, values, NULL, true, SPI_OK_SELECT);
 	if (SPI_processed == 1)
 	{
@@ -263,8 +268,9 @@ sfn_store_find_execution(const char *sm_name, const char *exec_name, const char 
 	sfn_spi_begin(&scope);
 	/* Newest first: a deleted state machine's name may have been reused. */
 	sfn_spi_exec("SELECT e.id, sm.id, sm.owner::text FROM sfn.executions e"
-				 " JOIN sfn.state_machines sm ON sm.id = e.state_machine_id"
-				 " WHERE sm.name = $1 AND e.name = $2 ORDER BY sm.id DESC LIMIT 1",
+				 " JOIN sfn.state_machines sm ON sm.id OPERATOR(pg_catalog.=) e.state_machine_id"
+				 " WHERE sm.name OPERATOR(pg_catalog.=) $1 AND e.name OPERATOR(pg_catalog.=) $2"
+				 " ORDER BY sm.id DESC LIMIT 1",
 				 2, (Oid[]) {TEXTOID, TEXTOID},
 				 (Datum[]) {CStringGetTextDatum(sm_name), CStringGetTextDatum(exec_name)},
 				 NULL, true, SPI_OK_SELECT);

@@ -309,8 +309,11 @@ write_batch(BatchWrites *w)
 			  "INSERT INTO sfn.threads AS t (execution_id, thread_id, state_name, phase, state_input,"
 			  "   entered_at, entered_event_id, last_event_id, retry_count, due_at)"
 			  " SELECT u.e, 0, u.s, u.p, u.i, u.en, u.eid, u.l, u.r, u.d"
-			  " FROM unnest($1::int8[], $2::text[], $3::int4[], $4::jsonb[], $5::timestamptz[],"
-			  "   $6::int4[], $7::int4[], $8::int4[], $9::timestamptz[]) AS u(e, s, p, i, en, eid, l, r, d)"
+			  " FROM ROWS FROM (pg_catalog.unnest($1::int8[]), pg_catalog.unnest($2::text[]),"
+			  "   pg_catalog.unnest($3::int4[]), pg_catalog.unnest($4::jsonb[]),"
+			  "   pg_catalog.unnest($5::timestamptz[]), pg_catalog.unnest($6::int4[]),"
+			  "   pg_catalog.unnest($7::int4[]), pg_catalog.unnest($8::int4[]),"
+			  "   pg_catalog.unnest($9::timestamptz[])) AS u(e, s, p, i, en, eid, l, r, d)"
 			  " ON CONFLICT (execution_id, thread_id) DO UPDATE SET"
 			  "   state_name = excluded.state_name, phase = excluded.phase,"
 			  "   state_input = excluded.state_input, entered_at = excluded.entered_at,"
@@ -326,9 +329,11 @@ write_batch(BatchWrites *w)
 	keep_plan(&exe,
 			  "UPDATE sfn.executions e SET last_event_id = u.l, status = u.s, output = u.o,"
 			  "   error = u.er, cause = u.c, stop_date = u.st"
-			  " FROM unnest($1::int8[], $2::int4[], $3::text[], $4::jsonb[], $5::text[], $6::text[],"
-			  "   $7::timestamptz[]) AS u(id, l, s, o, er, c, st)"
-			  " WHERE e.id = u.id",
+			  " FROM ROWS FROM (pg_catalog.unnest($1::int8[]), pg_catalog.unnest($2::int4[]),"
+			  "   pg_catalog.unnest($3::text[]), pg_catalog.unnest($4::jsonb[]),"
+			  "   pg_catalog.unnest($5::text[]), pg_catalog.unnest($6::text[]),"
+			  "   pg_catalog.unnest($7::timestamptz[])) AS u(id, l, s, o, er, c, st)"
+			  " WHERE e.id OPERATOR(pg_catalog.=) u.id",
 			  7, (Oid[]) {INT8ARRAYOID, INT4ARRAYOID, TEXTARRAYOID, JSONBARRAYOID, TEXTARRAYOID,
 		TEXTARRAYOID, TIMESTAMPTZARRAYOID});
 	exec_plan(exe, (Datum[]) {col_array(&w->e_id), col_array(&w->e_last), col_array(&w->e_status),
@@ -337,15 +342,16 @@ write_batch(BatchWrites *w)
 
 	keep_plan(&wrk,
 			  "UPDATE sfn.work w SET due_at = u.d"
-			  " FROM unnest($1::int8[], $2::timestamptz[]) AS u(e, d)"
-			  " WHERE w.execution_id = u.e AND w.due_at IS DISTINCT FROM u.d",
+			  " FROM ROWS FROM (pg_catalog.unnest($1::int8[]), pg_catalog.unnest($2::timestamptz[])) AS u(e, d)"
+			  " WHERE w.execution_id OPERATOR(pg_catalog.=) u.e"
+			  "   AND (u.d IS NULL OR w.due_at OPERATOR(pg_catalog.<>) u.d)",
 			  2, (Oid[]) {INT8ARRAYOID, TIMESTAMPTZARRAYOID});
 	if (!col_empty(&w->w_exec))
 		exec_plan(wrk, (Datum[]) {col_array(&w->w_exec), col_array(&w->w_due)}, SPI_OK_UPDATE);
 
 	keep_plan(&done,
-			  "WITH w AS (DELETE FROM sfn.work WHERE execution_id = ANY($1))"
-			  " DELETE FROM sfn.threads WHERE execution_id = ANY($1)",
+			  "WITH w AS (DELETE FROM sfn.work WHERE execution_id OPERATOR(pg_catalog.=) ANY ($1))"
+			  " DELETE FROM sfn.threads WHERE execution_id OPERATOR(pg_catalog.=) ANY ($1)",
 			  1, (Oid[]) {INT8ARRAYOID});
 	if (!col_empty(&w->done_exec))
 		exec_plan(done, (Datum[]) {col_array(&w->done_exec)}, SPI_OK_DELETE);
@@ -517,8 +523,10 @@ ms_until_next_due(void)
 	 * every unlocked one): they are not a reason to wake.
 	 */
 	keep_plan(&next_plan,
-			  "SELECT (extract(epoch FROM min(due_at) - clock_timestamp()) * 1000)::int8"
-			  " FROM sfn.work WHERE due_at > clock_timestamp()",
+			  "SELECT (pg_catalog.extract('epoch', pg_catalog.min(due_at)"
+			  "   OPERATOR(pg_catalog.-) pg_catalog.clock_timestamp())"
+			  "   OPERATOR(pg_catalog.*) 1000::pg_catalog.numeric)::pg_catalog.int8"
+			  " FROM sfn.work WHERE due_at OPERATOR(pg_catalog.>) pg_catalog.clock_timestamp()",
 			  0, NULL);
 	/* Not read-only: it must see this batch's own updates of sfn.work. */
 	if (SPI_execute_plan(next_plan, NULL, NULL, false, 1) != SPI_OK_SELECT)

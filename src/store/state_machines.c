@@ -49,7 +49,7 @@ sfn_store_create_state_machine(const char *name, const char *type, const char *r
 	sfn_spi_exec("WITH sm AS ("
 				 "  INSERT INTO sfn.state_machines (name, type, role, description, owner)"
 				 "  VALUES ($1, $2, $3, $5, $6)"
-				 "  ON CONFLICT (name) WHERE status = 'ACTIVE' DO NOTHING"
+				 "  ON CONFLICT (name) WHERE status OPERATOR(pg_catalog.=) 'ACTIVE' DO NOTHING"
 				 "  RETURNING id)"
 				 " INSERT INTO sfn.state_machine_revisions (state_machine_id, revision, definition)"
 				 " SELECT id, 1, $4 FROM sm",
@@ -60,10 +60,11 @@ sfn_store_create_state_machine(const char *name, const char *type, const char *r
 	{
 		sfn_spi_exec("SELECT 1 FROM sfn.state_machines sm"
 					 " JOIN sfn.state_machine_revisions r"
-					 "   ON r.state_machine_id = sm.id AND r.revision = sm.revision"
-					 " WHERE sm.name = $1 AND sm.status = 'ACTIVE'"
-					 "   AND sm.type = $2 AND sm.role = $3 AND r.definition = $4"
-					 "   AND sm.owner = $6",
+					 "   ON r.state_machine_id OPERATOR(pg_catalog.=) sm.id"
+					 "  AND r.revision OPERATOR(pg_catalog.=) sm.revision"
+					 " WHERE sm.name OPERATOR(pg_catalog.=) $1 AND sm.status OPERATOR(pg_catalog.=) 'ACTIVE'"
+					 "   AND sm.type OPERATOR(pg_catalog.=) $2 AND sm.role OPERATOR(pg_catalog.=) $3"
+					 "   AND r.definition OPERATOR(pg_catalog.=) $4 AND sm.owner OPERATOR(pg_catalog.=) $6",
 					 6, types, values, nulls, true, SPI_OK_SELECT);
 		*existing_same = SPI_processed == 1;
 	}
@@ -82,7 +83,7 @@ sfn_store_get_state_machine(const char *name, SfnStateMachineRow *row)
 	sfn_require_current_schema();
 	sfn_spi_begin(&scope);
 	sfn_spi_exec("SELECT id, name, type, role::text, revision, owner::text FROM sfn.state_machines"
-				 " WHERE name = $1 AND status = 'ACTIVE'",
+				 " WHERE name OPERATOR(pg_catalog.=) $1 AND status OPERATOR(pg_catalog.=) 'ACTIVE'",
 				 1, types, values, NULL, true, SPI_OK_SELECT);
 	if (SPI_processed == 0)
 		ereport(ERROR,
@@ -122,10 +123,12 @@ sfn_store_update_state_machine(int64 id, Jsonb *definition, const char *role)
 	sfn_spi_begin(&scope);
 	/* A new revision only when the definition changes, as AWS does. */
 	sfn_spi_exec("UPDATE sfn.state_machines sm"
-				 " SET revision = sm.revision + (CASE WHEN $2 IS NULL OR $2 = r.definition THEN 0 ELSE 1 END),"
-				 "     role = coalesce($3, sm.role), updated_at = clock_timestamp()"
+				 " SET revision = sm.revision OPERATOR(pg_catalog.+)"
+				 "       (CASE WHEN $2 IS NULL OR $2 OPERATOR(pg_catalog.=) r.definition THEN 0 ELSE 1 END),"
+				 "     role = coalesce($3, sm.role), updated_at = pg_catalog.clock_timestamp()"
 				 " FROM sfn.state_machine_revisions r"
-				 " WHERE sm.id = $1 AND r.state_machine_id = sm.id AND r.revision = sm.revision"
+				 " WHERE sm.id OPERATOR(pg_catalog.=) $1 AND r.state_machine_id OPERATOR(pg_catalog.=) sm.id"
+				 "   AND r.revision OPERATOR(pg_catalog.=) sm.revision"
 				 " RETURNING sm.revision::int8",
 				 3, types, values, nulls, false, SPI_OK_UPDATE_RETURNING);
 	revision = (int32) sfn_spi_get_int64(0, 1);
@@ -192,7 +195,8 @@ sfn_store_grantees(int64 sm_id, const char *privilege)
 
 	sfn_spi_begin(&scope);
 	sfn_spi_exec("SELECT grantee::text FROM sfn.state_machine_grants"
-				 " WHERE state_machine_id = $1 AND ($2 = 'READ' OR privilege = $2)",
+				 " WHERE state_machine_id OPERATOR(pg_catalog.=) $1"
+				 "   AND ($2 OPERATOR(pg_catalog.=) 'READ' OR privilege OPERATOR(pg_catalog.=) $2)",
 				 2, (Oid[]) {INT8OID, TEXTOID},
 				 (Datum[]) {Int64GetDatum(sm_id), CStringGetTextDatum(privilege)},
 				 NULL, true, SPI_OK_SELECT);
@@ -223,7 +227,8 @@ sfn_store_grant(int64 sm_id, const char *grantee, const char *privilege,
 	sfn_spi_begin(&scope);
 	if (revoke)
 		n = sfn_spi_exec("DELETE FROM sfn.state_machine_grants"
-						 " WHERE state_machine_id = $1 AND grantee = $2 AND privilege = $3",
+						 " WHERE state_machine_id OPERATOR(pg_catalog.=) $1"
+						 "   AND grantee OPERATOR(pg_catalog.=) $2 AND privilege OPERATOR(pg_catalog.=) $3",
 						 3, types, values, NULL, false, SPI_OK_DELETE);
 	else
 		n = sfn_spi_exec("INSERT INTO sfn.state_machine_grants (state_machine_id, grantee, privilege, owner)"
