@@ -68,6 +68,55 @@ BEGIN
 	END CASE;
 END $$;
 
+-- The history soak.expect's outcome comes with: "EventType StateName" per
+-- event (no name for Execution* events).  A stopped or timed-out execution
+-- has a prefix of it, then its terminal event.
+CREATE OR REPLACE FUNCTION soak.expect_path(sm text, input jsonb) RETURNS text[]
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+	p text[] := '{ExecutionStarted}';
+	ok text[] := '{ExecutionSucceeded}';
+BEGIN
+	CASE sm
+	WHEN 'soak-chain' THEN
+		RETURN p || '{PassStateEntered P1,PassStateExited P1,PassStateEntered P2,PassStateExited P2,'
+			'PassStateEntered P3,PassStateExited P3,PassStateEntered P4,PassStateExited P4,'
+			'PassStateEntered P5,PassStateExited P5}' || ok;
+	WHEN 'soak-branch' THEN
+		p := p || '{ChoiceStateEntered C,ChoiceStateExited C}';
+		IF (input->>'n')::int < 0 THEN
+			RETURN p || '{FailStateEntered Neg,ExecutionFailed}';
+		ELSIF input->>'kind' = 'w' THEN
+			p := p || '{WaitStateEntered W,WaitStateExited W}';
+		ELSIF input->>'kind' NOT LIKE 'p%' THEN
+			p := p || '{ChoiceStateEntered D}'::text[];
+			IF input->>'kind' = 'd' THEN
+				RETURN p || '{ChoiceStateExited D,PassStateEntered DP,PassStateExited DP}' || ok;
+			END IF;
+			RETURN p || '{ExecutionFailed}'::text[];
+		END IF;
+		RETURN p || '{PassStateEntered P,PassStateExited P,SucceedStateEntered S,SucceedStateExited S}' || ok;
+	WHEN 'soak-wait' THEN
+		p := p || '{ChoiceStateEntered M,ChoiceStateExited M}'
+			|| ('WaitStateEntered W' || replace(initcap(replace(input->>'mode', 'path', ' path')), ' ', ''));
+		IF input->>'mode' = 'secondspath' AND (input->>'w')::int < 0 THEN
+			RETURN p || '{ExecutionFailed}'::text[];
+		END IF;
+		RETURN p || ('WaitStateExited' || substr(p[4], 17))
+			|| '{PassStateEntered Done,PassStateExited Done,SucceedStateEntered End,SucceedStateExited End}' || ok;
+	WHEN 'soak-fail' THEN
+		p := p || '{PassStateEntered P}'::text[];
+		IF input ? 'v' THEN
+			p := p || '{PassStateExited P,FailStateEntered F}'::text[];
+		END IF;
+		RETURN p || '{ExecutionFailed}'::text[];
+	WHEN 'soak-timeout' THEN
+		RETURN p || '{WaitStateEntered W,WaitStateExited W,PassStateEntered P,PassStateExited P}' || ok;
+	ELSE
+		RETURN p || '{WaitStateEntered W,WaitStateExited W}' || ok;
+	END CASE;
+END $$;
+
 -- The facts each invariant reads, once.
 CREATE TEMP TABLE ex AS
 SELECT e.id, e.name, m.name AS sm, e.status, e.input, e.output, e.error, e.cause,
@@ -139,6 +188,10 @@ SELECT pg_temp.inv('previous_event_id is 0 or an earlier event',
 SELECT pg_temp.inv('previous_event_id 0 exactly where AWS has it',
 	(SELECT array_agg(DISTINCT ex.name) FROM ex JOIN ev ON ev.execution_id = ex.id
 	 WHERE (ev.previous_event_id = 0) <> (ev.event_id <= 2 OR ev.type IN ('ExecutionAborted', 'ExecutionTimedOut'))));
+-- One thread: every other event follows the one before it.
+SELECT pg_temp.inv('previous_event_id otherwise the event just before',
+	(SELECT array_agg(DISTINCT ex.name) FROM ex JOIN ev ON ev.execution_id = ex.id
+	 WHERE ev.previous_event_id <> 0 AND ev.previous_event_id <> ev.event_id - 1));
 SELECT pg_temp.inv('executions.last_event_id = max event id',
 	(SELECT array_agg(ex.name) FROM ex LEFT JOIN hs ON hs.execution_id = ex.id
 	 WHERE ex.last_event_id IS DISTINCT FROM hs.max_id));
@@ -157,7 +210,7 @@ SELECT pg_temp.inv('sfn.threads is empty',
 -- that found it ended must not have; a stop whose answer a crash lost may
 -- have done either.
 CREATE TEMP TABLE outcome AS
-SELECT p.name, p.sm, p.stop_result, p.stop_ambiguous, ex.status, ex.output, ex.error, ex.cause,
+SELECT ex.id, p.name, p.sm, p.input, p.stop_result, p.stop_ambiguous, ex.status, ex.output, ex.error, ex.cause,
 	   ex.start_date, ex.stop_date, x.status AS x_status, x.output AS x_output,
 	   x.error AS x_error, x.cause AS x_cause, x.may_time_out,
 	   ex.status = 'ABORTED' AND ex.output IS NULL AND ex.error = 'SoakStop' AND ex.cause = p.name AS is_our_abort,
@@ -173,6 +226,16 @@ SELECT pg_temp.inv('outcome is what the definition computes for the input (and s
 		WHEN stop_result = 'stopped' THEN is_our_abort
 		WHEN stop_ambiguous THEN is_our_abort OR is_expected OR is_timeout
 		ELSE is_expected OR is_timeout END));
+SELECT pg_temp.inv('history is the path the definition takes (a prefix when stopped or timed out)',
+	(SELECT array_agg(o.name) FROM outcome o
+	 JOIN LATERAL (SELECT array_agg(ev.type || coalesce(' ' || (ev.details->>'name'), '') ORDER BY ev.event_id) AS got
+		FROM ev WHERE ev.execution_id = o.id) h ON true,
+	 soak.expect_path(o.sm, o.input) want
+	 WHERE NOT CASE WHEN o.status IN ('ABORTED', 'TIMED_OUT')
+		-- Everything before the terminal event is where it had got to.
+		THEN h.got[1:cardinality(h.got) - 1] = want[1:cardinality(h.got) - 1]
+			AND cardinality(h.got) < cardinality(want)
+		ELSE h.got = want END));
 -- TimeoutSeconds is 2: a timeout never ends an execution sooner.
 SELECT pg_temp.inv('TIMED_OUT not before TimeoutSeconds',
 	(SELECT array_agg(name) FROM outcome
