@@ -18,7 +18,8 @@ FROM soak.plan_raw;
 
 -- What the definition in setup.sql computes for an input, had nobody
 -- stopped it.  cause is a LIKE pattern; may_time_out: a TIMED_OUT end is
--- also right (a crash can hold the execution past its timeout).
+-- also right if a crash held the execution from its Wait's end until its
+-- timeout (soak.downtime, checked below).
 CREATE OR REPLACE FUNCTION soak.expect(sm text, input jsonb,
 	OUT status text, OUT output jsonb, OUT error text, OUT cause text, OUT may_time_out boolean)
 LANGUAGE plpgsql IMMUTABLE AS $$
@@ -218,7 +219,12 @@ SELECT ex.id, p.name, p.sm, p.input, p.stop_result, p.stop_ambiguous, ex.status,
 		   AND ex.error IS NOT DISTINCT FROM x.error
 		   AND coalesce(ex.cause, '') LIKE coalesce(x.cause, '') AS is_expected,
 	   ex.status = 'TIMED_OUT' AND x.may_time_out AND ex.output IS NULL
-		   AND ex.error IS NULL AND ex.cause IS NULL AS is_timeout
+		   AND ex.error IS NULL AND ex.cause IS NULL
+		   -- The server was down (1 s slack either side) at some moment
+		   -- between the Wait's end (start + w) and the timeout (start + 2).
+		   AND EXISTS (SELECT 1 FROM soak.downtime d
+			   WHERE d.from_ts - interval '1 s' <= ex.start_date + interval '2 s'
+			   AND d.to_ts + interval '1 s' >= ex.start_date + make_interval(secs => (p.input->>'w')::int)) AS is_timeout
 FROM soak.plan p JOIN ex USING (sm, name), soak.expect(p.sm, p.input) x;
 SELECT pg_temp.inv('outcome is what the definition computes for the input (and stops)',
 	(SELECT array_agg(name || ' ' || status) FROM outcome

@@ -114,3 +114,7 @@ END $$;
 -- The driver's record of what it asked for, one JSON document per
 -- execution, loaded before check.sql runs.
 CREATE TABLE soak.plan_raw (doc jsonb NOT NULL);
+
+-- From each kill until the server was back with all its workers (the
+-- driver's clock): a timeout may overtake a due Wait only across one.
+CREATE TABLE soak.downtime (from_ts timestamptz NOT NULL, to_ts timestamptz NOT NULL);

@@ -440,13 +440,15 @@ class Soak:
             counts = self.cluster.status_counts() or {}
             running = counts.get("RUNNING", 0)
             t_kill = now()
+            wall_kill = time.time()
             try:
                 pid, note = self.kill(kind)
             except Exception as ex:   # noqa: BLE001 - reported, the run goes on
                 self.violation(f"kill {n} ({kind}) failed: {ex}")
                 continue
             recovery = now() - t_kill
-            self.kills.append((kind, pid, recovery))
+            # Wall-clock times: the checker compares them with the server's.
+            self.kills.append((kind, pid, recovery, wall_kill, time.time()))
             counts = self.cluster.status_counts() or {}
             with self.lock:
                 started = self.started
@@ -557,12 +559,15 @@ class Soak:
         # Control characters as quote and delimiter: each line is one JSON value.
         c.query("TRUNCATE soak.plan_raw;\n"
                 f"\\copy soak.plan_raw FROM {lit(plan_file)} WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')")
+        with open(os.path.join(base, "driver.json")) as f:
+            driver = json.load(f)
+        c.query("TRUNCATE soak.downtime;\n" + "".join(
+            f"INSERT INTO soak.downtime VALUES (to_timestamp({k[3]}), to_timestamp({k[4]}));\n"
+            for k in driver["kills"]))
         rc, out, err = c.psql(open(os.path.join(HERE, "check.sql")).read())
         if rc != 0:
             self.say(f"checker failed to run: {err.strip()}")
             return False
-        with open(os.path.join(base, "driver.json")) as f:
-            driver = json.load(f)
         rows = [line.split("\t") for line in out.splitlines() if line.strip()]
         checker_violations = sum(int(r[0]) for r in rows)
         self.say("")
