@@ -127,14 +127,14 @@ log_line_prefix = '%m [%p] %b '
             return []
         return [p for p, t in self.children(pm) if t.startswith("postgres: pg_sfn worker")]
 
-    def psql(self, sql, timeout=300):
+    def psql(self, sql, timeout=120):
         """Run a script; (returncode, stdout, stderr)."""
         try:
             r = subprocess.run([f"{self.bindir}/psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
                                 "-h", self.socket, "-p", str(self.port), "-U", "postgres", "-d", "postgres",
                                 "-f", "-"], input=sql, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
-            return 124, "", "psql timed out"
+            return 124, "", f"psql timed out after {timeout} s ({pressure()})"
         return r.returncode, r.stdout, r.stderr
 
     def query(self, sql):
@@ -159,6 +159,19 @@ def alive(pid):
         return False
     except PermissionError:
         return True
+
+
+def pressure():
+    """The kernel's stall figures (PSI): tell a stalled machine from a hung server."""
+    out = []
+    for what in ("memory", "io", "cpu"):
+        try:
+            with open(f"/proc/pressure/{what}") as f:
+                line = f.read().splitlines()[-1]      # "full ..." (or "some" for cpu)
+            out.append(f"{what} {line.split()[0]} " + line.split()[3])
+        except (OSError, IndexError):
+            pass
+    return ", ".join(out) or "no PSI"
 
 
 def is_crash(rc, err):
@@ -279,6 +292,8 @@ class Soak:
             else:
                 tries += 1
                 self.violation(f"{what}: unexpected error: {err.strip()[:300]}")
+                if rc == 124:
+                    self.on_lost(left[0])    # killed mid-statement: may have committed
                 if tries >= 3:
                     return
                 time.sleep(0.5)
@@ -351,6 +366,7 @@ class Soak:
                 self.violation(f"start batch: unexpected error: {err.strip()[:300]}")
                 if tries >= 3:
                     return
+            # Whatever went wrong, the batch may have committed: retry as after a crash.
             with self.lock:
                 self.stats["psql runs cut by crashes"] += 1
                 if first:
