@@ -37,7 +37,7 @@ CREATE OR REPLACE FUNCTION sfn.describe_execution_row(e sfn.executions, sm_name 
 	SET search_path = pg_catalog, pg_temp
 	LANGUAGE sql STABLE
 	AS $$
-	SELECT jsonb_strip_nulls(jsonb_build_object(
+	SELECT pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
 		'executionArn', sfn.execution_arn(sm_name, e.name),
 		'stateMachineArn', sfn.state_machine_arn(sm_name),
 		'name', e.name,
@@ -45,17 +45,19 @@ CREATE OR REPLACE FUNCTION sfn.describe_execution_row(e sfn.executions, sm_name 
 		'startDate', e.start_date,
 		'stopDate', e.stop_date,
 		'input', sfn.json_text(e.input),
-		'inputDetails', jsonb_build_object('included', true),
+		'inputDetails', pg_catalog.jsonb_build_object('included', true),
 		'output', sfn.json_text(e.output),
-		'outputDetails', CASE WHEN e.status = 'SUCCEEDED' THEN jsonb_build_object('included', true) END,
+		'outputDetails', CASE WHEN e.status OPERATOR(pg_catalog.=) 'SUCCEEDED'
+			THEN pg_catalog.jsonb_build_object('included', true) END,
 		'error', e.error,
 		'cause', e.cause,
 		'redriveCount', e.redrive_count,
-		'redriveStatus', CASE e.status WHEN 'RUNNING' THEN 'NOT_REDRIVABLE'
-			WHEN 'SUCCEEDED' THEN 'NOT_REDRIVABLE' WHEN 'ABORTED' THEN 'REDRIVABLE'
-			ELSE 'REDRIVABLE' END,
-		'redriveStatusReason', CASE e.status WHEN 'RUNNING' THEN 'Execution is RUNNING and cannot be redriven'
-			WHEN 'SUCCEEDED' THEN 'Execution is SUCCEEDED and cannot be redriven' END))
+		'redriveStatus', CASE WHEN e.status OPERATOR(pg_catalog.=) ANY (ARRAY['RUNNING', 'SUCCEEDED'])
+			THEN 'NOT_REDRIVABLE' ELSE 'REDRIVABLE' END,
+		'redriveStatusReason', CASE WHEN e.status OPERATOR(pg_catalog.=) 'RUNNING'
+			THEN 'Execution is RUNNING and cannot be redriven'
+			WHEN e.status OPERATOR(pg_catalog.=) 'SUCCEEDED'
+			THEN 'Execution is SUCCEEDED and cannot be redriven' END))
 $$;
 COMMENT ON FUNCTION sfn.describe_execution_row(sfn.executions, text) IS 'DescribeExecution response for one execution row';
 
@@ -64,8 +66,8 @@ CREATE OR REPLACE FUNCTION sfn_describe_execution(execution text) RETURNS jsonb
 	LANGUAGE sql STABLE
 	AS $$
 	SELECT sfn.describe_execution_row(e, sm.name)
-	FROM sfn.executions e JOIN sfn.state_machines sm ON sm.id = e.state_machine_id
-	WHERE e.id = sfn.execution_id(execution)
+	FROM sfn.executions e JOIN sfn.state_machines sm ON sm.id OPERATOR(pg_catalog.=) e.state_machine_id
+	WHERE e.id OPERATOR(pg_catalog.=) sfn.execution_id(execution)
 $$;
 COMMENT ON FUNCTION sfn_describe_execution(text) IS
 'DescribeExecution: AWS''s response fields as jsonb (input and output as JSON text, as AWS returns them)';
@@ -88,34 +90,36 @@ DECLARE
 	after_start timestamptz;
 	after_id bigint;
 BEGIN
-	IF status_filter IS NOT NULL AND status_filter NOT IN
-		('RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED') THEN
+	IF status_filter IS NOT NULL AND NOT status_filter OPERATOR(pg_catalog.=) ANY
+		(ARRAY['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']) THEN
 		RAISE EXCEPTION 'ValidationException: invalid status filter "%"', status_filter
 			USING ERRCODE = 'SF009',
 			HINT = 'Use RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED.';
 	END IF;
-	IF max_results IS NULL OR max_results < 0 OR max_results > 1000 THEN
+	IF max_results IS NULL OR max_results OPERATOR(pg_catalog.<) 0
+		OR max_results OPERATOR(pg_catalog.>) 1000 THEN
 		RAISE EXCEPTION 'ValidationException: max_results must be between 0 and 1000'
 			USING ERRCODE = 'SF009';
 	END IF;
 	IF next_token IS NOT NULL THEN
 		BEGIN
-			after_start := split_part(next_token, '/', 1)::timestamptz;
-			after_id := split_part(next_token, '/', 2)::bigint;
+			after_start := pg_catalog.split_part(next_token, '/', 1)::timestamptz;
+			after_id := pg_catalog.split_part(next_token, '/', 2)::bigint;
 		EXCEPTION WHEN others THEN
 			RAISE EXCEPTION 'InvalidToken: invalid next_token "%"', next_token USING ERRCODE = 'SF009';
 		END;
 	END IF;
-	SELECT s.name INTO sm_name FROM sfn.state_machines s WHERE s.id = sm_id;
+	SELECT s.name INTO sm_name FROM sfn.state_machines s WHERE s.id OPERATOR(pg_catalog.=) sm_id;
 	RETURN QUERY
 		SELECT sfn.execution_arn(sm_name, e.name), sfn.state_machine_arn(sm_name), e.name, e.status,
-			e.start_date, e.stop_date, e.redrive_count, e.start_date::text || '/' || e.id
+			e.start_date, e.stop_date, e.redrive_count,
+			e.start_date::text OPERATOR(pg_catalog.||) '/' OPERATOR(pg_catalog.||) e.id::text
 		FROM sfn.executions e
-		WHERE e.state_machine_id = sm_id
-		  AND (status_filter IS NULL OR e.status = status_filter)
-		  AND (after_id IS NULL OR (e.start_date, e.id) < (after_start, after_id))
+		WHERE e.state_machine_id OPERATOR(pg_catalog.=) sm_id
+		  AND (status_filter IS NULL OR e.status OPERATOR(pg_catalog.=) status_filter)
+		  AND (after_id IS NULL OR (e.start_date, e.id) OPERATOR(pg_catalog.<) (after_start, after_id))
 		ORDER BY e.start_date DESC, e.id DESC
-		LIMIT CASE WHEN max_results = 0 THEN 100 ELSE max_results END;
+		LIMIT CASE WHEN max_results OPERATOR(pg_catalog.=) 0 THEN 100 ELSE max_results END;
 END
 $$;
 COMMENT ON FUNCTION sfn_list_executions(text, text, integer, text) IS
@@ -133,10 +137,10 @@ RETURNS SETOF record
 	AS $$
 	SELECT h.event_id::bigint, h.previous_event_id::bigint, h.ts, h.type,
 		CASE WHEN include_execution_data THEN h.details
-			ELSE h.details - '{input,output,inputDetails,outputDetails}'::text[] END
+			ELSE h.details OPERATOR(pg_catalog.-) '{input,output,inputDetails,outputDetails}'::text[] END
 	FROM sfn.history h
-	WHERE h.execution_id = sfn.execution_id(execution)
-	ORDER BY CASE WHEN reverse_order THEN -h.event_id ELSE h.event_id END
+	WHERE h.execution_id OPERATOR(pg_catalog.=) sfn.execution_id(execution)
+	ORDER BY CASE WHEN reverse_order THEN OPERATOR(pg_catalog.-) h.event_id ELSE h.event_id END
 $$;
 COMMENT ON FUNCTION sfn_get_execution_history(text, boolean, boolean) IS
 'GetExecutionHistory: one row per event (AWS HistoryEvent: id, previousEventId, timestamp, type, details)';
@@ -145,18 +149,19 @@ CREATE OR REPLACE FUNCTION sfn_describe_state_machine_for_execution(execution te
 	SET search_path = pg_catalog, pg_temp
 	LANGUAGE sql STABLE
 	AS $$
-	SELECT jsonb_strip_nulls(jsonb_build_object(
+	SELECT pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
 		'stateMachineArn', sfn.state_machine_arn(sm.name),
 		'name', sm.name,
 		'definition', r.definition::text,
 		'roleArn', sfn.role_arn(sm.role),
 		'updateDate', r.created_at,
 		'revisionId', r.revision_id,
-		'loggingConfiguration', jsonb_build_object('level', 'OFF', 'includeExecutionData', false)))
+		'loggingConfiguration', pg_catalog.jsonb_build_object('level', 'OFF', 'includeExecutionData', false)))
 	FROM sfn.executions e
-	JOIN sfn.state_machines sm ON sm.id = e.state_machine_id
-	JOIN sfn.state_machine_revisions r ON r.state_machine_id = e.state_machine_id AND r.revision = e.revision
-	WHERE e.id = sfn.execution_id(execution)
+	JOIN sfn.state_machines sm ON sm.id OPERATOR(pg_catalog.=) e.state_machine_id
+	JOIN sfn.state_machine_revisions r ON r.state_machine_id OPERATOR(pg_catalog.=) e.state_machine_id
+		AND r.revision OPERATOR(pg_catalog.=) e.revision
+	WHERE e.id OPERATOR(pg_catalog.=) sfn.execution_id(execution)
 $$;
 COMMENT ON FUNCTION sfn_describe_state_machine_for_execution(text) IS
 'DescribeStateMachineForExecution: the definition revision the execution runs';
@@ -168,7 +173,8 @@ RETURNS text
 	AS $$
 DECLARE
 	exec_id bigint := sfn.execution_id(execution);
-	deadline timestamptz := clock_timestamp() + make_interval(secs => timeout_seconds);
+	deadline timestamptz := pg_catalog.clock_timestamp()
+		OPERATOR(pg_catalog.+) pg_catalog.make_interval(secs => timeout_seconds);
 	st text;
 BEGIN
 	-- A NULL deadline would never come.
@@ -176,11 +182,12 @@ BEGIN
 		RAISE EXCEPTION 'ValidationException: timeout_seconds must not be null' USING ERRCODE = 'SF009';
 	END IF;
 	LOOP
-		SELECT e.status INTO st FROM sfn.executions e WHERE e.id = exec_id;
-		IF st <> 'RUNNING' OR clock_timestamp() >= deadline THEN
+		SELECT e.status INTO st FROM sfn.executions e WHERE e.id OPERATOR(pg_catalog.=) exec_id;
+		IF st OPERATOR(pg_catalog.<>) 'RUNNING'
+			OR pg_catalog.clock_timestamp() OPERATOR(pg_catalog.>=) deadline THEN
 			RETURN st;
 		END IF;
-		PERFORM pg_sleep(0.01);
+		PERFORM pg_catalog.pg_sleep(0.01);
 	END LOOP;
 END
 $$;

@@ -8,7 +8,7 @@ CREATE OR REPLACE FUNCTION sfn.require_pg_cron() RETURNS void
 	LANGUAGE plpgsql STABLE
 	AS $$
 BEGIN
-	IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
+	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname OPERATOR(pg_catalog.=) 'pg_cron') THEN
 		RAISE EXCEPTION 'ValidationException: pg_cron is not installed in this database'
 			USING ERRCODE = 'SF009',
 			HINT = 'Add pg_cron to shared_preload_libraries, set cron.database_name to this database and run CREATE EXTENSION pg_cron.';
@@ -24,7 +24,7 @@ CREATE OR REPLACE FUNCTION sfn.message_text(s text) RETURNS text
 	LANGUAGE sql IMMUTABLE STRICT
 	AS $$
 	SELECT coalesce(pg_catalog.string_agg(CASE WHEN t.c OPERATOR(pg_catalog.~) E'[\\x01-\\x1f\\x7f-\\x9f]'
-			THEN E'\\u' || pg_catalog.lpad(pg_catalog.to_hex(pg_catalog.ascii(t.c)), 4, '0') ELSE t.c END,
+			THEN E'\\u' OPERATOR(pg_catalog.||) pg_catalog.lpad(pg_catalog.to_hex(pg_catalog.ascii(t.c)), 4, '0') ELSE t.c END,
 			'' ORDER BY t.i), '')
 	FROM pg_catalog.regexp_split_to_table(s, '') WITH ORDINALITY AS t(c, i)
 $$;
@@ -38,9 +38,10 @@ CREATE OR REPLACE FUNCTION sfn.cron_job_name(schedule_name text) RETURNS text
 	SET search_path = pg_catalog, pg_temp
 	LANGUAGE sql IMMUTABLE STRICT
 	AS $$
-	SELECT CASE WHEN pg_catalog.octet_length(schedule_name) <= 56 THEN 'pg_sfn:' || schedule_name
-		ELSE 'pg_sfn:' || pg_catalog.left(schedule_name, 23) || '~'
-			|| pg_catalog.left(pg_catalog.encode(pg_catalog.sha256(
+	SELECT CASE WHEN pg_catalog.octet_length(schedule_name) OPERATOR(pg_catalog.<=) 56
+		THEN 'pg_sfn:' OPERATOR(pg_catalog.||) schedule_name
+		ELSE 'pg_sfn:' OPERATOR(pg_catalog.||) pg_catalog.left(schedule_name, 23) OPERATOR(pg_catalog.||) '~'
+			OPERATOR(pg_catalog.||) pg_catalog.left(pg_catalog.encode(pg_catalog.sha256(
 				pg_catalog.convert_to(schedule_name, 'UTF8')), 'hex'), 32) END
 $$;
 COMMENT ON FUNCTION sfn.cron_job_name(text) IS 'The pg_cron job name of a schedule: unique, at most 63 bytes';
@@ -56,15 +57,16 @@ DECLARE
 	sm_name text;
 	exec_name text;
 BEGIN
-	SELECT * INTO s FROM sfn.schedules WHERE name = schedule_name;
+	SELECT * INTO s FROM sfn.schedules WHERE name OPERATOR(pg_catalog.=) schedule_name;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'ValidationException: schedule "%" does not exist', sfn.message_text(schedule_name)
 			USING ERRCODE = 'SF009';
 	END IF;
-	SELECT sm.name INTO sm_name FROM sfn.state_machines sm WHERE sm.id = s.state_machine_id;
+	SELECT sm.name INTO sm_name FROM sfn.state_machines sm WHERE sm.id OPERATOR(pg_catalog.=) s.state_machine_id;
 	-- The whole schedule name (at most 64 characters) and the minute: at most
 	-- 79 characters, within AWS's 80, and never the same for two schedules.
-	exec_name := schedule_name || '-' || to_char(fired_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MI"Z"');
+	exec_name := schedule_name OPERATOR(pg_catalog.||) '-' OPERATOR(pg_catalog.||)
+		pg_catalog.to_char(pg_catalog.timezone('UTC', fired_at), 'YYYYMMDD"T"HH24MI"Z"');
 	BEGIN
 		RETURN @extschema@.sfn_start_execution(sm_name, s.input, exec_name);
 	EXCEPTION WHEN sqlstate 'SF005' THEN
@@ -94,13 +96,15 @@ BEGIN
 			USING ERRCODE = 'SF009';
 	END IF;
 	PERFORM sfn.require_pg_cron();
-	IF length(schedule_name) = 0 OR length(schedule_name) > 64 OR schedule_name !~ '^[A-Za-z0-9_-]+$' THEN
+	IF pg_catalog.length(schedule_name) OPERATOR(pg_catalog.=) 0
+		OR pg_catalog.length(schedule_name) OPERATOR(pg_catalog.>) 64
+		OR schedule_name OPERATOR(pg_catalog.!~) '^[A-Za-z0-9_-]+$' THEN
 		RAISE EXCEPTION 'InvalidName: schedule name "%" must be 1 to 64 letters, digits, "-" or "_"', sfn.message_text(schedule_name)
 			USING ERRCODE = 'SF002';
 	END IF;
 	sm_id := sfn.state_machine_id(state_machine, 'START');
-	IF EXISTS (SELECT 1 FROM sfn.schedules WHERE name = schedule_name) THEN
-		RAISE EXCEPTION 'ValidationException: schedule "%" already exists', schedule_name
+	IF EXISTS (SELECT 1 FROM sfn.schedules WHERE name OPERATOR(pg_catalog.=) schedule_name) THEN
+		RAISE EXCEPTION 'ValidationException: schedule "%" already exists', sfn.message_text(schedule_name)
 			USING ERRCODE = 'SF009';
 	END IF;
 	-- cron.schedule replaces a job of the same name: never another's.
@@ -114,7 +118,7 @@ BEGIN
 	EXECUTE 'SELECT cron.schedule($1, $2, $3)'
 		INTO job
 		USING sfn.cron_job_name(schedule_name), cron_schedule,
-			format('SELECT sfn.fire_schedule(%L)', schedule_name);
+			pg_catalog.format('SELECT sfn.fire_schedule(%L)', schedule_name);
 	INSERT INTO sfn.schedules (name, cron_schedule, state_machine_id, input, cron_job_id)
 		VALUES (schedule_name, cron_schedule, sm_id, input, job);
 	RETURN job;
@@ -131,7 +135,7 @@ DECLARE
 	job bigint;
 BEGIN
 	PERFORM sfn.require_pg_cron();
-	DELETE FROM sfn.schedules WHERE name = schedule_name RETURNING cron_job_id INTO job;
+	DELETE FROM sfn.schedules WHERE name OPERATOR(pg_catalog.=) schedule_name RETURNING cron_job_id INTO job;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'ValidationException: schedule "%" does not exist', sfn.message_text(schedule_name)
 			USING ERRCODE = 'SF009';

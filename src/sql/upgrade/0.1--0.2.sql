@@ -36,7 +36,8 @@ SELECT pg_catalog.pg_extension_config_dump('sfn.state_machine_grants', '');
 -- Schedules run as the role that made them; 0.1's pg_cron jobs belong to
 -- whoever called sfn_schedule_execution, a superuser.
 ALTER TABLE sfn.schedules ADD COLUMN owner name NOT NULL DEFAULT CURRENT_USER;
-UPDATE sfn.schedules s SET owner = sm.role FROM sfn.state_machines sm WHERE sm.id = s.state_machine_id;
+UPDATE sfn.schedules s SET owner = sm.role FROM sfn.state_machines sm
+	WHERE sm.id OPERATOR(pg_catalog.=) s.state_machine_id;
 COMMENT ON COLUMN sfn.schedules.owner IS 'Role that created the schedule; its pg_cron job runs as this role';
 
 -- sfn.state_machine_id checks a privilege now (a new argument).
