@@ -22,7 +22,7 @@ $node->psql('CREATE EXTENSION pg_sfn');
 
 my $findings = "$node->{base}/findings.jsonl";
 my $python = -x "/usr/bin/python3" ? "/usr/bin/python3" : "python3";
-my $out = `$python $fuzz --count $count --seed $seed --jobs 2 --host $node->{socket} --port $node->{port} --server-log $node->{log} --findings $findings --hang-seconds 10 --progress 100000 2>&1`;
+my $out = `$python $fuzz --count $count --seed $seed --jobs 2 --host $node->{socket} --port $node->{port} --server-log $node->{log} --findings $findings --hang-seconds 10 --max-seconds 300 --progress 100000 2>&1`;
 diag($out);
 like($out, qr/finished: $count inputs/, "the fuzzer ran all $count inputs");
 
