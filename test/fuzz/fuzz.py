@@ -374,23 +374,48 @@ class Worker:
         for kind in ("crash", "asan", "mem"):
             if kind in bad:
                 self.bisect([x for x in items if x[0] not in skip], kind, bad)
+                bad.pop(kind)
+                if kind == "crash":
+                    bad.pop("asan", None)   # the same report; bisected already
         if "error" in bad:
             self.finding("driver-error", None, items, bad["error"])
         return n, counts
 
     def bisect(self, items, kind, bad):
+        """Find the inputs of items that cause kind.  A wild read does not
+        always crash (it depends on what is mapped at that address): when
+        neither half does it again, each input is tried alone, and if none
+        does, the finding is recorded with the smallest set that did."""
+        detail = bad.get(kind)
+        if kind == "crash" and "asan" in bad:
+            detail = bad["asan"]     # the report says where it crashed
+        detail = detail if isinstance(detail, str) else str(detail)
         if len(items) == 1:
-            detail = bad.get(kind)
-            self.finding(kind, items[0][0], items, detail if isinstance(detail, str) else str(detail))
+            self.finding(kind, items[0][0], items, detail)
             return
         half = len(items) // 2
+        found = False
         for part in (items[:half], items[half:]):
-            for _ in range(5):
-                _, b = self.run(part)
-                if "other" not in b:
-                    break
+            b = self.run_retrying(part)
             if kind in b:
                 self.bisect(part, kind, b)
+                found = True
+        if not found:
+            for x in items:
+                b = self.run_retrying([x])
+                if kind in b:
+                    self.bisect([x], kind, b)
+                    found = True
+        if not found:
+            self.finding(kind, None, items, "not reproduced by a smaller set; inputs %s\n%s"
+                         % (",".join(str(x[0]) for x in items), detail))
+
+    def run_retrying(self, items):
+        for _ in range(5):
+            _, b = self.run(items)
+            if "other" not in b:
+                return b
+        return b
 
     def finding(self, kind, iid, items, detail):
         inp = None
