@@ -39,6 +39,14 @@ ifdef SFN_WERROR
 PG_CFLAGS += -Werror
 endif
 SHLIB_LINK = -lcurl
+# make SFN_ASAN=1: an AddressSanitizer build for the fuzzer (test/fuzz/,
+# docs/FUZZING.md).  The server must run with gcc's libasan preloaded.
+# -fsanitize-recover lets a backend log a report and go on (with
+# ASAN_OPTIONS=halt_on_error=0), so one run collects every finding.
+ifdef SFN_ASAN
+PG_CFLAGS += -fsanitize=address -fsanitize-recover=address -fno-omit-frame-pointer -O1 -g
+SHLIB_LINK += -fsanitize=address
+endif
 
 EXTRA_CLEAN = tmp_check_regress results regression.diffs regression.out
 
