@@ -39,15 +39,20 @@ ensure_deps() {
 	export PATH="$PG_BIN:$PATH"
 }
 
-# Build with warnings as errors and install into the PostgreSQL tree.
-build_install() {
+# Build with warnings as errors: any compiler output fails.
+build_checked() {
 	say "building pg_sfn"
-	make -C "$SFN_ROOT" -s -j2 SFN_WERROR=1 PG_CONFIG="$PG_BIN/pg_config" >/dev/null 2>"$SFN_ROOT/build.log" ||
+	make -C "$SFN_ROOT" -s -j2 SFN_WERROR=1 PG_CONFIG="/usr/lib/postgresql/$PG_MAJOR/bin/pg_config" >/dev/null 2>"$SFN_ROOT/build.log" ||
 		{ cat "$SFN_ROOT/build.log" >&2; die "build failed"; }
 	if [ -s "$SFN_ROOT/build.log" ]; then
 		cat "$SFN_ROOT/build.log" >&2
 		die "build printed warnings or errors"
 	fi
+}
+
+# Build with warnings as errors and install into the PostgreSQL tree.
+build_install() {
+	build_checked
 	say "installing pg_sfn"
 	as_root make -C "$SFN_ROOT" -s PG_CONFIG="$PG_BIN/pg_config" install >/dev/null
 }
@@ -67,13 +72,7 @@ private_install() {
 		cp -a "$pg_lib" "$tree/usr/lib/postgresql/"
 		cp -a "$pg_share" "$tree/usr/share/postgresql/"
 	fi
-	say "building pg_sfn"
-	make -C "$SFN_ROOT" -s -j2 SFN_WERROR=1 PG_CONFIG="/usr/lib/postgresql/$PG_MAJOR/bin/pg_config" >/dev/null 2>"$SFN_ROOT/build.log" ||
-		{ cat "$SFN_ROOT/build.log" >&2; die "build failed"; }
-	if [ -s "$SFN_ROOT/build.log" ]; then
-		cat "$SFN_ROOT/build.log" >&2
-		die "build printed warnings or errors"
-	fi
+	build_checked
 	say "installing pg_sfn into the private tree"
 	make -C "$SFN_ROOT" -s PG_CONFIG="/usr/lib/postgresql/$PG_MAJOR/bin/pg_config" DESTDIR="$tree" install >/dev/null
 	PG_BIN=$tree$pg_lib/bin

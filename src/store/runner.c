@@ -46,6 +46,21 @@
 
 /* Longest sleep when nothing is due; bounds how late retention runs. */
 #define SFN_MAX_SLEEP_MS 10000L
+/*
+ * A work row (alias w) that a batch can run: its execution is RUNNING and
+ * its state machine and revision exist.  Claims take only these; the
+ * orphan sweep takes exactly the others.  OFFSET 0 keeps it a per-row
+ * look-up (a prepared plan otherwise scans every execution per claim).
+ */
+#define RUNNABLE_WORK_ROW \
+	"EXISTS (SELECT 1 FROM sfn.executions e" \
+	"  JOIN sfn.state_machines sm ON sm.id OPERATOR(pg_catalog.=) e.state_machine_id" \
+	"  JOIN sfn.state_machine_revisions r" \
+	"    ON r.state_machine_id OPERATOR(pg_catalog.=) e.state_machine_id" \
+	"   AND r.revision OPERATOR(pg_catalog.=) e.revision" \
+	"  WHERE e.id OPERATOR(pg_catalog.=) w.execution_id" \
+	"    AND e.status OPERATOR(pg_catalog.=) 'RUNNING' OFFSET 0)"
+
 /* Transitions one execution may make per batch before yielding. */
 #define SFN_MAX_TRANSITIONS_PER_BATCH 500
 /* Transitions per sfn_decide() call: the time budget is checked between. */
@@ -480,13 +495,7 @@ claim(TimestampTz now, int limit)
 			  "WITH c AS ("
 			  "  SELECT w.execution_id FROM sfn.work w"
 			  "  WHERE w.due_at OPERATOR(pg_catalog.<=) $2"
-			  "    AND EXISTS (SELECT 1 FROM sfn.executions e"
-			  "      JOIN sfn.state_machines sm ON sm.id OPERATOR(pg_catalog.=) e.state_machine_id"
-			  "      JOIN sfn.state_machine_revisions r"
-			  "        ON r.state_machine_id OPERATOR(pg_catalog.=) e.state_machine_id"
-			  "       AND r.revision OPERATOR(pg_catalog.=) e.revision"
-			  "      WHERE e.id OPERATOR(pg_catalog.=) w.execution_id"
-			  "        AND e.status OPERATOR(pg_catalog.=) 'RUNNING' OFFSET 0)"
+			  "    AND " RUNNABLE_WORK_ROW
 			  "  ORDER BY w.due_at LIMIT $1 FOR UPDATE OF w SKIP LOCKED)"
 			  " SELECT e.id, e.name, e.input, e.start_date, e.timeout_at, e.last_event_id,"
 			  "   e.redrive_count, e.state_machine_id, e.revision, sm.name, sm.role::pg_catalog.text,"
@@ -682,13 +691,7 @@ sfn_runner_sweep_orphans(void)
 						 "       AND e.status OPERATOR(pg_catalog.=) 'RUNNING')"
 						 " FROM sfn.work w"
 						 " WHERE w.due_at OPERATOR(pg_catalog.<=) pg_catalog.clock_timestamp()"
-						 "   AND NOT EXISTS (SELECT 1 FROM sfn.executions e"
-						 "     JOIN sfn.state_machines sm ON sm.id OPERATOR(pg_catalog.=) e.state_machine_id"
-						 "     JOIN sfn.state_machine_revisions r"
-						 "       ON r.state_machine_id OPERATOR(pg_catalog.=) e.state_machine_id"
-						 "      AND r.revision OPERATOR(pg_catalog.=) e.revision"
-						 "     WHERE e.id OPERATOR(pg_catalog.=) w.execution_id"
-						 "       AND e.status OPERATOR(pg_catalog.=) 'RUNNING' OFFSET 0)"
+						 "   AND NOT " RUNNABLE_WORK_ROW
 						 " ORDER BY w.due_at LIMIT $1 FOR UPDATE OF w SKIP LOCKED",
 						 1, (Oid[]) {INT4OID}, (Datum[]) {Int32GetDatum(SFN_ORPHANS_PER_SWEEP)},
 						 NULL, false, SPI_OK_SELECT);
