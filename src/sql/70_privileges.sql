@@ -36,40 +36,34 @@ GRANT USAGE ON SCHEMA sfn TO sfn_user;
 -- and stay open to everyone.
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA sfn FROM PUBLIC;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA sfn TO sfn_user;
-REVOKE ALL ON FUNCTION
-	sfn_create_state_machine(text, jsonb, text, name, text),
-	sfn_update_state_machine(text, jsonb, name),
-	sfn_delete_state_machine(text),
-	sfn_describe_state_machine(text),
-	sfn_list_state_machines(),
-	sfn_grant_state_machine(text, name, text),
-	sfn_revoke_state_machine(text, name, text),
-	sfn_start_execution(text, jsonb, text),
-	sfn_stop_execution(text, text, text),
-	sfn_describe_execution(text),
-	sfn_list_executions(text, text, integer, text),
-	sfn_get_execution_history(text, boolean, boolean),
-	sfn_describe_state_machine_for_execution(text),
-	sfn_schedule_execution(text, text, text, jsonb),
-	sfn_unschedule_execution(text)
-	FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION
-	sfn_create_state_machine(text, jsonb, text, name, text),
-	sfn_update_state_machine(text, jsonb, name),
-	sfn_delete_state_machine(text),
-	sfn_describe_state_machine(text),
-	sfn_list_state_machines(),
-	sfn_grant_state_machine(text, name, text),
-	sfn_revoke_state_machine(text, name, text),
-	sfn_start_execution(text, jsonb, text),
-	sfn_stop_execution(text, text, text),
-	sfn_describe_execution(text),
-	sfn_list_executions(text, text, integer, text),
-	sfn_get_execution_history(text, boolean, boolean),
-	sfn_describe_state_machine_for_execution(text),
-	sfn_schedule_execution(text, text, text, jsonb),
-	sfn_unschedule_execution(text)
-	TO sfn_user;
+-- The API functions in the extension's schema, by exact signature (only
+-- pg_catalog comes before that schema here, and it has none of them).
+DO $$
+DECLARE
+	f pg_catalog.regprocedure;
+BEGIN
+	FOREACH f IN ARRAY ARRAY[
+		'sfn_create_state_machine(text, jsonb, text, name, text)',
+		'sfn_update_state_machine(text, jsonb, name)',
+		'sfn_delete_state_machine(text)',
+		'sfn_describe_state_machine(text)',
+		'sfn_list_state_machines()',
+		'sfn_grant_state_machine(text, name, text)',
+		'sfn_revoke_state_machine(text, name, text)',
+		'sfn_start_execution(text, jsonb, text)',
+		'sfn_stop_execution(text, text, text)',
+		'sfn_describe_execution(text)',
+		'sfn_list_executions(text, text, integer, text)',
+		'sfn_get_execution_history(text, boolean, boolean)',
+		'sfn_describe_state_machine_for_execution(text)',
+		'sfn_schedule_execution(text, text, text, jsonb)',
+		'sfn_unschedule_execution(text)'
+	]::pg_catalog.regprocedure[] LOOP
+		EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO sfn_user', f);
+	END LOOP;
+END
+$$;
 
 -- Tables: read through the policies below; threads and work stay private.
 REVOKE ALL ON ALL TABLES IN SCHEMA sfn FROM PUBLIC;
