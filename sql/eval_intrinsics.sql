@@ -62,7 +62,8 @@ SELECT sfn.intrinsic_eval('States.Format(''{}.{}'', States.ArrayGetItem(States.S
 SELECT sfn.intrinsic_eval('States.Format(''no placeholders'')');
 SELECT sfn.intrinsic_eval('States.Format(''{}'', ''only'')');
 SELECT sfn.intrinsic_eval('States.Format(''{}{}'', 1, 2)');
--- non-string values are rendered as compact JSON
+-- scalars are rendered as compact JSON, objects and arrays as Java renders
+-- them (AWS's recorded behaviour, see eval_aws_recorded)
 SELECT sfn.intrinsic_eval('States.Format(''n={} f={} b={} z={} o={} a={}'', 42, 1.50, true, null, $.o, $.a)',
 	'{"o": {"k": "v", "n": [1, {"x": null}]}, "a": ["s", 2]}');
 SELECT sfn.intrinsic_eval('States.Format(''{}'', $.s)', '{"s": "quote\" backslash\\ newline\n"}');
@@ -200,7 +201,6 @@ SELECT pg_temp.fails($q$ SELECT sfn.intrinsic_eval('States.Format(42)') $q$);
 SELECT pg_temp.fails($q$ SELECT sfn.intrinsic_eval('States.Format($.missing)', '{"x": 1}') $q$);
 SELECT pg_temp.fails($q$ SELECT sfn.intrinsic_eval('States.Format($$.missing)', '{}', '{"c": 1}') $q$);
 SELECT pg_temp.fails($q$ SELECT sfn.intrinsic_eval('States.StringToJson(''{not json'')') $q$);
-SELECT pg_temp.fails($q$ SELECT sfn.intrinsic_eval('States.StringToJson('''')') $q$);
 SELECT pg_temp.fails($q$ SELECT sfn.intrinsic_eval('States.StringToJson($.o)', '{"o": {}}') $q$);
 SELECT pg_temp.fails($q$ SELECT sfn.intrinsic_eval('States.ArrayPartition($.a, 0)', '{"a": [1]}') $q$);
 SELECT pg_temp.fails($q$ SELECT sfn.intrinsic_eval('States.ArrayPartition($.a, -1)', '{"a": [1]}') $q$);
@@ -232,9 +232,7 @@ SELECT pg_temp.fails($q$ SELECT sfn.intrinsic_eval('States.JsonMerge($.a, $.b, t
 SELECT pg_temp.fails($q$ SELECT sfn.intrinsic_eval('States.JsonMerge($.a, $.b, ''false'')', '{"a": {}, "b": {}}') $q$);
 SELECT pg_temp.fails($q$ SELECT sfn.intrinsic_eval('States.JsonMerge($.a, $.b, false)', '{"a": [], "b": {}}') $q$);
 SELECT pg_temp.fails($q$ SELECT sfn.intrinsic_eval('States.MathRandom(5, 5)') $q$);
-SELECT pg_temp.fails($q$ SELECT sfn.intrinsic_eval('States.MathRandom(1.5, 5)') $q$);
 SELECT pg_temp.fails($q$ SELECT sfn.intrinsic_eval('States.MathRandom(1, 5, ''seed'')') $q$);
-SELECT pg_temp.fails($q$ SELECT sfn.intrinsic_eval('States.MathAdd(1.5, 1)') $q$);
 SELECT pg_temp.fails($q$ SELECT sfn.intrinsic_eval('States.MathAdd(''1'', 1)') $q$);
 SELECT pg_temp.fails($q$ SELECT sfn.intrinsic_eval('States.MathAdd(9223372036854775807, 1)') $q$);
 SELECT pg_temp.fails($q$ SELECT sfn.intrinsic_eval('States.StringSplit(1, '','')') $q$);

@@ -20,6 +20,8 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "common/format.h"
 #include "common/base64.h"
 #include "common/cryptohash.h"
@@ -139,6 +141,29 @@ want_int(const SfnIntrinsic *f, JsonbValue *v, int n, int64 *out, SfnError *err)
 								  n, jv_type_name(v)));
 }
 
+/*
+ * An integer argument of States.MathAdd and States.MathRandom.  AWS (Java)
+ * rounds a number that is not an integer half up, as Math.round does:
+ * 1.5 -> 2, -1.5 -> -1, 1.49 -> 1; it does not fail.
+ */
+static bool
+want_rounded_int(const SfnIntrinsic *f, JsonbValue *v, int n, int64 *out, SfnError *err)
+{
+	if (v->type == jbvNumeric && !jv_get_int64(v, out))
+	{
+		Datum		half = DirectFunctionCall3(numeric_in, CStringGetDatum("0.5"),
+											   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+		Datum		rounded = DirectFunctionCall1(numeric_floor,
+												  DirectFunctionCall2(numeric_add,
+																	  NumericGetDatum(v->val.numeric),
+																	  half));
+
+		if (jv_get_int64(jv_numeric(DatumGetNumeric(rounded)), out))
+			return true;
+	}
+	return want_int(f, v, n, out, err);
+}
+
 /* String length in characters (AWS limits count characters). */
 static int
 jv_char_length(const JsonbValue *v)
@@ -146,12 +171,139 @@ jv_char_length(const JsonbValue *v)
 	return pg_mbstrlen_with_len(v->val.string.val, v->val.string.len);
 }
 
-/* Append a string as-is, anything else as compact JSON. */
+/*
+ * A number as Java's Double.toString writes it (AWS parses JSON numbers
+ * with a decimal point or exponent into doubles): the shortest digits that
+ * read back the same, plain with at least one decimal for 1e-3 <= |d| <
+ * 1e7 ("100.0", "0.5"), else as d.dddE<n> ("1.0E20", "1.5E-5").
+ */
+static void
+append_java_double(StringInfo buf, double d)
+{
+	char		sci[64];
+	char		digits[32];
+	int			ndigits = 0;
+	int			exp;
+	char	   *e;
+
+	if (d == 0)
+	{
+		appendStringInfoString(buf, signbit(d) ? "-0.0" : "0.0");
+		return;
+	}
+	for (int prec = 0; prec <= 17; prec++)
+	{
+		snprintf(sci, sizeof(sci), "%.*e", prec, d);
+		if (strtod(sci, NULL) == d)
+			break;
+	}
+	/* sci is [-]D[.DDD]e(+|-)NN */
+	e = strchr(sci, 'e');
+	exp = atoi(e + 1);
+	for (char *c = sci; c < e; c++)
+		if (*c >= '0' && *c <= '9')
+			digits[ndigits++] = *c;
+	while (ndigits > 1 && digits[ndigits - 1] == '0')
+		ndigits--;
+	if (d < 0)
+		appendStringInfoChar(buf, '-');
+	if (fabs(d) >= 1e-3 && fabs(d) < 1e7)
+	{
+		if (exp < 0)
+		{
+			appendStringInfoString(buf, "0.");
+			for (int i = -1; i > exp; i--)
+				appendStringInfoChar(buf, '0');
+			appendBinaryStringInfo(buf, digits, ndigits);
+		}
+		else
+		{
+			for (int i = 0; i <= exp; i++)
+				appendStringInfoChar(buf, i < ndigits ? digits[i] : '0');
+			appendStringInfoChar(buf, '.');
+			if (ndigits > exp + 1)
+				appendBinaryStringInfo(buf, digits + exp + 1, ndigits - exp - 1);
+			else
+				appendStringInfoChar(buf, '0');
+		}
+	}
+	else
+	{
+		appendStringInfoChar(buf, digits[0]);
+		appendStringInfoChar(buf, '.');
+		if (ndigits > 1)
+			appendBinaryStringInfo(buf, digits + 1, ndigits - 1);
+		else
+			appendStringInfoChar(buf, '0');
+		appendStringInfo(buf, "E%d", exp);
+	}
+}
+
+/*
+ * A value inside an object or array that States.Format renders: AWS
+ * (Java) prints Map.toString() / List.toString(), not JSON: {a=1, b=[x,
+ * y]} with keys and strings unquoted.  Integers print as integers, other
+ * numbers as Java doubles.  Keys come in jsonb's order (see README).
+ */
+static void
+append_java_value(StringInfo buf, const JsonbValue *v)
+{
+	check_stack_depth();
+	switch (v->type)
+	{
+		case jbvString:
+			appendBinaryStringInfo(buf, v->val.string.val, v->val.string.len);
+			break;
+		case jbvNumeric:
+			{
+				int64		i;
+				char	   *text = jv_to_text(v);
+
+				if (strpbrk(text, ".eE") == NULL && jv_get_int64(v, &i))
+					appendStringInfoString(buf, text);
+				else
+					append_java_double(buf, jv_get_float8(v));
+			}
+			break;
+		case jbvArray:
+			appendStringInfoChar(buf, '[');
+			for (int i = 0; i < v->val.array.nElems; i++)
+			{
+				if (i > 0)
+					appendStringInfoString(buf, ", ");
+				append_java_value(buf, &v->val.array.elems[i]);
+			}
+			appendStringInfoChar(buf, ']');
+			break;
+		case jbvObject:
+			appendStringInfoChar(buf, '{');
+			for (int i = 0; i < v->val.object.nPairs; i++)
+			{
+				if (i > 0)
+					appendStringInfoString(buf, ", ");
+				append_java_value(buf, &v->val.object.pairs[i].key);
+				appendStringInfoChar(buf, '=');
+				append_java_value(buf, &v->val.object.pairs[i].value);
+			}
+			appendStringInfoChar(buf, '}');
+			break;
+		default:
+			appendStringInfoString(buf, jv_to_text(v));
+			break;
+	}
+}
+
+/*
+ * A States.Format value: a string as-is, an object or array as Java
+ * renders it (AWS's recorded behaviour), anything else as compact JSON.
+ */
 static void
 append_format_value(StringInfo buf, const JsonbValue *v)
 {
 	if (v->type == jbvString)
 		appendBinaryStringInfo(buf, v->val.string.val, v->val.string.len);
+	else if (v->type == jbvArray || v->type == jbvObject)
+		append_java_value(buf, v);
 	else
 		appendStringInfoString(buf, jv_to_text(v));
 }
@@ -223,8 +375,21 @@ fn_format(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, SfnErro
 static bool
 fn_string_to_json(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, SfnError *err)
 {
+	const char *p;
+	const char *end;
+
 	if (!want_type(f, argv[0], 1, jbvString, "a string", err))
 		return false;
+	/* AWS returns null for an empty string or one of only whitespace. */
+	p = argv[0]->val.string.val;
+	end = p + argv[0]->val.string.len;
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	if (p == end)
+	{
+		*result = jv_null();
+		return true;
+	}
 	*result = jv_parse(argv[0]->val.string.val, argv[0]->val.string.len);
 	if (*result == NULL)
 		return ifail(f, err, "the string is not valid JSON");
@@ -663,8 +828,8 @@ fn_math_random(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, Sf
 				end,
 				seed;
 
-	if (!want_int(f, argv[0], 1, &start, err) ||
-		!want_int(f, argv[1], 2, &end, err))
+	if (!want_rounded_int(f, argv[0], 1, &start, err) ||
+		!want_rounded_int(f, argv[1], 2, &end, err))
 		return false;
 	if (start < PG_INT32_MIN || start > PG_INT32_MAX ||
 		end < PG_INT32_MIN || end > PG_INT32_MAX)
@@ -673,7 +838,7 @@ fn_math_random(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, Sf
 		return ifail(f, err, "the start value must be less than the end value");
 	if (f->nargs == 3)
 	{
-		if (!want_int(f, argv[2], 3, &seed, err))
+		if (!want_rounded_int(f, argv[2], 3, &seed, err))
 			return false;
 		if (end - start > PG_INT32_MAX)
 			return ifail(f, err, "the range between start and end is too large");
@@ -692,8 +857,8 @@ fn_math_add(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, SfnEr
 				b,
 				sum;
 
-	if (!want_int(f, argv[0], 1, &a, err) ||
-		!want_int(f, argv[1], 2, &b, err))
+	if (!want_rounded_int(f, argv[0], 1, &a, err) ||
+		!want_rounded_int(f, argv[1], 2, &b, err))
 		return false;
 	if (pg_add_s64_overflow(a, b, &sum))
 		return ifail(f, err, "the sum is out of range");
