@@ -73,8 +73,14 @@
 :v($${"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
   "ItemProcessor": {"ProcessorConfig": "INLINE", "StartAt": "I", "States": {"I": {"Type": "Succeed"}}},
   "Iterator": 1}}}$$);
+-- AWS (recorded) accepts a ProcessorConfig in the older Iterator, and
+-- checks it as in ItemProcessor.
 :v($${"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
   "Iterator": {"ProcessorConfig": {}, "StartAt": "I", "States": {"I": {"Type": "Succeed"}}}}}}$$);
+:v($${"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+  "Iterator": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "I", "States": {"I": {"Type": "Succeed"}}}}}}$$);
+:v($${"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+  "Iterator": {"ProcessorConfig": {"Mode": "SIDEWAYS"}, "StartAt": "I", "States": {"I": {"Type": "Succeed"}}}}}}$$);
 -- Map limits and options
 :v($${"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
   "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Succeed"}}},

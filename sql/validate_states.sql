@@ -64,6 +64,14 @@
 :v($${"StartAt": "A", "States": {
   "A": {"Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "End": true}}}$$,
   'STANDARD');
+-- ... nor for activity workers: AWS (recorded) rejects an activity ARN in
+-- an EXPRESS state machine at CreateStateMachine, at the Resource.
+:v($${"StartAt": "A", "States": {
+  "A": {"Type": "Task", "Resource": "arn:aws:states:us-east-1:123456789012:activity:approve", "End": true}}}$$,
+  'EXPRESS');
+:v($${"StartAt": "A", "States": {
+  "A": {"Type": "Task", "Resource": "arn:aws:states:us-east-1:123456789012:activity:approve", "End": true}}}$$,
+  'STANDARD');
 
 -- Wait: exactly one of Seconds, Timestamp, SecondsPath, TimestampPath
 :v($${"StartAt": "W", "States": {"W": {"Type": "Wait", "End": true}}}$$);

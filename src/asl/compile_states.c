@@ -148,12 +148,20 @@ sfn_compile_pass(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st, JsonbValue *obj,
 	sfn_c_transition(c, pc, st, obj, location);
 }
 
-/* Express workflows cannot wait for a job or a callback. */
+/*
+ * Express workflows cannot wait for a job, a callback or an activity
+ * worker (AWS's recorded message for activities).
+ */
 static void
 sfn_check_express_resource(SfnCompiler *c, const char *resource, const char *location)
 {
 	const char *patterns[] = {".sync", ".sync:2", ".waitForTaskToken"};
 	int			len = strlen(resource);
+
+	if (strncmp(resource, "arn:", 4) == 0 && strstr(resource, ":states:") != NULL &&
+		strstr(resource, ":activity:") != NULL)
+		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, location,
+					 "Express state machine does not support Activity ARN");
 
 	for (int i = 0; i < (int) lengthof(patterns); i++)
 	{
@@ -421,8 +429,14 @@ sfn_compile_map_processor(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st,
 			sfn_compile_processor_config(c, proc, loc);
 	}
 	else
-		st->processor = sfn_compile_plan(c, iter, sfn_diag_loc(location, "Iterator"),
-										 depth, NULL);
+	{
+		/* AWS accepts a ProcessorConfig in the older Iterator too. */
+		char	   *loc = sfn_diag_loc(location, "Iterator");
+
+		st->processor = sfn_compile_plan(c, iter, loc, depth, sfn_processor_extra_fields);
+		if (jv_is_object(iter))
+			sfn_compile_processor_config(c, iter, loc);
+	}
 }
 
 /* ItemReader, ResultWriter, ItemBatcher: accepted as given, if objects */
