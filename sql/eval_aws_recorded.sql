@@ -57,3 +57,8 @@ SELECT sfn.intrinsic_eval('States.Format(''{}'', $$.Execution)', '{}',
 	'{"Execution": {"Name": "run-1", "Input": {"x": 1}}}') AS context_object;
 -- Strings, numbers, booleans and null at the top level are as before.
 SELECT sfn.intrinsic_eval('States.Format(''{} {} {} {}'', ''s'', 42, true, null)') AS scalars;
+
+-- A context path ($$...) in Parameters that does not resolve: AWS's
+-- recorded cause names the state's input, not the context object.
+SELECT sfn_test_state('{"Type":"Pass","Parameters":{"value.$":"$$.Execution.Input.x"},"End":true}',
+	'{"a": 1}') - 'output' AS context_path_not_found;

@@ -245,16 +245,18 @@ sfn_template_eval_path(const SfnTemplate *t, JsonbValue *input,
 					   JsonbValue *context, JsonbValue **out, SfnError *err)
 {
 	JsonbValue *v;
-	bool		ctx = sfn_path_is_context(t->path);
 
 	if (!sfn_path_query(t->path, input, context, &v, err))
 		return false;
+
+	/*
+	 * AWS's recorded cause names the state's input even for a context path
+	 * ($$...) that does not resolve.
+	 */
 	if (v == NULL)
 		return sfn_fail(err, "States.Runtime",
-						"The JSONPath '%s' specified for the field '%s' could not be found in the %s '%s'",
-						sfn_path_text(t->path), t->field,
-						ctx ? "context object" : "input",
-						jv_to_text(ctx ? context : input));
+						"The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'",
+						sfn_path_text(t->path), t->field, jv_to_text(input));
 	/* many fields may select the same large value; count every copy */
 	if (!sfn_budget_reserve_value(v))
 		return sfn_budget_error(err);
