@@ -62,3 +62,19 @@ SELECT sfn.intrinsic_eval('States.Format(''{} {} {} {}'', ''s'', 42, true, null)
 -- recorded cause names the state's input, not the context object.
 SELECT sfn_test_state('{"Type":"Pass","Parameters":{"value.$":"$$.Execution.Input.x"},"End":true}',
 	'{"a": 1}') - 'output' AS context_path_not_found;
+
+-- JSONPath bracket notation: a quoted key is unescaped as AWS's JSONPath
+-- (Jayway, Java escapes) does: \" \' \\ \/ stand for the character, \t
+-- \n \r \f \b for the control character, \uXXXX for the code point.
+SELECT sfn.jsonpath_query($p$$['a\"b']$p$, '{"a\"b": 1}') AS escaped_double_quote;
+SELECT sfn.jsonpath_query($p$$['it\'s']$p$, $j${"it's": 2}$j$) AS escaped_single_quote;
+SELECT sfn.jsonpath_query($p$$['a\\b']$p$, '{"a\\b": 3}') AS escaped_backslash;
+SELECT sfn.jsonpath_query($p$$["d\"q"]$p$, '{"d\"q": 4}') AS double_quoted;
+SELECT sfn.jsonpath_query($p$$['sl\/']$p$, '{"sl/": 5}') AS escaped_slash;
+SELECT sfn.jsonpath_query($p$$['tab\tx']$p$, '{"tab\tx": 6}') AS escaped_tab;
+SELECT sfn.jsonpath_query($p$$['nl\n']$p$, '{"nl\n": 7}') AS escaped_newline;
+SELECT sfn.jsonpath_query($p$$['\u0041\u00e9']$p$, '{"Aé": 8}') AS unicode_escapes;
+SELECT sfn.jsonpath_query($p$$['\ud83d\ude00']$p$, '{"😀": 9}') AS surrogate_pair;
+SELECT sfn.jsonpath_query($p$$['a','b\'c']$p$, $j${"a": 1, "b'c": 2}$j$) AS union_with_escape;
+SELECT pg_temp.fails($q$ SELECT sfn.jsonpath_query($p$$['\u12']$p$, '{}') $q$) AS short_unicode_escape;
+SELECT pg_temp.fails($q$ SELECT sfn.jsonpath_query($p$$['\ud800']$p$, '{}') $q$) AS lone_surrogate;

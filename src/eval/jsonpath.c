@@ -19,6 +19,7 @@
 
 #include "common/int.h"
 #include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "nodes/pg_list.h"
 #include "utils/builtins.h"
@@ -170,7 +171,35 @@ pp_add_step(SfnPath *p, int *cap, SfnStep *step)
 	p->steps[p->nsteps++] = *step;
 }
 
-/* A quoted name: '...' or "...", backslash escapes the next character. */
+/* The value of hex digits s[0..3], or -1. */
+static int
+pp_hex4(const char *s)
+{
+	int			v = 0;
+
+	for (int i = 0; i < 4; i++)
+	{
+		int			c = s[i];
+
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v |= c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			v |= c - 'A' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
+/*
+ * A quoted name: '...' or "...".  Escapes are Java's, as AWS's JSONPath
+ * (Jayway) unescapes them: \t \n \r \f \b, \uXXXX (surrogate pairs
+ * joined), and a backslash before any other character stands for that
+ * character (\' \" \\ \/).
+ */
 static bool
 pp_parse_quoted(PathParser *pp, char **out, int *outlen)
 {
@@ -189,12 +218,61 @@ pp_parse_quoted(PathParser *pp, char **out, int *outlen)
 		pp->pos = pp->len;
 		return pp_error(pp, "unterminated quoted name");
 	}
+	/* an escape never takes more bytes than its text */
 	name = palloc(end - start + 1);
 	for (pp->pos = start; pp->pos < end; pp->pos++)
 	{
-		if (pp->s[pp->pos] == '\\' && pp->pos + 1 < end)
-			pp->pos++;
-		name[n++] = pp->s[pp->pos];
+		char		c = pp->s[pp->pos];
+
+		if (c == '\\' && pp->pos + 1 < end)
+		{
+			c = pp->s[++pp->pos];
+			switch (c)
+			{
+				case 't':
+					c = '\t';
+					break;
+				case 'n':
+					c = '\n';
+					break;
+				case 'r':
+					c = '\r';
+					break;
+				case 'f':
+					c = '\f';
+					break;
+				case 'b':
+					c = '\b';
+					break;
+				case 'u':
+					{
+						int			cp = pp->pos + 4 < end ? pp_hex4(pp->s + pp->pos + 1) : -1;
+
+						if (cp < 0)
+							return pp_error(pp, "invalid \\u escape at position %d", pp->pos);
+						pp->pos += 4;
+						if (cp >= 0xD800 && cp <= 0xDBFF && pp->pos + 6 < end &&
+							pp->s[pp->pos + 1] == '\\' && pp->s[pp->pos + 2] == 'u')
+						{
+							int			lo = pp_hex4(pp->s + pp->pos + 3);
+
+							if (lo >= 0xDC00 && lo <= 0xDFFF)
+							{
+								cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+								pp->pos += 6;
+							}
+						}
+						if ((cp >= 0xD800 && cp <= 0xDFFF) || cp == 0)
+							return pp_error(pp, "invalid \\u escape at position %d", pp->pos - 4);
+						unicode_to_utf8((pg_wchar) cp, (unsigned char *) name + n);
+						n += pg_utf_mblen((unsigned char *) name + n);
+						continue;
+					}
+				default:
+					break;		/* the character itself */
+			}
+		}
+		name[n++] = c;
 	}
 	name[n] = '\0';
 	pp->pos = end + 1;
