@@ -2,13 +2,7 @@
 -- from AWS's documentation or other emulators (AWS's Java implementation is
 -- the reference).
 \set SHOW_CONTEXT never
-CREATE FUNCTION pg_temp.fails(q text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE q;
-	RETURN 'no error';
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\i sql/include/fails.sql
 
 -- States.MathAdd: a number that is not an integer is rounded half up, as
 -- Java's Math.round does (1.5 -> 2, -1.5 -> -1, 1.49 -> 1), then added.

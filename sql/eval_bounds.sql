@@ -10,15 +10,7 @@
 \set VERBOSITY default
 \set SHOW_CONTEXT never
 
--- Run a query that must fail; show its SQLSTATE and message.
-CREATE FUNCTION pg_temp.fails(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE query;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END
-$$;
+\i sql/include/fails.sql
 
 -- Status, error and cause of a one-state test run.
 CREATE FUNCTION pg_temp.try_state(state text, input jsonb)

@@ -4,15 +4,7 @@
 \set VERBOSITY default
 \set SHOW_CONTEXT never
 
--- Run a query that must fail; show its SQLSTATE and message.
-CREATE FUNCTION pg_temp.fails(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE query;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END
-$$;
+\i sql/include/fails.sql
 
 --
 -- The examples of AWS's "Intrinsic functions" page, with their documented

@@ -5,15 +5,7 @@
 \set VERBOSITY default
 \set SHOW_CONTEXT never
 
--- Run a query that must fail; show its SQLSTATE and message.
-CREATE FUNCTION pg_temp.fails(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE query;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END
-$$;
+\i sql/include/fails.sql
 
 -- AWS "Reference paths" example
 \set doc '{"foo": 123, "bar": ["a", "b", "c"], "car": {"cdr": true}}'
