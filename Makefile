@@ -8,7 +8,7 @@ EXTENSION = pg_sfn
 # src/sql/; every released version's script is kept as released in
 # src/sql/versions/, with one upgrade script per step (see
 # docs/ARCHITECTURE.md, "Versions and upgrades").
-EXTVERSION = 0.2
+EXTVERSION = 0.3
 MODULE_big = pg_sfn
 
 # One object per source file; sources are grouped by layer (see
@@ -23,7 +23,7 @@ OBJS = $(SRCS:.c=.o)
 # same function pieces.  Released scripts of older steps are kept, frozen,
 # in src/sql/versions/.
 SQL_PIECES = $(sort $(wildcard src/sql/[1-9]*.sql))
-PREVVERSION = 0.1
+PREVVERSION = 0.2
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--$(PREVVERSION)--$(EXTVERSION).sql
 DATA = $(sort $(wildcard src/sql/versions/*.sql))
 

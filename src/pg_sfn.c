@@ -14,7 +14,7 @@
 #include "fmgr.h"
 #include "miscadmin.h"
 
-#include "common/guc.h"
+#include "support/guc.h"
 #include "worker/worker.h"
 
 PG_MODULE_MAGIC;

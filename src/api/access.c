@@ -14,8 +14,8 @@
 #include "utils/builtins.h"
 
 #include "api/access.h"
-#include "common/errors.h"
-#include "common/names.h"
+#include "support/errors.h"
+#include "support/names.h"
 #include "store/state_machines.h"
 
 PG_FUNCTION_INFO_V1(sfn_acts_as_sql);

@@ -10,10 +10,10 @@
 #include "utils/builtins.h"
 
 #include "api/api_util.h"
-#include "asl/diag.h"
+#include "support/diag.h"
 #include "asl/plan.h"
-#include "common/errors.h"
-#include "common/names.h"
+#include "support/errors.h"
+#include "support/names.h"
 
 void
 sfn_require_arg(FunctionCallInfo fcinfo, int n, const char *what)
@@ -48,7 +48,7 @@ sfn_compile_or_report(Jsonb *definition, const char *type)
 	List	   *diags = NIL;
 	SfnPlan    *plan;
 
-	plan = sfn_asl_compile(jv_from_jsonb(definition), type, &diags);
+	plan = sfn_asl_compile(sfn_jv_from_jsonb(definition), type, &diags);
 	if (plan == NULL)
 		sfn_report_invalid_definition(diags);
 	return plan;

@@ -15,7 +15,7 @@
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
-#include "common/errors.h"
+#include "support/errors.h"
 #include "eval/budget.h"
 #include "eval/intrinsics.h"
 #include "eval/json.h"
@@ -52,8 +52,8 @@ Datum
 sfn_jsonpath_query(PG_FUNCTION_ARGS)
 {
 	char	   *path = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	JsonbValue *input = jv_from_jsonb(PG_GETARG_JSONB_P(1));
-	JsonbValue *context = jv_from_jsonb(PG_GETARG_JSONB_P(2));
+	JsonbValue *input = sfn_jv_from_jsonb(PG_GETARG_JSONB_P(1));
+	JsonbValue *context = sfn_jv_from_jsonb(PG_GETARG_JSONB_P(2));
 	SfnPath    *p = parse_path_or_error(path, false);
 	JsonbValue *res;
 	SfnError	err = {0};
@@ -63,7 +63,7 @@ sfn_jsonpath_query(PG_FUNCTION_ARGS)
 		report_sfn_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED, &err);
 	if (res == NULL)
 		PG_RETURN_NULL();
-	PG_RETURN_JSONB_P(jv_to_jsonb(res));
+	PG_RETURN_JSONB_P(sfn_jv_to_jsonb(res));
 }
 
 /* sfn.jsonpath_set(path text, target jsonb, value jsonb) returns jsonb */
@@ -71,8 +71,8 @@ Datum
 sfn_jsonpath_set(PG_FUNCTION_ARGS)
 {
 	char	   *path = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	JsonbValue *target = jv_from_jsonb(PG_GETARG_JSONB_P(1));
-	JsonbValue *value = jv_from_jsonb(PG_GETARG_JSONB_P(2));
+	JsonbValue *target = sfn_jv_from_jsonb(PG_GETARG_JSONB_P(1));
+	JsonbValue *value = sfn_jv_from_jsonb(PG_GETARG_JSONB_P(2));
 	SfnPath    *p = parse_path_or_error(path, true);
 	JsonbValue *out;
 	SfnError	err = {0};
@@ -85,7 +85,7 @@ sfn_jsonpath_set(PG_FUNCTION_ARGS)
 
 	if (!sfn_path_set(p, target, value, &out, &err))
 		report_sfn_error(ERRCODE_SFN_RESULT_PATH_MATCH_FAILURE, &err);
-	PG_RETURN_JSONB_P(jv_to_jsonb(out));
+	PG_RETURN_JSONB_P(sfn_jv_to_jsonb(out));
 }
 
 /* sfn.intrinsic_eval(expr text, input jsonb, context jsonb) returns jsonb */
@@ -93,8 +93,8 @@ Datum
 sfn_intrinsic_eval_sql(PG_FUNCTION_ARGS)
 {
 	char	   *expr = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	JsonbValue *input = jv_from_jsonb(PG_GETARG_JSONB_P(1));
-	JsonbValue *context = jv_from_jsonb(PG_GETARG_JSONB_P(2));
+	JsonbValue *input = sfn_jv_from_jsonb(PG_GETARG_JSONB_P(1));
+	JsonbValue *context = sfn_jv_from_jsonb(PG_GETARG_JSONB_P(2));
 	char	   *msg = NULL;
 	SfnIntrinsic *f = sfn_intrinsic_parse(expr, &msg);
 	JsonbValue *res;
@@ -107,5 +107,5 @@ sfn_intrinsic_eval_sql(PG_FUNCTION_ARGS)
 	sfn_budget_begin();
 	if (!sfn_intrinsic_eval(f, input, context, &res, &err))
 		report_sfn_error(ERRCODE_SFN_INTRINSIC_FAILURE, &err);
-	PG_RETURN_JSONB_P(jv_to_jsonb(res));
+	PG_RETURN_JSONB_P(sfn_jv_to_jsonb(res));
 }

@@ -19,9 +19,9 @@
 
 #include "api/access.h"
 #include "api/api_util.h"
-#include "common/errors.h"
-#include "common/guc.h"
-#include "common/names.h"
+#include "support/errors.h"
+#include "support/guc.h"
+#include "support/names.h"
 #include "engine/events.h"
 #include "store/executions.h"
 #include "store/state_machines.h"
@@ -78,7 +78,7 @@ sfn_start_execution(PG_FUNCTION_ARGS)
 	sfn_check_access(sm.id, sm.owner, SFN_PRIV_START, "state machine",
 					 state_machine_not_found, sm.name);
 	sfn_check_name(name, "execution");
-	input_text = jv_to_text(jv_from_jsonb(input));
+	input_text = sfn_jv_to_text(sfn_jv_from_jsonb(input));
 	if ((int) strlen(input_text) > sfn_max_payload_size)
 		ereport(ERROR,
 				(errcode(ERRCODE_SFN_INVALID_EXECUTION_INPUT),
@@ -90,7 +90,7 @@ sfn_start_execution(PG_FUNCTION_ARGS)
 	details = sfn_execution_started_details(input_text,
 											psprintf("arn:aws:iam::%s:role/%s",
 													 sfn_account_id, sm.role));
-	result = sfn_store_start_execution(sm.id, sm.revision, name, input, jv_to_jsonb(details),
+	result = sfn_store_start_execution(sm.id, sm.revision, name, input, sfn_jv_to_jsonb(details),
 									   GetCurrentTimestamp());
 	if (result == SFN_START_CONFLICT)
 		ereport(ERROR,
@@ -192,5 +192,5 @@ PG_FUNCTION_INFO_V1(sfn_json_text);
 Datum
 sfn_json_text(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_TEXT_P(cstring_to_text(jv_to_text(jv_from_jsonb(PG_GETARG_JSONB_P(0)))));
+	PG_RETURN_TEXT_P(cstring_to_text(sfn_jv_to_text(sfn_jv_from_jsonb(PG_GETARG_JSONB_P(0)))));
 }

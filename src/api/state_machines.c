@@ -19,8 +19,8 @@
 #include "api/access.h"
 #include "api/api_util.h"
 #include "asl/plan.h"
-#include "common/errors.h"
-#include "common/names.h"
+#include "support/errors.h"
+#include "support/names.h"
 #include "store/state_machines.h"
 
 PG_FUNCTION_INFO_V1(sfn_create_state_machine);

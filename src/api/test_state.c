@@ -19,9 +19,9 @@
 
 #include "api/api_util.h"
 #include "asl/plan.h"
-#include "common/errors.h"
-#include "common/guc.h"
-#include "common/names.h"
+#include "support/errors.h"
+#include "support/guc.h"
+#include "support/names.h"
 #include "engine/engine.h"
 
 PG_FUNCTION_INFO_V1(sfn_test_state);
@@ -32,25 +32,25 @@ PG_FUNCTION_INFO_V1(sfn_test_state);
 static void
 add_target(JsonbValue *states, JsonbValue *name)
 {
-	if (name && jv_is_string(name) &&
-		jv_object_get(states, name->val.string.val, name->val.string.len) == NULL)
+	if (name && sfn_jv_is_string(name) &&
+		sfn_jv_object_get(states, name->val.string.val, name->val.string.len) == NULL)
 	{
-		JsonbValue *succeed = jv_object();
+		JsonbValue *succeed = sfn_jv_object();
 
-		jv_object_put(succeed, "Type", 4, jv_cstring("Succeed"));
-		jv_object_put(states, name->val.string.val, name->val.string.len, succeed);
+		sfn_jv_object_put(succeed, "Type", 4, sfn_jv_cstring("Succeed"));
+		sfn_jv_object_put(states, name->val.string.val, name->val.string.len, succeed);
 	}
 }
 
 static void
 add_targets_of(JsonbValue *states, JsonbValue *state, const char *list_field)
 {
-	JsonbValue *list = jv_object_cget(state, list_field);
+	JsonbValue *list = sfn_jv_object_cget(state, list_field);
 
-	if (list && jv_is_array(list))
+	if (list && sfn_jv_is_array(list))
 		for (int i = 0; i < list->val.array.nElems; i++)
-			if (jv_is_object(&list->val.array.elems[i]))
-				add_target(states, jv_object_cget(&list->val.array.elems[i], "Next"));
+			if (sfn_jv_is_object(&list->val.array.elems[i]))
+				add_target(states, sfn_jv_object_cget(&list->val.array.elems[i], "Next"));
 }
 
 /*
@@ -60,19 +60,19 @@ add_targets_of(JsonbValue *states, JsonbValue *state, const char *list_field)
 static JsonbValue *
 wrap_single_state(JsonbValue *state)
 {
-	JsonbValue *def = jv_object();
-	JsonbValue *states = jv_object();
+	JsonbValue *def = sfn_jv_object();
+	JsonbValue *states = sfn_jv_object();
 
-	jv_object_put(def, "StartAt", 7, jv_cstring(TEST_STATE_NAME));
-	jv_object_put(states, TEST_STATE_NAME, strlen(TEST_STATE_NAME), state);
-	if (jv_is_object(state))
+	sfn_jv_object_put(def, "StartAt", 7, sfn_jv_cstring(TEST_STATE_NAME));
+	sfn_jv_object_put(states, TEST_STATE_NAME, strlen(TEST_STATE_NAME), state);
+	if (sfn_jv_is_object(state))
 	{
-		add_target(states, jv_object_cget(state, "Next"));
-		add_target(states, jv_object_cget(state, "Default"));
+		add_target(states, sfn_jv_object_cget(state, "Next"));
+		add_target(states, sfn_jv_object_cget(state, "Default"));
 		add_targets_of(states, state, "Choices");
 		add_targets_of(states, state, "Catch");
 	}
-	jv_object_put(def, "States", 6, states);
+	sfn_jv_object_put(def, "States", 6, states);
 	return def;
 }
 
@@ -90,13 +90,13 @@ sfn_test_state(PG_FUNCTION_ARGS)
 	SfnPlan    *plan;
 	SfnExecution exec;
 	SfnThread	thread;
-	JsonbValue *result = jv_object();
+	JsonbValue *result = sfn_jv_object();
 	int			start;
 
 	sfn_require_arg(fcinfo, 0, "definition");
 	sfn_require_arg(fcinfo, 1, "input");
-	definition = jv_from_jsonb(PG_GETARG_JSONB_P(0));
-	input = jv_from_jsonb(PG_GETARG_JSONB_P(1));
+	definition = sfn_jv_from_jsonb(PG_GETARG_JSONB_P(0));
+	input = sfn_jv_from_jsonb(PG_GETARG_JSONB_P(1));
 	if (state_name == NULL)
 	{
 		definition = wrap_single_state(definition);
@@ -137,20 +137,20 @@ sfn_test_state(PG_FUNCTION_ARGS)
 
 	if (exec.status == SFN_FAILED)
 	{
-		jv_object_put(result, "status", 6, jv_cstring("FAILED"));
+		sfn_jv_object_put(result, "status", 6, sfn_jv_cstring("FAILED"));
 		if (exec.error)
-			jv_object_put(result, "error", 5, jv_cstring(exec.error));
+			sfn_jv_object_put(result, "error", 5, sfn_jv_cstring(exec.error));
 		if (exec.cause)
-			jv_object_put(result, "cause", 5, jv_cstring(exec.cause));
+			sfn_jv_object_put(result, "cause", 5, sfn_jv_cstring(exec.cause));
 	}
 	else
 	{
 		JsonbValue *output = exec.status == SFN_SUCCEEDED ? exec.output : thread.input;
 
-		jv_object_put(result, "status", 6, jv_cstring("SUCCEEDED"));
-		jv_object_put(result, "output", 6, jv_cstring(jv_to_text(output)));
+		sfn_jv_object_put(result, "status", 6, sfn_jv_cstring("SUCCEEDED"));
+		sfn_jv_object_put(result, "output", 6, sfn_jv_cstring(sfn_jv_to_text(output)));
 		if (!thread.done)
-			jv_object_put(result, "nextState", 9, jv_cstring(plan->states[thread.state].name));
+			sfn_jv_object_put(result, "nextState", 9, sfn_jv_cstring(plan->states[thread.state].name));
 	}
-	PG_RETURN_JSONB_P(jv_to_jsonb(result));
+	PG_RETURN_JSONB_P(sfn_jv_to_jsonb(result));
 }

@@ -14,7 +14,7 @@
 #include "utils/jsonb.h"
 
 #include "api/api_util.h"
-#include "asl/diag.h"
+#include "support/diag.h"
 #include "asl/plan.h"
 
 PG_FUNCTION_INFO_V1(sfn_validate_state_machine_definition);
@@ -41,7 +41,7 @@ sfn_validate_state_machine_definition(PG_FUNCTION_ARGS)
 	sfn_check_type(type);
 
 	InitMaterializedSRF(fcinfo, 0);
-	(void) sfn_asl_compile(jv_from_jsonb(PG_GETARG_JSONB_P(0)), type, &diags);
+	(void) sfn_asl_compile(sfn_jv_from_jsonb(PG_GETARG_JSONB_P(0)), type, &diags);
 
 	foreach(lc, diags)
 	{

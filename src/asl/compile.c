@@ -51,21 +51,21 @@ sfn_compile_state(SfnCompiler *c, SfnPlanCtx *pc, int index, JsonbValue *obj,
 	char	   *type_name;
 
 	st->raw = obj;
-	if (!jv_is_object(obj))
+	if (!sfn_jv_is_object(obj))
 	{
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, location, "A state must be a JSON object");
 		pc->graph_known = false;
 		return;
 	}
 
-	type = jv_object_cget(obj, "Type");
+	type = sfn_jv_object_cget(obj, "Type");
 	if (type == NULL)
 	{
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, location, "These fields are required: [Type]");
 		pc->graph_known = false;
 		return;
 	}
-	type_name = jv_is_string(type) ? jv_cstr(type) : NULL;
+	type_name = sfn_jv_is_string(type) ? sfn_jv_cstr(type) : NULL;
 	if (type_name == NULL || !sfn_state_type_from_name(type_name, &st->type))
 	{
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, sfn_diag_loc(location, "Type"),
@@ -120,7 +120,7 @@ sfn_compile_plan(SfnCompiler *c, JsonbValue *obj, const char *location,
 					 SFN_MAX_NESTING);
 		return NULL;
 	}
-	if (!jv_is_object(obj))
+	if (!sfn_jv_is_object(obj))
 	{
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, location,
 					 "The value must be a JSON object with the fields \"StartAt\" and \"States\"");
@@ -130,15 +130,15 @@ sfn_compile_plan(SfnCompiler *c, JsonbValue *obj, const char *location,
 	sfn_c_check_fields(c, obj, location, sfn_plan_allowed_fields(extra_fields), NULL);
 	sfn_c_string(c, obj, "Comment", sfn_diag_loc(location, "Comment"), &comment);
 
-	start = jv_object_cget(obj, "StartAt");
-	states = jv_object_cget(obj, "States");
+	start = sfn_jv_object_cget(obj, "StartAt");
+	states = sfn_jv_object_cget(obj, "States");
 	if (start == NULL || states == NULL)
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, location,
 					 "These fields are required: [%s]",
 					 start == NULL && states == NULL ? "StartAt, States"
 					 : start == NULL ? "StartAt" : "States");
 
-	if (states != NULL && !jv_is_object(states))
+	if (states != NULL && !sfn_jv_is_object(states))
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, sfn_diag_loc(location, "States"),
 					 "The value for the field \"States\" must be a JSON object of states");
 	else if (states != NULL)
@@ -178,7 +178,7 @@ sfn_asl_compile(JsonbValue *definition, const char *type, List **diags)
 					 "The state machine definition is null or empty");
 		return NULL;
 	}
-	if (!jv_is_object(definition))
+	if (!sfn_jv_is_object(definition))
 	{
 		sfn_diag_add(diags, SFN_DIAG_INVALID_JSON, "/",
 					 "The state machine definition must be a JSON object");
@@ -186,7 +186,7 @@ sfn_asl_compile(JsonbValue *definition, const char *type, List **diags)
 	}
 
 	/* AWS's limit is on the text; the compact form is the least we could send */
-	text = jv_to_text(definition);
+	text = sfn_jv_to_text(definition);
 	if (strlen(text) > SFN_MAX_DEFINITION_BYTES)
 	{
 		sfn_diag_add(diags, SFN_DIAG_TOO_LARGE, "/",
@@ -231,7 +231,7 @@ sfn_asl_compile_text(const char *text, int len, const char *type, List **diags)
 					 len, SFN_MAX_DEFINITION_BYTES);
 		return NULL;
 	}
-	def = jv_parse(text, len);
+	def = sfn_jv_parse(text, len);
 	if (def == NULL)
 	{
 		sfn_diag_add(diags, SFN_DIAG_INVALID_JSON, "/",

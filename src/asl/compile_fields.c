@@ -58,7 +58,7 @@ sfn_c_check_fields(SfnCompiler *c, JsonbValue *obj, const char *location,
 
 	for (int i = 0; i < obj->val.object.nPairs; i++)
 	{
-		char	   *key = jv_cstr(&obj->val.object.pairs[i].key);
+		char	   *key = sfn_jv_cstr(&obj->val.object.pairs[i].key);
 		char	   *loc = sfn_diag_loc(location, key);
 
 		if (sfn_in_list(allowed, key))
@@ -84,18 +84,18 @@ bool
 sfn_c_string(SfnCompiler *c, JsonbValue *obj, const char *field,
 			 const char *location, char **out)
 {
-	JsonbValue *v = jv_object_cget(obj, field);
+	JsonbValue *v = sfn_jv_object_cget(obj, field);
 
 	*out = NULL;
 	if (v == NULL)
 		return false;
-	if (!jv_is_string(v))
+	if (!sfn_jv_is_string(v))
 	{
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, location,
 					 "The value for the field \"%s\" must be a string", field);
 		return false;
 	}
-	*out = jv_cstr(v);
+	*out = sfn_jv_cstr(v);
 	return true;
 }
 
@@ -104,12 +104,12 @@ bool
 sfn_c_int(SfnCompiler *c, JsonbValue *obj, const char *field,
 		  const char *location, int64 min, int64 max, int64 *out)
 {
-	JsonbValue *v = jv_object_cget(obj, field);
+	JsonbValue *v = sfn_jv_object_cget(obj, field);
 	int64		i;
 
 	if (v == NULL)
 		return false;
-	if (jv_is_number(v) && jv_get_int64(v, &i) && i >= min && i <= max)
+	if (sfn_jv_is_number(v) && sfn_jv_get_int64(v, &i) && i >= min && i <= max)
 	{
 		*out = i;
 		return true;
@@ -130,14 +130,14 @@ bool
 sfn_c_number(SfnCompiler *c, JsonbValue *obj, const char *field,
 			 const char *location, double min, double max, double *out)
 {
-	JsonbValue *v = jv_object_cget(obj, field);
+	JsonbValue *v = sfn_jv_object_cget(obj, field);
 	double		d;
 
 	if (v == NULL)
 		return false;
-	if (jv_is_number(v))
+	if (sfn_jv_is_number(v))
 	{
-		d = jv_get_float8(v);
+		d = sfn_jv_get_float8(v);
 		if (d >= min && d <= max)
 		{
 			*out = d;
@@ -160,7 +160,7 @@ bool
 sfn_c_exclusive(SfnCompiler *c, JsonbValue *obj, const char *a, const char *b,
 				const char *location)
 {
-	if (jv_object_cget(obj, a) == NULL || jv_object_cget(obj, b) == NULL)
+	if (sfn_jv_object_cget(obj, a) == NULL || sfn_jv_object_cget(obj, b) == NULL)
 		return false;
 	sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, location,
 				 "The fields \"%s\" and \"%s\" cannot both be present", a, b);
@@ -174,14 +174,14 @@ sfn_c_parse_path(SfnCompiler *c, JsonbValue *v, const char *field,
 	char	   *errmsg = NULL;
 	SfnPath    *path;
 
-	if (!jv_is_string(v))
+	if (!sfn_jv_is_string(v))
 	{
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, location,
 					 "The value for the field \"%s\" must be a string containing a %s",
 					 field, reference ? "reference path" : "JSONPath");
 		return NULL;
 	}
-	path = sfn_path_parse(jv_cstr(v), reference, &errmsg);
+	path = sfn_path_parse(sfn_jv_cstr(v), reference, &errmsg);
 	if (path == NULL)
 		sfn_diag_add(c->diags, SFN_DIAG_INVALID_PATH, location,
 					 "The value for the field \"%s\" must be a valid %s: %s",
@@ -195,14 +195,14 @@ void
 sfn_c_opt_path(SfnCompiler *c, JsonbValue *obj, const char *field,
 			   const char *location, bool reference, SfnOptPath *out)
 {
-	JsonbValue *v = jv_object_cget(obj, field);
+	JsonbValue *v = sfn_jv_object_cget(obj, field);
 	char	   *loc = sfn_diag_loc(location, field);
 
 	out->mode = SFN_PATH_DEFAULT;
 	out->path = NULL;
 	if (v == NULL)
 		return;
-	if (jv_is_null(v))
+	if (sfn_jv_is_null(v))
 	{
 		out->mode = SFN_PATH_NULL;
 		return;
@@ -221,7 +221,7 @@ SfnPath *
 sfn_c_ref_path(SfnCompiler *c, JsonbValue *obj, const char *field,
 			   const char *location)
 {
-	JsonbValue *v = jv_object_cget(obj, field);
+	JsonbValue *v = sfn_jv_object_cget(obj, field);
 
 	if (v == NULL)
 		return NULL;
@@ -232,7 +232,7 @@ SfnPath *
 sfn_c_any_path(SfnCompiler *c, JsonbValue *obj, const char *field,
 			   const char *location)
 {
-	JsonbValue *v = jv_object_cget(obj, field);
+	JsonbValue *v = sfn_jv_object_cget(obj, field);
 
 	if (v == NULL)
 		return NULL;
@@ -244,14 +244,14 @@ SfnValueExpr *
 sfn_c_value_expr(SfnCompiler *c, JsonbValue *obj, const char *field,
 				 const char *location)
 {
-	JsonbValue *v = jv_object_cget(obj, field);
+	JsonbValue *v = sfn_jv_object_cget(obj, field);
 	char	   *loc = sfn_diag_loc(location, field);
 	SfnValueExpr *e;
 	char	   *errmsg = NULL;
 
 	if (v == NULL)
 		return NULL;
-	if (!jv_is_string(v) || !sfn_intrinsic_looks_like_call(jv_cstr(v)))
+	if (!sfn_jv_is_string(v) || !sfn_intrinsic_looks_like_call(sfn_jv_cstr(v)))
 	{
 		SfnPath    *p = sfn_c_parse_path(c, v, field, loc, true);
 
@@ -262,7 +262,7 @@ sfn_c_value_expr(SfnCompiler *c, JsonbValue *obj, const char *field,
 		return e;
 	}
 	e = palloc0(sizeof(SfnValueExpr));
-	e->fn = sfn_intrinsic_parse(jv_cstr(v), &errmsg);
+	e->fn = sfn_intrinsic_parse(sfn_jv_cstr(v), &errmsg);
 	if (e->fn != NULL)
 		return e;
 	sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, loc,
@@ -276,7 +276,7 @@ SfnTemplate *
 sfn_c_template(SfnCompiler *c, JsonbValue *obj, const char *field,
 			   const char *location)
 {
-	JsonbValue *v = jv_object_cget(obj, field);
+	JsonbValue *v = sfn_jv_object_cget(obj, field);
 	char	   *loc = sfn_diag_loc(location, field);
 
 	/* Any JSON value: arrays and scalars are payloads too. */
@@ -290,11 +290,11 @@ void
 sfn_c_transition(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st, JsonbValue *obj,
 				 const char *location)
 {
-	JsonbValue *next = jv_object_cget(obj, "Next");
-	JsonbValue *end = jv_object_cget(obj, "End");
+	JsonbValue *next = sfn_jv_object_cget(obj, "Next");
+	JsonbValue *end = sfn_jv_object_cget(obj, "End");
 
 	st->next = SFN_NO_STATE;
-	if (end != NULL && !jv_is_bool(end))
+	if (end != NULL && !sfn_jv_is_bool(end))
 	{
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, sfn_diag_loc(location, "End"),
 					 "The value for the field \"End\" must be a boolean");
@@ -328,7 +328,7 @@ static List *
 sfn_c_error_equals(SfnCompiler *c, JsonbValue *obj, const char *location,
 				   const char *what, bool is_last)
 {
-	JsonbValue *v = jv_object_cget(obj, "ErrorEquals");
+	JsonbValue *v = sfn_jv_object_cget(obj, "ErrorEquals");
 	char	   *loc = sfn_diag_loc(location, "ErrorEquals");
 	List	   *errors = NIL;
 
@@ -337,7 +337,7 @@ sfn_c_error_equals(SfnCompiler *c, JsonbValue *obj, const char *location,
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, location, "These fields are required: [ErrorEquals]");
 		return NIL;
 	}
-	if (!jv_is_array(v) || v->val.array.nElems == 0)
+	if (!sfn_jv_is_array(v) || v->val.array.nElems == 0)
 	{
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, loc,
 					 "The value for the field \"ErrorEquals\" must be a non-empty array of error names");
@@ -347,14 +347,14 @@ sfn_c_error_equals(SfnCompiler *c, JsonbValue *obj, const char *location,
 	{
 		JsonbValue *e = &v->val.array.elems[i];
 
-		if (!jv_is_string(e))
+		if (!sfn_jv_is_string(e))
 		{
 			sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, sfn_diag_loc_index(loc, i),
 						 "An error name in \"ErrorEquals\" must be a string");
 			continue;
 		}
-		errors = lappend(errors, jv_cstr(e));
-		if (strcmp(jv_cstr(e), "States.ALL") != 0)
+		errors = lappend(errors, sfn_jv_cstr(e));
+		if (strcmp(sfn_jv_cstr(e), "States.ALL") != 0)
 			continue;
 		if (v->val.array.nElems > 1)
 			sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, loc,
@@ -380,7 +380,7 @@ sfn_c_retrier(SfnCompiler *c, JsonbValue *obj, const char *location, bool is_las
 	r->interval_seconds = 1;
 	r->max_attempts = 3;
 	r->backoff_rate = 2.0;
-	if (!jv_is_object(obj))
+	if (!sfn_jv_is_object(obj))
 	{
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, location, "A retrier must be a JSON object");
 		return r;
@@ -411,12 +411,12 @@ sfn_c_retrier(SfnCompiler *c, JsonbValue *obj, const char *location, bool is_las
 void
 sfn_c_retry(SfnCompiler *c, SfnState *st, JsonbValue *obj, const char *location)
 {
-	JsonbValue *v = jv_object_cget(obj, "Retry");
+	JsonbValue *v = sfn_jv_object_cget(obj, "Retry");
 	char	   *loc = sfn_diag_loc(location, "Retry");
 
 	if (v == NULL)
 		return;
-	if (!jv_is_array(v))
+	if (!sfn_jv_is_array(v))
 	{
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, loc,
 					 "The value for the field \"Retry\" must be an array of retriers");
@@ -441,7 +441,7 @@ sfn_c_catcher(SfnCompiler *c, SfnPlanCtx *pc, JsonbValue *obj,
 	char	   *s;
 
 	k->next = SFN_NO_STATE;
-	if (!jv_is_object(obj))
+	if (!sfn_jv_is_object(obj))
 	{
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, location, "A catcher must be a JSON object");
 		return k;
@@ -449,7 +449,7 @@ sfn_c_catcher(SfnCompiler *c, SfnPlanCtx *pc, JsonbValue *obj,
 	sfn_c_check_fields(c, obj, location, fields, NULL);
 	sfn_c_string(c, obj, "Comment", sfn_diag_loc(location, "Comment"), &s);
 	k->errors = sfn_c_error_equals(c, obj, location, "catcher", is_last);
-	next = jv_object_cget(obj, "Next");
+	next = sfn_jv_object_cget(obj, "Next");
 	if (next == NULL)
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, location, "These fields are required: [Next]");
 	else
@@ -462,12 +462,12 @@ void
 sfn_c_catch(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st, JsonbValue *obj,
 			const char *location)
 {
-	JsonbValue *v = jv_object_cget(obj, "Catch");
+	JsonbValue *v = sfn_jv_object_cget(obj, "Catch");
 	char	   *loc = sfn_diag_loc(location, "Catch");
 
 	if (v == NULL)
 		return;
-	if (!jv_is_array(v))
+	if (!sfn_jv_is_array(v))
 	{
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, loc,
 					 "The value for the field \"Catch\" must be an array of catchers");

@@ -13,7 +13,7 @@
 #ifndef SFN_COMPILE_INT_H
 #define SFN_COMPILE_INT_H
 
-#include "asl/diag.h"
+#include "support/diag.h"
 #include "asl/plan.h"
 
 /* AWS's limits on fields given in seconds and on retries */

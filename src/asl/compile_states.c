@@ -113,13 +113,13 @@ static bool
 sfn_result_has_dynamic_key(const JsonbValue *v)
 {
 	check_stack_depth();
-	if (jv_is_array(v))
+	if (sfn_jv_is_array(v))
 	{
 		for (int i = 0; i < v->val.array.nElems; i++)
 			if (sfn_result_has_dynamic_key(&v->val.array.elems[i]))
 				return true;
 	}
-	else if (jv_is_object(v))
+	else if (sfn_jv_is_object(v))
 	{
 		for (int i = 0; i < v->val.object.nPairs; i++)
 		{
@@ -140,7 +140,7 @@ sfn_compile_pass(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st, JsonbValue *obj,
 {
 	sfn_compile_dataflow(c, st, obj, location,
 						 SFN_DF_INPUT | SFN_DF_RESULT | SFN_DF_PARAMETERS);
-	st->result = jv_object_cget(obj, "Result");
+	st->result = sfn_jv_object_cget(obj, "Result");
 	if (st->result != NULL && sfn_result_has_dynamic_key(st->result))
 		sfn_diag_warn(c->diags, SFN_DIAG_PASS_RESULT_IS_STATIC,
 					  sfn_diag_loc(location, "Result"),
@@ -180,7 +180,7 @@ sfn_compile_task_resource(SfnCompiler *c, SfnState *st, JsonbValue *obj,
 {
 	char	   *loc = sfn_diag_loc(location, "Resource");
 
-	if (jv_object_cget(obj, "Resource") == NULL)
+	if (sfn_jv_object_cget(obj, "Resource") == NULL)
 	{
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, location, "These fields are required: [Resource]");
 		return;
@@ -221,12 +221,12 @@ static void
 sfn_compile_task(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st, JsonbValue *obj,
 				 const char *location)
 {
-	JsonbValue *cred = jv_object_cget(obj, "Credentials");
+	JsonbValue *cred = sfn_jv_object_cget(obj, "Credentials");
 
 	sfn_compile_dataflow(c, st, obj, location, SFN_DF_ALL);
 	sfn_compile_task_resource(c, st, obj, location);
 	sfn_compile_task_timeouts(c, st, obj, location);
-	if (cred != NULL && !jv_is_object(cred))
+	if (cred != NULL && !sfn_jv_is_object(cred))
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, sfn_diag_loc(location, "Credentials"),
 					 "The value for the field \"Credentials\" must be a JSON object");
 	st->credentials = cred;
@@ -249,8 +249,8 @@ sfn_compile_choice_rules(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st,
 
 		st->choices[i].rule = sfn_choice_compile(rule, true, loc, SFN_MAX_NESTING, c->diags);
 		st->choices[i].next = SFN_NO_STATE;
-		next = jv_is_object(rule) ? jv_object_cget(rule, "Next") : NULL;
-		if (next != NULL && jv_is_string(next))
+		next = sfn_jv_is_object(rule) ? sfn_jv_object_cget(rule, "Next") : NULL;
+		if (next != NULL && sfn_jv_is_string(next))
 			st->choices[i].next = sfn_names_resolve(c, pc, next, "Next",
 													sfn_diag_loc(loc, "Next"));
 	}
@@ -260,14 +260,14 @@ static void
 sfn_compile_choice(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st, JsonbValue *obj,
 				   const char *location)
 {
-	JsonbValue *choices = jv_object_cget(obj, "Choices");
-	JsonbValue *def = jv_object_cget(obj, "Default");
+	JsonbValue *choices = sfn_jv_object_cget(obj, "Choices");
+	JsonbValue *def = sfn_jv_object_cget(obj, "Default");
 
 	sfn_compile_dataflow(c, st, obj, location, SFN_DF_INPUT);
 	st->default_next = SFN_NO_STATE;
 	if (choices == NULL)
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, location, "These fields are required: [Choices]");
-	else if (!jv_is_array(choices) || choices->val.array.nElems == 0)
+	else if (!sfn_jv_is_array(choices) || choices->val.array.nElems == 0)
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, sfn_diag_loc(location, "Choices"),
 					 "The value for the field \"Choices\" must be a non-empty array of choice rules");
 	else
@@ -281,11 +281,11 @@ static void
 sfn_compile_wait_timestamp(SfnCompiler *c, SfnState *st, JsonbValue *obj,
 						   const char *location)
 {
-	JsonbValue *ts = jv_object_cget(obj, "Timestamp");
+	JsonbValue *ts = sfn_jv_object_cget(obj, "Timestamp");
 
 	if (ts == NULL)
 		return;
-	st->has_timestamp = jv_is_string(ts) &&
+	st->has_timestamp = sfn_jv_is_string(ts) &&
 		sfn_timestamp_parse(ts->val.string.val, ts->val.string.len, &st->timestamp);
 	if (!st->has_timestamp)
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, sfn_diag_loc(location, "Timestamp"),
@@ -301,7 +301,7 @@ sfn_compile_wait(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st, JsonbValue *obj,
 
 	sfn_compile_dataflow(c, st, obj, location, SFN_DF_INPUT);
 	for (int i = 0; i < (int) lengthof(waits); i++)
-		n += jv_object_cget(obj, waits[i]) != NULL;
+		n += sfn_jv_object_cget(obj, waits[i]) != NULL;
 	if (n != 1)
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, location,
 					 "A Wait state must have exactly one of the fields \"Seconds\", \"Timestamp\", \"SecondsPath\", \"TimestampPath\"; it has %d",
@@ -355,13 +355,13 @@ static void
 sfn_compile_parallel(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st, JsonbValue *obj,
 					 const char *location)
 {
-	JsonbValue *branches = jv_object_cget(obj, "Branches");
+	JsonbValue *branches = sfn_jv_object_cget(obj, "Branches");
 	char	   *loc = sfn_diag_loc(location, "Branches");
 
 	sfn_compile_dataflow(c, st, obj, location, SFN_DF_ALL);
 	if (branches == NULL)
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, location, "These fields are required: [Branches]");
-	else if (!jv_is_array(branches) || branches->val.array.nElems == 0)
+	else if (!sfn_jv_is_array(branches) || branches->val.array.nElems == 0)
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, loc,
 					 "The value for the field \"Branches\" must be a non-empty array of objects with \"StartAt\" and \"States\"");
 	else
@@ -383,14 +383,14 @@ static void
 sfn_compile_processor_config(SfnCompiler *c, JsonbValue *proc, const char *location)
 {
 	static const char *const fields[] = {"Mode", "ExecutionType", NULL};
-	JsonbValue *cfg = jv_object_cget(proc, "ProcessorConfig");
+	JsonbValue *cfg = sfn_jv_object_cget(proc, "ProcessorConfig");
 	char	   *loc = sfn_diag_loc(location, "ProcessorConfig");
 	char	   *mode = NULL;
 	char	   *etype = NULL;
 
 	if (cfg == NULL)
 		return;
-	if (!jv_is_object(cfg))
+	if (!sfn_jv_is_object(cfg))
 	{
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, loc,
 					 "The value for the field \"ProcessorConfig\" must be a JSON object");
@@ -411,8 +411,8 @@ static void
 sfn_compile_map_processor(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st,
 						  JsonbValue *obj, const char *location)
 {
-	JsonbValue *proc = jv_object_cget(obj, "ItemProcessor");
-	JsonbValue *iter = jv_object_cget(obj, "Iterator");
+	JsonbValue *proc = sfn_jv_object_cget(obj, "ItemProcessor");
+	JsonbValue *iter = sfn_jv_object_cget(obj, "Iterator");
 	int			depth = pc->plan->depth + 1;
 
 	if (proc == NULL && iter == NULL)
@@ -425,7 +425,7 @@ sfn_compile_map_processor(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st,
 		char	   *loc = sfn_diag_loc(location, "ItemProcessor");
 
 		st->processor = sfn_compile_plan(c, proc, loc, depth, sfn_processor_extra_fields);
-		if (jv_is_object(proc))
+		if (sfn_jv_is_object(proc))
 			sfn_compile_processor_config(c, proc, loc);
 	}
 	else
@@ -434,7 +434,7 @@ sfn_compile_map_processor(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st,
 		char	   *loc = sfn_diag_loc(location, "Iterator");
 
 		st->processor = sfn_compile_plan(c, iter, loc, depth, sfn_processor_extra_fields);
-		if (jv_is_object(iter))
+		if (sfn_jv_is_object(iter))
 			sfn_compile_processor_config(c, iter, loc);
 	}
 }
@@ -447,9 +447,9 @@ sfn_compile_map_objects(SfnCompiler *c, JsonbValue *obj, const char *location)
 
 	for (int i = 0; i < (int) lengthof(fields); i++)
 	{
-		JsonbValue *v = jv_object_cget(obj, fields[i]);
+		JsonbValue *v = sfn_jv_object_cget(obj, fields[i]);
 
-		if (v != NULL && !jv_is_object(v))
+		if (v != NULL && !sfn_jv_is_object(v))
 			sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, sfn_diag_loc(location, fields[i]),
 						 "The value for the field \"%s\" must be a JSON object", fields[i]);
 	}

@@ -72,7 +72,7 @@ sfn_names_index(SfnCompiler *c, SfnPlanCtx *pc, JsonbValue *states,
 		SfnState   *st = &plan->states[i];
 		SfnNameRef *ref = palloc0(sizeof(SfnNameRef));
 
-		st->name = jv_cstr(&states->val.object.pairs[i].key);
+		st->name = sfn_jv_cstr(&states->val.object.pairs[i].key);
 		st->index = i;
 		st->next = SFN_NO_STATE;
 		st->default_next = SFN_NO_STATE;
@@ -100,14 +100,14 @@ sfn_names_resolve(SfnCompiler *c, SfnPlanCtx *pc, JsonbValue *target,
 	const char *name;
 	SfnNameRef *found = NULL;
 
-	if (!jv_is_string(target))
+	if (!sfn_jv_is_string(target))
 	{
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, location,
 					 "The value for the field \"%s\" must be a string", field);
 		pc->graph_known = false;
 		return SFN_NO_STATE;
 	}
-	name = jv_cstr(target);
+	name = sfn_jv_cstr(target);
 
 	/* any entry of that name will do: compare names only */
 	for (int lo = 0, hi = pc->n_sorted - 1; lo <= hi;)

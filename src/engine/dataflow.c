@@ -91,7 +91,7 @@ select_path(const SfnOptPath *p, JsonbValue *value, JsonbValue *ctx,
 			*out = value;
 			return true;
 		case SFN_PATH_NULL:
-			*out = jv_object();
+			*out = sfn_jv_object();
 			return true;
 		case SFN_PATH_SET:
 			if (!sfn_path_query(p->path, value, ctx, &v, err))
@@ -152,29 +152,29 @@ JsonbValue *
 sfn_context_object(const SfnExecution *exec, const SfnState *state,
 				   const SfnThread *thread)
 {
-	JsonbValue *ctx = jv_object();
-	JsonbValue *e = jv_object();
-	JsonbValue *s = jv_object();
-	JsonbValue *m = jv_object();
+	JsonbValue *ctx = sfn_jv_object();
+	JsonbValue *e = sfn_jv_object();
+	JsonbValue *s = sfn_jv_object();
+	JsonbValue *m = sfn_jv_object();
 
-	jv_object_put(e, "Id", 2, jv_cstring(exec->arn));
-	jv_object_put(e, "Input", 5, exec->input);
-	jv_object_put(e, "Name", 4, jv_cstring(exec->name));
-	jv_object_put(e, "RoleArn", 7, jv_cstring(exec->role_arn));
-	jv_object_put(e, "StartTime", 9, jv_cstring(sfn_format_timestamp(exec->start_date)));
-	jv_object_put(e, "RedriveCount", 12, jv_int(exec->redrive_count));
+	sfn_jv_object_put(e, "Id", 2, sfn_jv_cstring(exec->arn));
+	sfn_jv_object_put(e, "Input", 5, exec->input);
+	sfn_jv_object_put(e, "Name", 4, sfn_jv_cstring(exec->name));
+	sfn_jv_object_put(e, "RoleArn", 7, sfn_jv_cstring(exec->role_arn));
+	sfn_jv_object_put(e, "StartTime", 9, sfn_jv_cstring(sfn_format_timestamp(exec->start_date)));
+	sfn_jv_object_put(e, "RedriveCount", 12, sfn_jv_int(exec->redrive_count));
 
-	jv_object_put(s, "EnteredTime", 11, jv_cstring(sfn_format_timestamp(thread->entered_at)));
-	jv_object_put(s, "Name", 4, jv_cstring(state->name));
+	sfn_jv_object_put(s, "EnteredTime", 11, sfn_jv_cstring(sfn_format_timestamp(thread->entered_at)));
+	sfn_jv_object_put(s, "Name", 4, sfn_jv_cstring(state->name));
 	/* AWS gives RetryCount to Task states only. */
 	if (state->type == SFN_STATE_TASK)
-		jv_object_put(s, "RetryCount", 10, jv_int(thread->retry_count));
+		sfn_jv_object_put(s, "RetryCount", 10, sfn_jv_int(thread->retry_count));
 
-	jv_object_put(m, "Id", 2, jv_cstring(exec->sm_arn));
-	jv_object_put(m, "Name", 4, jv_cstring(exec->sm_name));
+	sfn_jv_object_put(m, "Id", 2, sfn_jv_cstring(exec->sm_arn));
+	sfn_jv_object_put(m, "Name", 4, sfn_jv_cstring(exec->sm_name));
 
-	jv_object_put(ctx, "Execution", 9, e);
-	jv_object_put(ctx, "State", 5, s);
-	jv_object_put(ctx, "StateMachine", 12, m);
+	sfn_jv_object_put(ctx, "Execution", 9, e);
+	sfn_jv_object_put(ctx, "State", 5, s);
+	sfn_jv_object_put(ctx, "StateMachine", 12, m);
 	return ctx;
 }

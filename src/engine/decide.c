@@ -85,7 +85,7 @@ succeed_execution(SfnExecution *exec, SfnThread *thread, JsonbValue *output,
 static char *
 payload_text(const SfnExecution *exec, const SfnState *st, JsonbValue *v, SfnError *err)
 {
-	char	   *text = jv_to_text_limited(v, exec->max_payload);
+	char	   *text = sfn_jv_to_text_limited(v, exec->max_payload);
 
 	if (text == NULL)
 	{
@@ -206,14 +206,14 @@ wait_until(const SfnState *st, const SfnThread *thread, JsonbValue *effective,
 		if (v == NULL)
 			return sfn_fail(err, "States.Runtime",
 							"The SecondsPath parameter does not reference an input value: %s", p);
-		if (!jv_get_int64(v, &secs))
+		if (!sfn_jv_get_int64(v, &secs))
 			return sfn_fail(err, "States.Runtime",
 							"The SecondsPath parameter cannot be parsed as a long value: %s == %s",
-							p, jv_to_text(v));
+							p, sfn_jv_to_text(v));
 		if (secs < 0)
 			return sfn_fail(err, "States.Runtime",
 							"The SecondsPath parameter references a negative value: %s == %s",
-							p, jv_to_text(v));
+							p, sfn_jv_to_text(v));
 	}
 	else
 	{
@@ -221,11 +221,11 @@ wait_until(const SfnState *st, const SfnThread *thread, JsonbValue *effective,
 
 		if (!sfn_path_query(st->timestamp_path, effective, ctx, &v, err))
 			return false;
-		if (v == NULL || !jv_is_string(v) ||
+		if (v == NULL || !sfn_jv_is_string(v) ||
 			!sfn_timestamp_parse(v->val.string.val, v->val.string.len, due))
 			return sfn_fail(err, "States.Runtime",
 							"The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: %s == %s",
-							p, v == NULL ? "null" : (jv_is_string(v) ? jv_cstr(v) : jv_to_text(v)));
+							p, v == NULL ? "null" : (sfn_jv_is_string(v) ? sfn_jv_cstr(v) : sfn_jv_to_text(v)));
 		if (*due - thread->entered_at >= SFN_MAX_WAIT_USECS)
 			return sfn_fail(err, "States.Runtime", "Wait state delay is too long.");
 		return true;
@@ -301,12 +301,12 @@ fail_field(const char *literal, const SfnValueExpr *expr, const char *field,
 	else if (v == NULL)
 		return sfn_fail(err, "States.Runtime",
 						"The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'",
-						sfn_path_text(expr->path), field, jv_to_text(input));
-	if (!jv_is_string(v))
+						sfn_path_text(expr->path), field, sfn_jv_to_text(input));
+	if (!sfn_jv_is_string(v))
 		return sfn_fail(err, "States.Runtime",
 						"The value of the field '%s' must be a string, but was: %s",
-						field, jv_to_text(v));
-	*out = jv_cstr(v);
+						field, sfn_jv_to_text(v));
+	*out = sfn_jv_cstr(v);
 	return true;
 }
 
@@ -359,7 +359,7 @@ run_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread)
 
 	thread->entered_at = exec->now;
 	ev = sfn_emit(exec, thread->last_event_id, sfn_entered_event_type(st->type),
-				  sfn_state_entered_details(st->name, jv_to_text(thread->input)));
+				  sfn_state_entered_details(st->name, sfn_jv_to_text(thread->input)));
 	thread->entered_event_id = ev->id;
 	thread->last_event_id = ev->id;
 	ctx = sfn_context_object(exec, st, thread);

@@ -68,64 +68,64 @@ sfn_emit(SfnExecution *exec, int32 previous, const char *type, JsonbValue *detai
 static JsonbValue *
 truncated_false(void)
 {
-	JsonbValue *d = jv_object();
+	JsonbValue *d = sfn_jv_object();
 
-	jv_object_put(d, "truncated", 9, jv_bool(false));
+	sfn_jv_object_put(d, "truncated", 9, sfn_jv_bool(false));
 	return d;
 }
 
 JsonbValue *
 sfn_state_entered_details(const char *name, const char *input_text)
 {
-	JsonbValue *d = jv_object();
+	JsonbValue *d = sfn_jv_object();
 
-	jv_object_put(d, "name", 4, jv_cstring(name));
-	jv_object_put(d, "input", 5, jv_cstring(input_text));
-	jv_object_put(d, "inputDetails", 12, truncated_false());
+	sfn_jv_object_put(d, "name", 4, sfn_jv_cstring(name));
+	sfn_jv_object_put(d, "input", 5, sfn_jv_cstring(input_text));
+	sfn_jv_object_put(d, "inputDetails", 12, truncated_false());
 	return d;
 }
 
 JsonbValue *
 sfn_state_exited_details(const char *name, const char *output_text)
 {
-	JsonbValue *d = jv_object();
+	JsonbValue *d = sfn_jv_object();
 
-	jv_object_put(d, "name", 4, jv_cstring(name));
-	jv_object_put(d, "output", 6, jv_cstring(output_text));
-	jv_object_put(d, "outputDetails", 13, truncated_false());
+	sfn_jv_object_put(d, "name", 4, sfn_jv_cstring(name));
+	sfn_jv_object_put(d, "output", 6, sfn_jv_cstring(output_text));
+	sfn_jv_object_put(d, "outputDetails", 13, truncated_false());
 	return d;
 }
 
 JsonbValue *
 sfn_error_details(const char *error, const char *cause)
 {
-	JsonbValue *d = jv_object();
+	JsonbValue *d = sfn_jv_object();
 
 	if (error)
-		jv_object_put(d, "error", 5, jv_cstring(error));
+		sfn_jv_object_put(d, "error", 5, sfn_jv_cstring(error));
 	if (cause)
-		jv_object_put(d, "cause", 5, jv_cstring(cause));
+		sfn_jv_object_put(d, "cause", 5, sfn_jv_cstring(cause));
 	return d;
 }
 
 JsonbValue *
 sfn_execution_started_details(const char *input_text, const char *role_arn)
 {
-	JsonbValue *d = jv_object();
+	JsonbValue *d = sfn_jv_object();
 
-	jv_object_put(d, "input", 5, jv_cstring(input_text));
-	jv_object_put(d, "inputDetails", 12, truncated_false());
-	jv_object_put(d, "roleArn", 7, jv_cstring(role_arn));
+	sfn_jv_object_put(d, "input", 5, sfn_jv_cstring(input_text));
+	sfn_jv_object_put(d, "inputDetails", 12, truncated_false());
+	sfn_jv_object_put(d, "roleArn", 7, sfn_jv_cstring(role_arn));
 	return d;
 }
 
 JsonbValue *
 sfn_execution_succeeded_details(const char *output_text)
 {
-	JsonbValue *d = jv_object();
+	JsonbValue *d = sfn_jv_object();
 
-	jv_object_put(d, "output", 6, jv_cstring(output_text));
-	jv_object_put(d, "outputDetails", 13, truncated_false());
+	sfn_jv_object_put(d, "output", 6, sfn_jv_cstring(output_text));
+	sfn_jv_object_put(d, "outputDetails", 13, truncated_false());
 	return d;
 }
 

@@ -20,7 +20,7 @@
 #include "miscadmin.h"
 #include "utils/memutils.h"
 
-#include "common/guc.h"
+#include "support/guc.h"
 #include "eval/budget.h"
 
 /* how often (in steps) the context's memory is measured */

@@ -258,14 +258,14 @@ sfn_choice_ref_path(JsonbValue *v, const char *field, const char *location,
 	char	   *errmsg = NULL;
 	SfnPath    *path;
 
-	if (!jv_is_string(v))
+	if (!sfn_jv_is_string(v))
 	{
 		sfn_diag_add(diags, SFN_DIAG_SCHEMA, location,
 					 "The value for the field \"%s\" must be a string containing a reference path",
 					 field);
 		return NULL;
 	}
-	path = sfn_path_parse(jv_cstr(v), true, &errmsg);
+	path = sfn_path_parse(sfn_jv_cstr(v), true, &errmsg);
 	if (path == NULL)
 		sfn_diag_add(diags, SFN_DIAG_INVALID_PATH, location,
 					 "The value for the field \"%s\" must be a valid reference path: %s",
@@ -303,27 +303,27 @@ sfn_choice_compile_literal(SfnChoiceRule *r, JsonbValue *v,
 	switch (r->op->type)
 	{
 		case SFN_CT_STRING:
-			if (!jv_is_string(v))
+			if (!sfn_jv_is_string(v))
 				sfn_diag_add(diags, SFN_DIAG_SCHEMA, location,
 							 "The value for the field \"%s\" must be a string", name);
 			else if (r->op->op == SFN_OP_MATCHES)
 				sfn_choice_compile_glob(r, v->val.string.val, v->val.string.len);
 			break;
 		case SFN_CT_NUMERIC:
-			if (!jv_is_number(v))
+			if (!sfn_jv_is_number(v))
 				sfn_diag_add(diags, SFN_DIAG_SCHEMA, location,
 							 "The value for the field \"%s\" must be a number", name);
 			break;
 		case SFN_CT_BOOLEAN:
 		case SFN_CT_TEST:
-			if (!jv_is_bool(v))
+			if (!sfn_jv_is_bool(v))
 				sfn_diag_add(diags, SFN_DIAG_SCHEMA, location,
 							 "The value for the field \"%s\" must be a boolean", name);
 			else
 				r->flag = v->val.boolean;
 			break;
 		case SFN_CT_TIMESTAMP:
-			if (!jv_is_string(v) ||
+			if (!sfn_jv_is_string(v) ||
 				!sfn_timestamp_parse(v->val.string.val, v->val.string.len, &r->ts))
 				sfn_diag_add(diags, SFN_DIAG_SCHEMA, location,
 							 "The value for the field \"%s\" must be a timestamp in RFC 3339 format, such as \"2016-03-14T01:59:00Z\"",
@@ -336,8 +336,8 @@ static void
 sfn_choice_compile_compare(SfnChoiceRule *r, JsonbValue *rule,
 						   const char *location, List **diags)
 {
-	JsonbValue *var = jv_object_cget(rule, "Variable");
-	JsonbValue *operand = jv_object_cget(rule, r->op->name);
+	JsonbValue *var = sfn_jv_object_cget(rule, "Variable");
+	JsonbValue *operand = sfn_jv_object_cget(rule, r->op->name);
 	char	   *oploc = sfn_diag_loc(location, r->op->name);
 
 	r->kind = SFN_RULE_COMPARE;
@@ -372,7 +372,7 @@ sfn_choice_compile_logical(SfnChoiceRule *r, const char *name, JsonbValue *v,
 	}
 
 	r->kind = strcmp(name, "And") == 0 ? SFN_RULE_AND : SFN_RULE_OR;
-	if (!jv_is_array(v) || v->val.array.nElems == 0)
+	if (!sfn_jv_is_array(v) || v->val.array.nElems == 0)
 	{
 		sfn_diag_add(diags, SFN_DIAG_SCHEMA, oploc,
 					 "The value for the field \"%s\" must be a non-empty array of choice rules",
@@ -392,7 +392,7 @@ static void
 sfn_choice_check_next(JsonbValue *rule, bool top_level, const char *location,
 					  List **diags)
 {
-	JsonbValue *next = jv_object_cget(rule, "Next");
+	JsonbValue *next = sfn_jv_object_cget(rule, "Next");
 
 	if (!top_level)
 	{
@@ -404,7 +404,7 @@ sfn_choice_check_next(JsonbValue *rule, bool top_level, const char *location,
 	if (next == NULL)
 		sfn_diag_add(diags, SFN_DIAG_SCHEMA, location,
 					 "These fields are required: [Next]");
-	else if (!jv_is_string(next))
+	else if (!sfn_jv_is_string(next))
 		sfn_diag_add(diags, SFN_DIAG_SCHEMA, sfn_diag_loc(location, "Next"),
 					 "The value for the field \"Next\" must be a string");
 }
@@ -427,7 +427,7 @@ sfn_choice_compile_rec(JsonbValue *rule, bool top_level, const char *location,
 					 limit);
 		return NULL;
 	}
-	if (!jv_is_object(rule))
+	if (!sfn_jv_is_object(rule))
 	{
 		sfn_diag_add(diags, SFN_DIAG_SCHEMA, location,
 					 "A choice rule must be a JSON object");
@@ -438,7 +438,7 @@ sfn_choice_compile_rec(JsonbValue *rule, bool top_level, const char *location,
 	for (int i = 0; i < rule->val.object.nPairs; i++)
 	{
 		JsonbValue *k = &rule->val.object.pairs[i].key;
-		char	   *key = jv_cstr(k);
+		char	   *key = sfn_jv_cstr(k);
 		const SfnChoiceOpDef *d;
 
 		if (strcmp(key, "And") == 0 || strcmp(key, "Or") == 0 || strcmp(key, "Not") == 0)
@@ -453,7 +453,7 @@ sfn_choice_compile_rec(JsonbValue *rule, bool top_level, const char *location,
 		}
 		else if (strcmp(key, "Comment") == 0)
 		{
-			if (!jv_is_string(&rule->val.object.pairs[i].value))
+			if (!sfn_jv_is_string(&rule->val.object.pairs[i].value))
 				sfn_diag_add(diags, SFN_DIAG_SCHEMA, sfn_diag_loc(location, key),
 							 "The value for the field \"Comment\" must be a string");
 		}
@@ -473,11 +473,11 @@ sfn_choice_compile_rec(JsonbValue *rule, bool top_level, const char *location,
 					 nops);
 	else if (logical != NULL)
 	{
-		if (jv_object_cget(rule, "Variable") != NULL)
+		if (sfn_jv_object_cget(rule, "Variable") != NULL)
 			sfn_diag_add(diags, SFN_DIAG_SCHEMA, sfn_diag_loc(location, "Variable"),
 						 "The field \"Variable\" is not allowed in a rule using \"%s\"",
 						 logical);
-		sfn_choice_compile_logical(r, logical, jv_object_cget(rule, logical),
+		sfn_choice_compile_logical(r, logical, sfn_jv_object_cget(rule, logical),
 								   location, max_depth, limit, diags);
 	}
 	else
@@ -624,7 +624,7 @@ sfn_choice_strcmp(const JsonbValue *a, const JsonbValue *b)
 static bool
 sfn_choice_is_timestamp(const JsonbValue *v, TimestampTz *ts)
 {
-	return jv_is_string(v) &&
+	return sfn_jv_is_string(v) &&
 		sfn_timestamp_parse(v->val.string.val, v->val.string.len, ts);
 }
 
@@ -640,21 +640,21 @@ sfn_choice_compare(const SfnChoiceRule *r, const JsonbValue *v,
 	switch (r->op->type)
 	{
 		case SFN_CT_STRING:
-			if (!jv_is_string(v) || !jv_is_string(o))
+			if (!sfn_jv_is_string(v) || !sfn_jv_is_string(o))
 				return false;
 			if (r->op->op == SFN_OP_MATCHES)
 				return sfn_choice_glob(r->glob, r->glob_len,
 									   v->val.string.val, v->val.string.len);
 			return sfn_choice_cmp_result(r->op->op, sfn_choice_strcmp(v, o));
 		case SFN_CT_NUMERIC:
-			if (!jv_is_number(v) || !jv_is_number(o))
+			if (!sfn_jv_is_number(v) || !sfn_jv_is_number(o))
 				return false;
 			cmp = DatumGetInt32(DirectFunctionCall2(numeric_cmp,
 													NumericGetDatum(v->val.numeric),
 													NumericGetDatum(o->val.numeric)));
 			return sfn_choice_cmp_result(r->op->op, cmp);
 		case SFN_CT_BOOLEAN:
-			return jv_is_bool(v) && jv_is_bool(o) &&
+			return sfn_jv_is_bool(v) && sfn_jv_is_bool(o) &&
 				v->val.boolean == o->val.boolean;
 		case SFN_CT_TIMESTAMP:
 			if (!sfn_choice_is_timestamp(v, &a))
@@ -679,13 +679,13 @@ sfn_choice_test(SfnCmpOp op, const JsonbValue *v)
 	switch (op)
 	{
 		case SFN_OP_IS_NULL:
-			return jv_is_null(v);
+			return sfn_jv_is_null(v);
 		case SFN_OP_IS_NUMERIC:
-			return jv_is_number(v);
+			return sfn_jv_is_number(v);
 		case SFN_OP_IS_STRING:
-			return jv_is_string(v);
+			return sfn_jv_is_string(v);
 		case SFN_OP_IS_BOOLEAN:
-			return jv_is_bool(v);
+			return sfn_jv_is_bool(v);
 		case SFN_OP_IS_TIMESTAMP:
 			return sfn_choice_is_timestamp(v, &ts);
 		default:

@@ -11,7 +11,7 @@
 #include "utils/timestamp.h"
 
 #include "eval/json.h"
-#include "asl/diag.h"
+#include "support/diag.h"
 
 typedef struct SfnChoiceRule SfnChoiceRule;
 

@@ -22,7 +22,7 @@
 
 #include <math.h>
 
-#include "common/format.h"
+#include "support/format.h"
 #include "common/base64.h"
 #include "common/cryptohash.h"
 #include "common/hashfn.h"
@@ -90,7 +90,7 @@ struct SfnIntrinsic
  */
 
 static const char *
-jv_type_name(const JsonbValue *v)
+sfn_jv_type_name(const JsonbValue *v)
 {
 	switch (v->type)
 	{
@@ -126,19 +126,19 @@ want_type(const SfnIntrinsic *f, JsonbValue *v, int n, enum jbvType type,
 	if (v->type == type)
 		return true;
 	return ifail(f, err, psprintf("argument %d must be %s, got %s",
-								  n, what, jv_type_name(v)));
+								  n, what, sfn_jv_type_name(v)));
 }
 
 static bool
 want_int(const SfnIntrinsic *f, JsonbValue *v, int n, int64 *out, SfnError *err)
 {
-	if (v->type == jbvNumeric && jv_get_int64(v, out))
+	if (v->type == jbvNumeric && sfn_jv_get_int64(v, out))
 		return true;
 	if (v->type == jbvNumeric)
 		return ifail(f, err, psprintf("argument %d must be an integer, got %s",
-									  n, jv_to_text(v)));
+									  n, sfn_jv_to_text(v)));
 	return ifail(f, err, psprintf("argument %d must be an integer, got %s",
-								  n, jv_type_name(v)));
+								  n, sfn_jv_type_name(v)));
 }
 
 /*
@@ -149,7 +149,7 @@ want_int(const SfnIntrinsic *f, JsonbValue *v, int n, int64 *out, SfnError *err)
 static bool
 want_rounded_int(const SfnIntrinsic *f, JsonbValue *v, int n, int64 *out, SfnError *err)
 {
-	if (v->type == jbvNumeric && !jv_get_int64(v, out))
+	if (v->type == jbvNumeric && !sfn_jv_get_int64(v, out))
 	{
 		Datum		half = DirectFunctionCall3(numeric_in, CStringGetDatum("0.5"),
 											   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
@@ -158,7 +158,7 @@ want_rounded_int(const SfnIntrinsic *f, JsonbValue *v, int n, int64 *out, SfnErr
 																	  NumericGetDatum(v->val.numeric),
 																	  half));
 
-		if (jv_get_int64(jv_numeric(DatumGetNumeric(rounded)), out))
+		if (sfn_jv_get_int64(sfn_jv_numeric(DatumGetNumeric(rounded)), out))
 			return true;
 	}
 	return want_int(f, v, n, out, err);
@@ -166,7 +166,7 @@ want_rounded_int(const SfnIntrinsic *f, JsonbValue *v, int n, int64 *out, SfnErr
 
 /* String length in characters (AWS limits count characters). */
 static int
-jv_char_length(const JsonbValue *v)
+sfn_jv_char_length(const JsonbValue *v)
 {
 	return pg_mbstrlen_with_len(v->val.string.val, v->val.string.len);
 }
@@ -257,12 +257,12 @@ append_java_value(StringInfo buf, const JsonbValue *v)
 		case jbvNumeric:
 			{
 				int64		i;
-				char	   *text = jv_to_text(v);
+				char	   *text = sfn_jv_to_text(v);
 
-				if (strpbrk(text, ".eE") == NULL && jv_get_int64(v, &i))
+				if (strpbrk(text, ".eE") == NULL && sfn_jv_get_int64(v, &i))
 					appendStringInfoString(buf, text);
 				else
-					append_java_double(buf, jv_get_float8(v));
+					append_java_double(buf, sfn_jv_get_float8(v));
 			}
 			break;
 		case jbvArray:
@@ -288,7 +288,7 @@ append_java_value(StringInfo buf, const JsonbValue *v)
 			appendStringInfoChar(buf, '}');
 			break;
 		default:
-			appendStringInfoString(buf, jv_to_text(v));
+			appendStringInfoString(buf, sfn_jv_to_text(v));
 			break;
 	}
 }
@@ -305,7 +305,7 @@ append_format_value(StringInfo buf, const JsonbValue *v)
 	else if (v->type == jbvArray || v->type == jbvObject)
 		append_java_value(buf, v);
 	else
-		appendStringInfoString(buf, jv_to_text(v));
+		appendStringInfoString(buf, sfn_jv_to_text(v));
 }
 
 /* ----------------------------------------------------------------
@@ -368,7 +368,7 @@ fn_format(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, SfnErro
 	if (used != nvalues)
 		return ifail(f, err, psprintf("the number of values (%d) does not match the number of {} placeholders (%d)",
 									  nvalues, used));
-	*result = jv_string(buf.data, buf.len);
+	*result = sfn_jv_string(buf.data, buf.len);
 	return true;
 }
 
@@ -387,10 +387,10 @@ fn_string_to_json(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result,
 		p++;
 	if (p == end)
 	{
-		*result = jv_null();
+		*result = sfn_jv_null();
 		return true;
 	}
-	*result = jv_parse(argv[0]->val.string.val, argv[0]->val.string.len);
+	*result = sfn_jv_parse(argv[0]->val.string.val, argv[0]->val.string.len);
 	if (*result == NULL)
 		return ifail(f, err, "the string is not valid JSON");
 	return true;
@@ -399,18 +399,18 @@ fn_string_to_json(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result,
 static bool
 fn_json_to_string(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, SfnError *err)
 {
-	*result = jv_cstring(jv_to_text(argv[0]));
+	*result = sfn_jv_cstring(sfn_jv_to_text(argv[0]));
 	return true;
 }
 
 static bool
 fn_array(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, SfnError *err)
 {
-	JsonbValue *arr = jv_array();
+	JsonbValue *arr = sfn_jv_array();
 	int			i;
 
 	for (i = 0; i < f->nargs; i++)
-		jv_array_append(arr, argv[i]);
+		sfn_jv_array_append(arr, argv[i]);
 	*result = arr;
 	return true;
 }
@@ -419,7 +419,7 @@ static bool
 fn_array_partition(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, SfnError *err)
 {
 	JsonbValue *arr = argv[0];
-	JsonbValue *out = jv_array();
+	JsonbValue *out = sfn_jv_array();
 	JsonbValue *chunk = NULL;
 	int64		size;
 	int			i;
@@ -434,11 +434,11 @@ fn_array_partition(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result
 		if (!sfn_budget_charge(1))
 			return sfn_budget_error(err);
 		if (chunk == NULL)
-			chunk = jv_array();
-		jv_array_append(chunk, &arr->val.array.elems[i]);
+			chunk = sfn_jv_array();
+		sfn_jv_array_append(chunk, &arr->val.array.elems[i]);
 		if (chunk->val.array.nElems == size || i == arr->val.array.nElems - 1)
 		{
-			jv_array_append(out, chunk);
+			sfn_jv_array_append(out, chunk);
 			chunk = NULL;
 		}
 	}
@@ -457,13 +457,13 @@ fn_array_contains(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result,
 	{
 		if (!sfn_budget_charge(1))
 			return sfn_budget_error(err);
-		if (jv_equal(&argv[0]->val.array.elems[i], argv[1]))
+		if (sfn_jv_equal(&argv[0]->val.array.elems[i], argv[1]))
 		{
-			*result = jv_bool(true);
+			*result = sfn_jv_bool(true);
 			return true;
 		}
 	}
-	*result = jv_bool(false);
+	*result = sfn_jv_bool(false);
 	return true;
 }
 
@@ -503,11 +503,11 @@ fn_array_range(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, Sf
 	if (count > SFN_MAX_ARRAY_RANGE)
 		return ifail(f, err, psprintf("the range would have more than %d items",
 									  SFN_MAX_ARRAY_RANGE));
-	out = jv_array();
+	out = sfn_jv_array();
 	value = start;
 	for (i = 0; i < count; i++)
 	{
-		jv_array_append(out, jv_int(value));
+		sfn_jv_array_append(out, sfn_jv_int(value));
 		/* items lie within [start, end]; only a step past the last overflows */
 		if (i + 1 < count)
 			value += step;
@@ -536,17 +536,17 @@ fn_array_length(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, S
 {
 	if (!want_type(f, argv[0], 1, jbvArray, "an array", err))
 		return false;
-	*result = jv_int(argv[0]->val.array.nElems);
+	*result = sfn_jv_int(argv[0]->val.array.nElems);
 	return true;
 }
 
 /*
- * A hash consistent with jv_equal(): numbers hash by value (1 and 1.0
+ * A hash consistent with sfn_jv_equal(): numbers hash by value (1 and 1.0
  * alike), object members in any order.  Steps are charged per node; once
  * the budget is spent the hash is meaningless and the caller fails.
  */
 static uint64
-jv_hash(const JsonbValue *v)
+sfn_jv_hash(const JsonbValue *v)
 {
 	uint64		h;
 	int			i;
@@ -570,7 +570,7 @@ jv_hash(const JsonbValue *v)
 		case jbvArray:
 			h = 6;
 			for (i = 0; i < v->val.array.nElems; i++)
-				h = hash_combine64(h, jv_hash(&v->val.array.elems[i]));
+				h = hash_combine64(h, sfn_jv_hash(&v->val.array.elems[i]));
 			return h;
 		case jbvObject:
 			/* a sum does not depend on the members' order */
@@ -581,7 +581,7 @@ jv_hash(const JsonbValue *v)
 
 				h += hash_combine64(hash_bytes_extended((const unsigned char *) p->key.val.string.val,
 														p->key.val.string.len, 8),
-									jv_hash(&p->value));
+									sfn_jv_hash(&p->value));
 			}
 			return h;
 		default:
@@ -631,7 +631,7 @@ fn_array_unique(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, S
 	dup = palloc0(sizeof(bool) * Max(n, 1));
 	for (i = 0; i < n; i++)
 	{
-		keys[i].hash = jv_hash(&arr->val.array.elems[i]);
+		keys[i].hash = sfn_jv_hash(&arr->val.array.elems[i]);
 		keys[i].index = i;
 	}
 	if (sfn_budget_exhausted())
@@ -651,16 +651,16 @@ fn_array_unique(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, S
 					continue;
 				if (!sfn_budget_charge(1))
 					return sfn_budget_error(err);
-				if (jv_equal(&arr->val.array.elems[keys[a].index],
+				if (sfn_jv_equal(&arr->val.array.elems[keys[a].index],
 							 &arr->val.array.elems[keys[b].index]))
 					dup[keys[b].index] = true;
 			}
 		}
 	}
-	out = jv_array();
+	out = sfn_jv_array();
 	for (i = 0; i < n; i++)
 		if (!dup[i])
-			jv_array_append(out, &arr->val.array.elems[i]);
+			sfn_jv_array_append(out, &arr->val.array.elems[i]);
 	pfree(keys);
 	pfree(dup);
 	*result = out;
@@ -676,7 +676,7 @@ fn_base64_encode(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, 
 
 	if (!want_type(f, s, 1, jbvString, "a string", err))
 		return false;
-	if (jv_char_length(s) > SFN_MAX_BASE64_INPUT)
+	if (sfn_jv_char_length(s) > SFN_MAX_BASE64_INPUT)
 		return ifail(f, err, psprintf("the input is longer than %d characters",
 									  SFN_MAX_BASE64_INPUT));
 	dst = palloc(pg_b64_enc_len(s->val.string.len) + 1);
@@ -684,7 +684,7 @@ fn_base64_encode(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, 
 					  pg_b64_enc_len(s->val.string.len));
 	if (n < 0)
 		return ifail(f, err, "the input could not be encoded");
-	*result = jv_string(dst, n);
+	*result = sfn_jv_string(dst, n);
 	return true;
 }
 
@@ -697,7 +697,7 @@ fn_base64_decode(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, 
 
 	if (!want_type(f, s, 1, jbvString, "a string", err))
 		return false;
-	if (jv_char_length(s) > SFN_MAX_BASE64_INPUT)
+	if (sfn_jv_char_length(s) > SFN_MAX_BASE64_INPUT)
 		return ifail(f, err, psprintf("the input is longer than %d characters",
 									  SFN_MAX_BASE64_INPUT));
 	dst = palloc(pg_b64_dec_len(s->val.string.len) + 1);
@@ -709,7 +709,7 @@ fn_base64_decode(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, 
 	if (memchr(dst, '\0', n) != NULL ||
 		pg_encoding_verifymbstr(GetDatabaseEncoding(), dst, n) != n)
 		return ifail(f, err, "the decoded data is not valid text");
-	*result = jv_string(dst, n);
+	*result = sfn_jv_string(dst, n);
 	return true;
 }
 
@@ -739,10 +739,10 @@ fn_hash(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, SfnError 
 	if (!want_type(f, argv[0], 1, jbvString, "a string", err) ||
 		!want_type(f, argv[1], 2, jbvString, "a string", err))
 		return false;
-	if (jv_char_length(argv[0]) > SFN_MAX_HASH_INPUT)
+	if (sfn_jv_char_length(argv[0]) > SFN_MAX_HASH_INPUT)
 		return ifail(f, err, psprintf("the input is longer than %d characters",
 									  SFN_MAX_HASH_INPUT));
-	alg = jv_cstr(argv[1]);
+	alg = sfn_jv_cstr(argv[1]);
 	for (a = 0; a < (int) lengthof(algs); a++)
 		if (strcmp(alg, algs[a].name) == 0)
 			break;
@@ -764,7 +764,7 @@ fn_hash(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, SfnError 
 	pg_cryptohash_free(ctx);
 	for (i = 0; i < algs[a].len; i++)
 		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-	*result = jv_string(hex, 2 * algs[a].len);
+	*result = sfn_jv_string(hex, 2 * algs[a].len);
 	return true;
 }
 
@@ -781,14 +781,14 @@ fn_json_merge(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, Sfn
 		return false;
 	if (argv[2]->val.boolean)
 		return ifail(f, err, "deep merge is not supported; the third argument must be false");
-	out = jv_copy(argv[0]);
+	out = sfn_jv_copy(argv[0]);
 	for (i = 0; i < argv[1]->val.object.nPairs; i++)
 	{
 		JsonbPair  *p = &argv[1]->val.object.pairs[i];
 
-		jv_object_add(out, p->key.val.string.val, p->key.val.string.len, &p->value);
+		sfn_jv_object_add(out, p->key.val.string.val, p->key.val.string.len, &p->value);
 	}
-	jv_object_finish(out);
+	sfn_jv_object_finish(out);
 	*result = out;
 	return true;
 }
@@ -842,10 +842,10 @@ fn_math_random(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, Sf
 			return false;
 		if (end - start > PG_INT32_MAX)
 			return ifail(f, err, "the range between start and end is too large");
-		*result = jv_int(start + java_random_next_int(seed, (int32) (end - start)));
+		*result = sfn_jv_int(start + java_random_next_int(seed, (int32) (end - start)));
 	}
 	else
-		*result = jv_int(start + (int64) pg_prng_uint64_range(&pg_global_prng_state, 0,
+		*result = sfn_jv_int(start + (int64) pg_prng_uint64_range(&pg_global_prng_state, 0,
 															  (uint64) (end - start - 1)));
 	return true;
 }
@@ -862,7 +862,7 @@ fn_math_add(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, SfnEr
 		return false;
 	if (pg_add_s64_overflow(a, b, &sum))
 		return ifail(f, err, "the sum is out of range");
-	*result = jv_int(sum);
+	*result = sfn_jv_int(sum);
 	return true;
 }
 
@@ -878,7 +878,7 @@ fn_string_split(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, S
 	int			dlen;
 	bool		single[256] = {false};
 	int			nmulti = 0;
-	JsonbValue *out = jv_array();
+	JsonbValue *out = sfn_jv_array();
 
 	if (!want_type(f, argv[0], 1, jbvString, "a string", err) ||
 		!want_type(f, argv[1], 2, jbvString, "a string", err))
@@ -915,13 +915,13 @@ fn_string_split(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, S
 		if (is_delim)
 		{
 			if (s > tok)
-				jv_array_append(out, jv_string(tok, s - tok));
+				sfn_jv_array_append(out, sfn_jv_string(tok, s - tok));
 			tok = s + clen;
 		}
 		s += clen;
 	}
 	if (end > tok)
-		jv_array_append(out, jv_string(tok, end - tok));
+		sfn_jv_array_append(out, sfn_jv_string(tok, end - tok));
 	*result = out;
 	return true;
 }
@@ -945,7 +945,7 @@ fn_uuid(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, SfnError 
 		snprintf(buf + pos, 3, "%02x", b[i]);
 		pos += 2;
 	}
-	*result = jv_string(buf, 36);
+	*result = sfn_jv_string(buf, 36);
 	return true;
 }
 
@@ -1072,7 +1072,7 @@ ip_parse_string(IParser *ip, SfnArg *arg)
 		return ip_error(ip, "unterminated string literal");
 	arg->kind = SFN_ARG_LITERAL;
 	arg->raw = pnstrdup(ip->s + start, ip->pos - start);
-	arg->literal = jv_string(buf.data, buf.len);
+	arg->literal = sfn_jv_string(buf.data, buf.len);
 	ip->pos++;
 	return true;
 }
@@ -1115,7 +1115,7 @@ ip_parse_number(IParser *ip, SfnArg *arg)
 		return ip_error(ip, "number too long at position %d", start + 1);
 	num = pnstrdup(ip->s + start, ip->pos - start);
 	arg->kind = SFN_ARG_LITERAL;
-	arg->literal = jv_numeric(DatumGetNumeric(DirectFunctionCall3(numeric_in,
+	arg->literal = sfn_jv_numeric(DatumGetNumeric(DirectFunctionCall3(numeric_in,
 																  CStringGetDatum(num),
 																  ObjectIdGetDatum(InvalidOid),
 																  Int32GetDatum(-1))));
@@ -1163,11 +1163,11 @@ ip_parse_arg(IParser *ip, SfnArg *arg, int nesting)
 	}
 	arg->kind = SFN_ARG_LITERAL;
 	if (ip_keyword(ip, "true"))
-		arg->literal = jv_bool(true);
+		arg->literal = sfn_jv_bool(true);
 	else if (ip_keyword(ip, "false"))
-		arg->literal = jv_bool(false);
+		arg->literal = sfn_jv_bool(false);
 	else if (ip_keyword(ip, "null"))
-		arg->literal = jv_null();
+		arg->literal = sfn_jv_null();
 	else if (c == '\0')
 		return ip_error(ip, "unexpected end of input");
 	else
@@ -1337,7 +1337,7 @@ eval_arg(const SfnArg *arg, JsonbValue *input, JsonbValue *context,
 				return sfn_fail(err, "States.Runtime",
 								"The JsonPath argument for the field '%s' could not be found in the input '%s'",
 								sfn_path_text(arg->path),
-								doc ? jv_to_text(doc) : "null");
+								doc ? sfn_jv_to_text(doc) : "null");
 			}
 			return true;
 		case SFN_ARG_CALL:

@@ -16,7 +16,7 @@
 #include <errno.h>
 #include <math.h>
 
-#include "common/format.h"
+#include "support/format.h"
 #include "common/jsonapi.h"
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
@@ -58,7 +58,7 @@ sfn_fail(SfnError *err, const char *error, const char *fmt,...)
  */
 
 JsonbValue *
-jv_null(void)
+sfn_jv_null(void)
 {
 	JsonbValue *v = palloc0(sizeof(JsonbValue));
 
@@ -67,7 +67,7 @@ jv_null(void)
 }
 
 JsonbValue *
-jv_bool(bool b)
+sfn_jv_bool(bool b)
 {
 	JsonbValue *v = palloc0(sizeof(JsonbValue));
 
@@ -77,7 +77,7 @@ jv_bool(bool b)
 }
 
 JsonbValue *
-jv_string(const char *s, int len)
+sfn_jv_string(const char *s, int len)
 {
 	JsonbValue *v = palloc0(sizeof(JsonbValue));
 	char	   *copy = palloc(len + 1);
@@ -91,13 +91,13 @@ jv_string(const char *s, int len)
 }
 
 JsonbValue *
-jv_cstring(const char *s)
+sfn_jv_cstring(const char *s)
 {
-	return jv_string(s, strlen(s));
+	return sfn_jv_string(s, strlen(s));
 }
 
 JsonbValue *
-jv_numeric(Numeric n)
+sfn_jv_numeric(Numeric n)
 {
 	JsonbValue *v = palloc0(sizeof(JsonbValue));
 
@@ -107,23 +107,23 @@ jv_numeric(Numeric n)
 }
 
 JsonbValue *
-jv_int(int64 i)
+sfn_jv_int(int64 i)
 {
-	return jv_numeric(int64_to_numeric(i));
+	return sfn_jv_numeric(int64_to_numeric(i));
 }
 
 /* Non-finite doubles have no JSON form; they become null. */
 JsonbValue *
-jv_float8(double d)
+sfn_jv_float8(double d)
 {
 	if (isnan(d) || isinf(d))
-		return jv_null();
-	return jv_numeric(DatumGetNumeric(DirectFunctionCall1(float8_numeric,
+		return sfn_jv_null();
+	return sfn_jv_numeric(DatumGetNumeric(DirectFunctionCall1(float8_numeric,
 														  Float8GetDatum(d))));
 }
 
 JsonbValue *
-jv_array(void)
+sfn_jv_array(void)
 {
 	JsonbValue *v = palloc0(sizeof(JsonbValue));
 
@@ -135,7 +135,7 @@ jv_array(void)
 }
 
 JsonbValue *
-jv_object(void)
+sfn_jv_object(void)
 {
 	JsonbValue *v = palloc0(sizeof(JsonbValue));
 
@@ -150,7 +150,7 @@ jv_object(void)
  * it is derived from the count (capacity is the next power of two >= n).
  */
 static int
-jv_capacity(int n)
+sfn_jv_capacity(int n)
 {
 	int			cap = 4;
 
@@ -161,14 +161,14 @@ jv_capacity(int n)
 }
 
 void
-jv_array_append(JsonbValue *arr, JsonbValue *elem)
+sfn_jv_array_append(JsonbValue *arr, JsonbValue *elem)
 {
 	int			n = arr->val.array.nElems;
 	JsonbValue	copy = *elem;	/* elem may point into arr's storage */
 
 	Assert(arr->type == jbvArray);
 	if (arr->val.array.elems == NULL)
-		arr->val.array.elems = palloc(sizeof(JsonbValue) * jv_capacity(1));
+		arr->val.array.elems = palloc(sizeof(JsonbValue) * sfn_jv_capacity(1));
 	else if (n >= 4 && (n & (n - 1)) == 0)
 		arr->val.array.elems = repalloc(arr->val.array.elems,
 										sizeof(JsonbValue) * n * 2);
@@ -178,14 +178,14 @@ jv_array_append(JsonbValue *arr, JsonbValue *elem)
 
 /* Append a pair without looking for an existing key. */
 static void
-jv_object_append(JsonbValue *obj, const char *key, int keylen, JsonbValue *val)
+sfn_jv_object_append(JsonbValue *obj, const char *key, int keylen, JsonbValue *val)
 {
 	int			n = obj->val.object.nPairs;
 	JsonbValue	copy = *val;	/* val may point into obj's storage */
 	JsonbPair  *p;
 
 	if (obj->val.object.pairs == NULL)
-		obj->val.object.pairs = palloc(sizeof(JsonbPair) * jv_capacity(1));
+		obj->val.object.pairs = palloc(sizeof(JsonbPair) * sfn_jv_capacity(1));
 	else if (n >= 4 && (n & (n - 1)) == 0)
 		obj->val.object.pairs = repalloc(obj->val.object.pairs,
 										 sizeof(JsonbPair) * n * 2);
@@ -199,14 +199,14 @@ jv_object_append(JsonbValue *obj, const char *key, int keylen, JsonbValue *val)
 }
 
 void
-jv_object_add(JsonbValue *obj, const char *key, int keylen, JsonbValue *val)
+sfn_jv_object_add(JsonbValue *obj, const char *key, int keylen, JsonbValue *val)
 {
 	Assert(obj->type == jbvObject);
-	jv_object_append(obj, key, keylen, val);
+	sfn_jv_object_append(obj, key, keylen, val);
 }
 
 void
-jv_object_put(JsonbValue *obj, const char *key, int keylen, JsonbValue *val)
+sfn_jv_object_put(JsonbValue *obj, const char *key, int keylen, JsonbValue *val)
 {
 	int			i;
 
@@ -222,11 +222,11 @@ jv_object_put(JsonbValue *obj, const char *key, int keylen, JsonbValue *val)
 			return;
 		}
 	}
-	jv_object_append(obj, key, keylen, val);
+	sfn_jv_object_append(obj, key, keylen, val);
 }
 
 JsonbValue *
-jv_object_get(const JsonbValue *obj, const char *key, int keylen)
+sfn_jv_object_get(const JsonbValue *obj, const char *key, int keylen)
 {
 	int			i;
 
@@ -243,13 +243,13 @@ jv_object_get(const JsonbValue *obj, const char *key, int keylen)
 }
 
 JsonbValue *
-jv_object_cget(const JsonbValue *obj, const char *key)
+sfn_jv_object_cget(const JsonbValue *obj, const char *key)
 {
-	return jv_object_get(obj, key, strlen(key));
+	return sfn_jv_object_get(obj, key, strlen(key));
 }
 
 char *
-jv_cstr(const JsonbValue *v)
+sfn_jv_cstr(const JsonbValue *v)
 {
 	Assert(v->type == jbvString);
 	return pnstrdup(v->val.string.val, v->val.string.len);
@@ -261,7 +261,7 @@ jv_cstr(const JsonbValue *v)
  */
 
 static JsonbValue *
-jv_from_iterator(JsonbIterator **it, JsonbIteratorToken tok, JsonbValue *first)
+sfn_jv_from_iterator(JsonbIterator **it, JsonbIteratorToken tok, JsonbValue *first)
 {
 	JsonbValue	v;
 	JsonbValue *result;
@@ -269,19 +269,19 @@ jv_from_iterator(JsonbIterator **it, JsonbIteratorToken tok, JsonbValue *first)
 	check_stack_depth();
 	if (tok == WJB_BEGIN_ARRAY)
 	{
-		result = jv_array();
+		result = sfn_jv_array();
 		while ((tok = JsonbIteratorNext(it, &v, false)) != WJB_END_ARRAY)
 		{
 			if (tok == WJB_ELEM)
-				jv_array_append(result, jv_copy(&v));
+				sfn_jv_array_append(result, sfn_jv_copy(&v));
 			else
-				jv_array_append(result, jv_from_iterator(it, tok, &v));
+				sfn_jv_array_append(result, sfn_jv_from_iterator(it, tok, &v));
 		}
 		return result;
 	}
 	if (tok == WJB_BEGIN_OBJECT)
 	{
-		result = jv_object();
+		result = sfn_jv_object();
 		while ((tok = JsonbIteratorNext(it, &v, false)) != WJB_END_OBJECT)
 		{
 			JsonbValue	key = v;
@@ -290,18 +290,18 @@ jv_from_iterator(JsonbIterator **it, JsonbIteratorToken tok, JsonbValue *first)
 			Assert(tok == WJB_KEY);
 			tok = JsonbIteratorNext(it, &v, false);
 			if (tok == WJB_VALUE)
-				val = jv_copy(&v);
+				val = sfn_jv_copy(&v);
 			else
-				val = jv_from_iterator(it, tok, &v);
-			jv_object_append(result, key.val.string.val, key.val.string.len, val);
+				val = sfn_jv_from_iterator(it, tok, &v);
+			sfn_jv_object_append(result, key.val.string.val, key.val.string.len, val);
 		}
 		return result;
 	}
-	return jv_copy(first);
+	return sfn_jv_copy(first);
 }
 
 JsonbValue *
-jv_from_jsonb(Jsonb *jb)
+sfn_jv_from_jsonb(Jsonb *jb)
 {
 	JsonbIterator *it;
 	JsonbValue	v;
@@ -311,16 +311,16 @@ jv_from_jsonb(Jsonb *jb)
 	{
 		if (!JsonbExtractScalar(&jb->root, &v))
 			elog(ERROR, "could not extract scalar from jsonb");
-		return jv_copy(&v);
+		return sfn_jv_copy(&v);
 	}
 	it = JsonbIteratorInit(&jb->root);
 	tok = JsonbIteratorNext(&it, &v, false);
-	return jv_from_iterator(&it, tok, &v);
+	return sfn_jv_from_iterator(&it, tok, &v);
 }
 
 /* Returns what pushJsonbValue returned for the last token pushed. */
 static JsonbValue *
-jv_push(JsonbParseState **state, const JsonbValue *v, JsonbIteratorToken scalar_tok)
+sfn_jv_push(JsonbParseState **state, const JsonbValue *v, JsonbIteratorToken scalar_tok)
 {
 	int			i;
 
@@ -330,7 +330,7 @@ jv_push(JsonbParseState **state, const JsonbValue *v, JsonbIteratorToken scalar_
 		case jbvArray:
 			pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
 			for (i = 0; i < v->val.array.nElems; i++)
-				jv_push(state, &v->val.array.elems[i], WJB_ELEM);
+				sfn_jv_push(state, &v->val.array.elems[i], WJB_ELEM);
 			return pushJsonbValue(state, WJB_END_ARRAY, NULL);
 		case jbvObject:
 			pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
@@ -339,7 +339,7 @@ jv_push(JsonbParseState **state, const JsonbValue *v, JsonbIteratorToken scalar_
 				JsonbPair  *p = &v->val.object.pairs[i];
 
 				pushJsonbValue(state, WJB_KEY, &p->key);
-				jv_push(state, &p->value, WJB_VALUE);
+				sfn_jv_push(state, &p->value, WJB_VALUE);
 			}
 			/* closing the object sorts and de-duplicates its keys */
 			return pushJsonbValue(state, WJB_END_OBJECT, NULL);
@@ -349,13 +349,13 @@ jv_push(JsonbParseState **state, const JsonbValue *v, JsonbIteratorToken scalar_
 }
 
 Jsonb *
-jv_to_jsonb(const JsonbValue *v)
+sfn_jv_to_jsonb(const JsonbValue *v)
 {
 	JsonbParseState *state = NULL;
 
 	if (v->type != jbvArray && v->type != jbvObject)
 		return JsonbValueToJsonb((JsonbValue *) v);
-	return JsonbValueToJsonb(jv_push(&state, v, WJB_ELEM));
+	return JsonbValueToJsonb(sfn_jv_push(&state, v, WJB_ELEM));
 }
 
 /* ----------------------------------------------------------------
@@ -376,7 +376,7 @@ typedef struct JvParseState
 
 /* Attach a freshly made value to the innermost open container. */
 static void
-jv_parse_attach(JvParseState *ps, JsonbValue *v)
+sfn_jv_parse_attach(JvParseState *ps, JsonbValue *v)
 {
 	if (ps->depth == 0)
 	{
@@ -384,9 +384,9 @@ jv_parse_attach(JvParseState *ps, JsonbValue *v)
 		return;
 	}
 	if (ps->stack[ps->depth - 1]->type == jbvArray)
-		jv_array_append(ps->stack[ps->depth - 1], v);
+		sfn_jv_array_append(ps->stack[ps->depth - 1], v);
 	else
-		jv_object_append(ps->stack[ps->depth - 1], ps->key, strlen(ps->key), v);
+		sfn_jv_object_append(ps->stack[ps->depth - 1], ps->key, strlen(ps->key), v);
 }
 
 /*
@@ -394,7 +394,7 @@ jv_parse_attach(JvParseState *ps, JsonbValue *v)
  * JsonbValue struct; so containers are attached at their end instead.
  */
 static void
-jv_parse_open(JvParseState *ps, JsonbValue *container)
+sfn_jv_parse_open(JvParseState *ps, JsonbValue *container)
 {
 	if (ps->depth >= ps->maxdepth)
 	{
@@ -407,19 +407,19 @@ jv_parse_open(JvParseState *ps, JsonbValue *container)
 }
 
 static void
-jv_sem_object_start(void *state)
+sfn_jv_sem_object_start(void *state)
 {
-	jv_parse_open((JvParseState *) state, jv_object());
+	sfn_jv_parse_open((JvParseState *) state, sfn_jv_object());
 }
 
 static void
-jv_sem_array_start(void *state)
+sfn_jv_sem_array_start(void *state)
 {
-	jv_parse_open((JvParseState *) state, jv_array());
+	sfn_jv_parse_open((JvParseState *) state, sfn_jv_array());
 }
 
 static bool
-jv_pair_same_key(const JsonbPair *a, const JsonbPair *b)
+sfn_jv_pair_same_key(const JsonbPair *a, const JsonbPair *b)
 {
 	return a->key.val.string.len == b->key.val.string.len &&
 		memcmp(a->key.val.string.val, b->key.val.string.val,
@@ -428,7 +428,7 @@ jv_pair_same_key(const JsonbPair *a, const JsonbPair *b)
 
 /* order by key, then by position */
 static int
-jv_pair_key_cmp(const void *a, const void *b)
+sfn_jv_pair_key_cmp(const void *a, const void *b)
 {
 	const JsonbPair *pa = *(JsonbPair *const *) a;
 	const JsonbPair *pb = *(JsonbPair *const *) b;
@@ -445,10 +445,10 @@ jv_pair_key_cmp(const void *a, const void *b)
 
 /*
  * Duplicate keys: the last value wins but keeps the first key's position,
- * the same result as repeated jv_object_put() without its quadratic cost.
+ * the same result as repeated sfn_jv_object_put() without its quadratic cost.
  */
 static void
-jv_object_dedup(JsonbValue *obj)
+sfn_jv_object_dedup(JsonbValue *obj)
 {
 	int			n = obj->val.object.nPairs;
 	JsonbPair **sorted;
@@ -467,10 +467,10 @@ jv_object_dedup(JsonbValue *obj)
 		obj->val.object.pairs[i].order = i;
 		sorted[i] = &obj->val.object.pairs[i];
 	}
-	qsort(sorted, n, sizeof(JsonbPair *), jv_pair_key_cmp);
+	qsort(sorted, n, sizeof(JsonbPair *), sfn_jv_pair_key_cmp);
 	for (i = 0; i < n; i = j)
 	{
-		for (j = i + 1; j < n && jv_pair_same_key(sorted[i], sorted[j]); j++)
+		for (j = i + 1; j < n && sfn_jv_pair_same_key(sorted[i], sorted[j]); j++)
 			drop[sorted[j]->order] = true;
 		if (j - i > 1)
 		{
@@ -495,29 +495,29 @@ jv_object_dedup(JsonbValue *obj)
 }
 
 void
-jv_object_finish(JsonbValue *obj)
+sfn_jv_object_finish(JsonbValue *obj)
 {
 	Assert(obj->type == jbvObject);
-	jv_object_dedup(obj);
+	sfn_jv_object_dedup(obj);
 }
 
 static void
-jv_sem_end(void *state)
+sfn_jv_sem_end(void *state)
 {
 	JvParseState *ps = (JvParseState *) state;
 	JsonbValue *c = ps->stack[--ps->depth];
 
 	ps->key = ps->keys[ps->depth];
 	if (c->type == jbvObject)
-		jv_object_dedup(c);
-	jv_parse_attach(ps, c);
+		sfn_jv_object_dedup(c);
+	sfn_jv_parse_attach(ps, c);
 	/* nested containers were copied into their parent */
 	if (ps->depth > 0)
 		pfree(c);
 }
 
 static void
-jv_sem_field_start(void *state, char *fname, bool isnull)
+sfn_jv_sem_field_start(void *state, char *fname, bool isnull)
 {
 	((JvParseState *) state)->key = fname;
 }
@@ -527,7 +527,7 @@ jv_sem_field_start(void *state, char *fname, bool isnull)
  * exponents beyond numeric's range, which must not escape as an ERROR.
  */
 static bool
-jv_number_fits(const char *token)
+sfn_jv_number_fits(const char *token)
 {
 	const char *e = strpbrk(token, "eE");
 	long		exp;
@@ -540,7 +540,7 @@ jv_number_fits(const char *token)
 }
 
 static void
-jv_sem_scalar(void *state, char *token, JsonTokenType tokentype)
+sfn_jv_sem_scalar(void *state, char *token, JsonTokenType tokentype)
 {
 	JvParseState *ps = (JvParseState *) state;
 	JsonbValue *v;
@@ -554,32 +554,32 @@ jv_sem_scalar(void *state, char *token, JsonTokenType tokentype)
 			v->val.string.len = strlen(token);
 			break;
 		case JSON_TOKEN_NUMBER:
-			if (!jv_number_fits(token))
+			if (!sfn_jv_number_fits(token))
 			{
 				ps->failed = true;
-				v = jv_null();
+				v = sfn_jv_null();
 				break;
 			}
-			v = jv_numeric(DatumGetNumeric(DirectFunctionCall3(numeric_in,
+			v = sfn_jv_numeric(DatumGetNumeric(DirectFunctionCall3(numeric_in,
 															   CStringGetDatum(token),
 															   ObjectIdGetDatum(InvalidOid),
 															   Int32GetDatum(-1))));
 			break;
 		case JSON_TOKEN_TRUE:
-			v = jv_bool(true);
+			v = sfn_jv_bool(true);
 			break;
 		case JSON_TOKEN_FALSE:
-			v = jv_bool(false);
+			v = sfn_jv_bool(false);
 			break;
 		default:
-			v = jv_null();
+			v = sfn_jv_null();
 			break;
 	}
-	jv_parse_attach(ps, v);
+	sfn_jv_parse_attach(ps, v);
 }
 
 JsonbValue *
-jv_parse(const char *text, int len)
+sfn_jv_parse(const char *text, int len)
 {
 	JsonLexContext *lex;
 	JsonSemAction sem;
@@ -598,12 +598,12 @@ jv_parse(const char *text, int len)
 
 	memset(&sem, 0, sizeof(sem));
 	sem.semstate = &ps;
-	sem.object_start = jv_sem_object_start;
-	sem.object_end = jv_sem_end;
-	sem.array_start = jv_sem_array_start;
-	sem.array_end = jv_sem_end;
-	sem.object_field_start = jv_sem_field_start;
-	sem.scalar = jv_sem_scalar;
+	sem.object_start = sfn_jv_sem_object_start;
+	sem.object_end = sfn_jv_sem_end;
+	sem.array_start = sfn_jv_sem_array_start;
+	sem.array_end = sfn_jv_sem_end;
+	sem.object_field_start = sfn_jv_sem_field_start;
+	sem.scalar = sfn_jv_sem_scalar;
 
 	lex = makeJsonLexContextCstringLen(pnstrdup(text, len), len,
 									   GetDatabaseEncoding(), true);
@@ -619,7 +619,7 @@ jv_parse(const char *text, int len)
 
 /* Escape as Jackson does: only what JSON requires, uppercase hex. */
 static void
-jv_append_escaped(StringInfo buf, const char *s, int len)
+sfn_jv_append_escaped(StringInfo buf, const char *s, int len)
 {
 	int			i;
 
@@ -664,7 +664,7 @@ jv_append_escaped(StringInfo buf, const char *s, int len)
 
 /* Append v's text; stops early (the text then incomplete) past limit. */
 static void
-jv_append_text(StringInfo buf, const JsonbValue *v, int limit)
+sfn_jv_append_text(StringInfo buf, const JsonbValue *v, int limit)
 {
 	int			i;
 
@@ -678,7 +678,7 @@ jv_append_text(StringInfo buf, const JsonbValue *v, int limit)
 			appendStringInfoString(buf, v->val.boolean ? "true" : "false");
 			break;
 		case jbvString:
-			jv_append_escaped(buf, v->val.string.val, v->val.string.len);
+			sfn_jv_append_escaped(buf, v->val.string.val, v->val.string.len);
 			break;
 		case jbvNumeric:
 			appendStringInfoString(buf,
@@ -693,7 +693,7 @@ jv_append_text(StringInfo buf, const JsonbValue *v, int limit)
 					return;
 				if (i > 0)
 					appendStringInfoCharMacro(buf, ',');
-				jv_append_text(buf, &v->val.array.elems[i], limit);
+				sfn_jv_append_text(buf, &v->val.array.elems[i], limit);
 			}
 			appendStringInfoCharMacro(buf, ']');
 			break;
@@ -707,9 +707,9 @@ jv_append_text(StringInfo buf, const JsonbValue *v, int limit)
 					return;
 				if (i > 0)
 					appendStringInfoCharMacro(buf, ',');
-				jv_append_escaped(buf, p->key.val.string.val, p->key.val.string.len);
+				sfn_jv_append_escaped(buf, p->key.val.string.val, p->key.val.string.len);
 				appendStringInfoCharMacro(buf, ':');
-				jv_append_text(buf, &p->value, limit);
+				sfn_jv_append_text(buf, &p->value, limit);
 			}
 			appendStringInfoCharMacro(buf, '}');
 			break;
@@ -718,7 +718,7 @@ jv_append_text(StringInfo buf, const JsonbValue *v, int limit)
 				/* not expected in our trees, but print it faithfully */
 				Jsonb	   *jb = JsonbValueToJsonb((JsonbValue *) v);
 
-				jv_append_text(buf, jv_from_jsonb(jb), limit);
+				sfn_jv_append_text(buf, sfn_jv_from_jsonb(jb), limit);
 			}
 			break;
 		default:
@@ -727,22 +727,22 @@ jv_append_text(StringInfo buf, const JsonbValue *v, int limit)
 }
 
 char *
-jv_to_text(const JsonbValue *v)
+sfn_jv_to_text(const JsonbValue *v)
 {
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	jv_append_text(&buf, v, (int) MaxAllocSize);
+	sfn_jv_append_text(&buf, v, (int) MaxAllocSize);
 	return buf.data;
 }
 
 char *
-jv_to_text_limited(const JsonbValue *v, int limit)
+sfn_jv_to_text_limited(const JsonbValue *v, int limit)
 {
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	jv_append_text(&buf, v, limit);
+	sfn_jv_append_text(&buf, v, limit);
 	if (buf.len > limit)
 	{
 		pfree(buf.data);
@@ -758,7 +758,7 @@ jv_to_text_limited(const JsonbValue *v, int limit)
 
 /* Deep copy into a caller-provided slot. */
 static void
-jv_copy_into(JsonbValue *dst, const JsonbValue *src)
+sfn_jv_copy_into(JsonbValue *dst, const JsonbValue *src)
 {
 	int			i;
 
@@ -771,20 +771,20 @@ jv_copy_into(JsonbValue *dst, const JsonbValue *src)
 			break;
 		case jbvArray:
 			dst->val.array.elems = src->val.array.nElems > 0 ?
-				palloc(sizeof(JsonbValue) * jv_capacity(src->val.array.nElems)) : NULL;
+				palloc(sizeof(JsonbValue) * sfn_jv_capacity(src->val.array.nElems)) : NULL;
 			for (i = 0; i < src->val.array.nElems; i++)
-				jv_copy_into(&dst->val.array.elems[i], &src->val.array.elems[i]);
+				sfn_jv_copy_into(&dst->val.array.elems[i], &src->val.array.elems[i]);
 			break;
 		case jbvObject:
 			dst->val.object.pairs = src->val.object.nPairs > 0 ?
-				palloc(sizeof(JsonbPair) * jv_capacity(src->val.object.nPairs)) : NULL;
+				palloc(sizeof(JsonbPair) * sfn_jv_capacity(src->val.object.nPairs)) : NULL;
 			for (i = 0; i < src->val.object.nPairs; i++)
 			{
 				JsonbPair  *d = &dst->val.object.pairs[i];
 				const JsonbPair *s = &src->val.object.pairs[i];
 
-				jv_copy_into(&d->key, &s->key);
-				jv_copy_into(&d->value, &s->value);
+				sfn_jv_copy_into(&d->key, &s->key);
+				sfn_jv_copy_into(&d->value, &s->value);
 				d->order = i;
 			}
 			break;
@@ -792,7 +792,7 @@ jv_copy_into(JsonbValue *dst, const JsonbValue *src)
 			{
 				Jsonb	   *jb = JsonbValueToJsonb((JsonbValue *) src);
 
-				*dst = *jv_from_jsonb(jb);
+				*dst = *sfn_jv_from_jsonb(jb);
 			}
 			break;
 		default:
@@ -802,11 +802,11 @@ jv_copy_into(JsonbValue *dst, const JsonbValue *src)
 }
 
 JsonbValue *
-jv_copy(const JsonbValue *v)
+sfn_jv_copy(const JsonbValue *v)
 {
 	JsonbValue *res = palloc(sizeof(JsonbValue));
 
-	jv_copy_into(res, v);
+	sfn_jv_copy_into(res, v);
 	return res;
 }
 
@@ -816,7 +816,7 @@ jv_copy(const JsonbValue *v)
  * objects, so equal objects have equal sorted member lists.
  */
 static bool
-jv_equal_objects_sorted(const JsonbValue *a, const JsonbValue *b)
+sfn_jv_equal_objects_sorted(const JsonbValue *a, const JsonbValue *b)
 {
 	int			n = a->val.object.nPairs;
 	JsonbPair **sa = palloc(sizeof(JsonbPair *) * n);
@@ -829,18 +829,18 @@ jv_equal_objects_sorted(const JsonbValue *a, const JsonbValue *b)
 		sa[i] = &a->val.object.pairs[i];
 		sb[i] = &b->val.object.pairs[i];
 	}
-	qsort(sa, n, sizeof(JsonbPair *), jv_pair_key_cmp);
-	qsort(sb, n, sizeof(JsonbPair *), jv_pair_key_cmp);
+	qsort(sa, n, sizeof(JsonbPair *), sfn_jv_pair_key_cmp);
+	qsort(sb, n, sizeof(JsonbPair *), sfn_jv_pair_key_cmp);
 	for (i = 0; i < n && equal; i++)
-		equal = jv_pair_same_key(sa[i], sb[i]) &&
-			jv_equal(&sa[i]->value, &sb[i]->value);
+		equal = sfn_jv_pair_same_key(sa[i], sb[i]) &&
+			sfn_jv_equal(&sa[i]->value, &sb[i]->value);
 	pfree(sa);
 	pfree(sb);
 	return equal;
 }
 
 bool
-jv_equal(const JsonbValue *a, const JsonbValue *b)
+sfn_jv_equal(const JsonbValue *a, const JsonbValue *b)
 {
 	int			i;
 
@@ -867,21 +867,21 @@ jv_equal(const JsonbValue *a, const JsonbValue *b)
 			if (a->val.array.nElems != b->val.array.nElems)
 				return false;
 			for (i = 0; i < a->val.array.nElems; i++)
-				if (!jv_equal(&a->val.array.elems[i], &b->val.array.elems[i]))
+				if (!sfn_jv_equal(&a->val.array.elems[i], &b->val.array.elems[i]))
 					return false;
 			return true;
 		case jbvObject:
 			if (a->val.object.nPairs != b->val.object.nPairs)
 				return false;
 			if (a->val.object.nPairs > 8)
-				return jv_equal_objects_sorted(a, b);
+				return sfn_jv_equal_objects_sorted(a, b);
 			for (i = 0; i < a->val.object.nPairs; i++)
 			{
 				const JsonbPair *p = &a->val.object.pairs[i];
-				JsonbValue *other = jv_object_get(b, p->key.val.string.val,
+				JsonbValue *other = sfn_jv_object_get(b, p->key.val.string.val,
 												  p->key.val.string.len);
 
-				if (other == NULL || !jv_equal(&p->value, other))
+				if (other == NULL || !sfn_jv_equal(&p->value, other))
 					return false;
 			}
 			return true;
@@ -896,7 +896,7 @@ jv_equal(const JsonbValue *a, const JsonbValue *b)
  */
 
 bool
-jv_get_int64(const JsonbValue *v, int64 *out)
+sfn_jv_get_int64(const JsonbValue *v, int64 *out)
 {
 	char	   *text;
 	char	   *end;
@@ -918,7 +918,7 @@ jv_get_int64(const JsonbValue *v, int64 *out)
 }
 
 double
-jv_get_float8(const JsonbValue *v)
+sfn_jv_get_float8(const JsonbValue *v)
 {
 	Assert(v->type == jbvNumeric);
 	return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,

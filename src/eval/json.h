@@ -8,7 +8,7 @@
  * are converted from and to Jsonb only at the edges (loading input, storing
  * output).  Everything is palloc'd in CurrentMemoryContext.
  *
- * Object pairs keep insertion order while in memory; jv_to_jsonb() sorts and
+ * Object pairs keep insertion order while in memory; sfn_jv_to_jsonb() sorts and
  * de-duplicates them as jsonb requires (the last value of a key wins).
  *
  *-------------------------------------------------------------------------
@@ -31,78 +31,78 @@ typedef struct SfnError
 extern bool sfn_fail(SfnError *err, const char *error, const char *fmt,...) pg_attribute_printf(3, 4);
 
 /* conversion */
-extern JsonbValue *jv_from_jsonb(Jsonb *jb);
-extern Jsonb *jv_to_jsonb(const JsonbValue *v);
+extern JsonbValue *sfn_jv_from_jsonb(Jsonb *jb);
+extern Jsonb *sfn_jv_to_jsonb(const JsonbValue *v);
 
 /* Parse JSON text; returns NULL (never ereports) when text is not JSON. */
-extern JsonbValue *jv_parse(const char *text, int len);
+extern JsonbValue *sfn_jv_parse(const char *text, int len);
 
 /*
  * Compact JSON text as AWS prints it: no whitespace, keys in insertion order,
  * strings escaped as JSON requires, numbers as written.
  */
-extern char *jv_to_text(const JsonbValue *v);
+extern char *sfn_jv_to_text(const JsonbValue *v);
 
 /*
  * The same, or NULL when the text would be longer than limit bytes; stops
  * writing soon after the limit instead of printing a huge value whole.
  */
-extern char *jv_to_text_limited(const JsonbValue *v, int limit);
+extern char *sfn_jv_to_text_limited(const JsonbValue *v, int limit);
 
 /* constructors */
-extern JsonbValue *jv_null(void);
-extern JsonbValue *jv_bool(bool b);
-extern JsonbValue *jv_string(const char *s, int len);
-extern JsonbValue *jv_cstring(const char *s);
-extern JsonbValue *jv_numeric(Numeric n);
-extern JsonbValue *jv_int(int64 i);
-extern JsonbValue *jv_float8(double d);
-extern JsonbValue *jv_array(void);
-extern JsonbValue *jv_object(void);
+extern JsonbValue *sfn_jv_null(void);
+extern JsonbValue *sfn_jv_bool(bool b);
+extern JsonbValue *sfn_jv_string(const char *s, int len);
+extern JsonbValue *sfn_jv_cstring(const char *s);
+extern JsonbValue *sfn_jv_numeric(Numeric n);
+extern JsonbValue *sfn_jv_int(int64 i);
+extern JsonbValue *sfn_jv_float8(double d);
+extern JsonbValue *sfn_jv_array(void);
+extern JsonbValue *sfn_jv_object(void);
 
 /*
  * Append to an array (grows as needed).  Containers must come from this
- * module (jv_array, jv_object, jv_copy, jv_parse, jv_from_jsonb): their
+ * module (sfn_jv_array, sfn_jv_object, sfn_jv_copy, sfn_jv_parse, sfn_jv_from_jsonb): their
  * element storage is sized in powers of two, which the appenders rely on.
  */
-extern void jv_array_append(JsonbValue *arr, JsonbValue *elem);
+extern void sfn_jv_array_append(JsonbValue *arr, JsonbValue *elem);
 
 /* Set key in an object, replacing an existing value of that key. */
-extern void jv_object_put(JsonbValue *obj, const char *key, int keylen, JsonbValue *val);
+extern void sfn_jv_object_put(JsonbValue *obj, const char *key, int keylen, JsonbValue *val);
 
 /*
- * Many keys at once: jv_object_add appends without looking for the key,
- * then jv_object_finish resolves repeated keys as jv_object_put would (the
+ * Many keys at once: sfn_jv_object_add appends without looking for the key,
+ * then sfn_jv_object_finish resolves repeated keys as sfn_jv_object_put would (the
  * last value wins, in the first one's position), in O(n log n) where one
- * jv_object_put per key costs O(n^2).
+ * sfn_jv_object_put per key costs O(n^2).
  */
-extern void jv_object_add(JsonbValue *obj, const char *key, int keylen, JsonbValue *val);
-extern void jv_object_finish(JsonbValue *obj);
+extern void sfn_jv_object_add(JsonbValue *obj, const char *key, int keylen, JsonbValue *val);
+extern void sfn_jv_object_finish(JsonbValue *obj);
 
 /* Value of key in an object, or NULL; obj must be jbvObject. */
-extern JsonbValue *jv_object_get(const JsonbValue *obj, const char *key, int keylen);
-extern JsonbValue *jv_object_cget(const JsonbValue *obj, const char *key);
+extern JsonbValue *sfn_jv_object_get(const JsonbValue *obj, const char *key, int keylen);
+extern JsonbValue *sfn_jv_object_cget(const JsonbValue *obj, const char *key);
 
 /*
- * Deep copy and deep equality (numbers compared by value).  jv_equal
+ * Deep copy and deep equality (numbers compared by value).  sfn_jv_equal
  * charges the evaluation budget (eval/budget.h) one step per node.
  */
-extern JsonbValue *jv_copy(const JsonbValue *v);
-extern bool jv_equal(const JsonbValue *a, const JsonbValue *b);
+extern JsonbValue *sfn_jv_copy(const JsonbValue *v);
+extern bool sfn_jv_equal(const JsonbValue *a, const JsonbValue *b);
 
 /* NUL-terminated copy of a jbvString */
-extern char *jv_cstr(const JsonbValue *v);
+extern char *sfn_jv_cstr(const JsonbValue *v);
 
 /* predicates */
-#define jv_is_object(v) ((v)->type == jbvObject)
-#define jv_is_array(v)	((v)->type == jbvArray)
-#define jv_is_string(v) ((v)->type == jbvString)
-#define jv_is_number(v) ((v)->type == jbvNumeric)
-#define jv_is_bool(v)	((v)->type == jbvBool)
-#define jv_is_null(v)	((v)->type == jbvNull)
+#define sfn_jv_is_object(v) ((v)->type == jbvObject)
+#define sfn_jv_is_array(v)	((v)->type == jbvArray)
+#define sfn_jv_is_string(v) ((v)->type == jbvString)
+#define sfn_jv_is_number(v) ((v)->type == jbvNumeric)
+#define sfn_jv_is_bool(v)	((v)->type == jbvBool)
+#define sfn_jv_is_null(v)	((v)->type == jbvNull)
 
 /* Numeric helpers: is this number integral?  as int64 (false if not). */
-extern bool jv_get_int64(const JsonbValue *v, int64 *out);
-extern double jv_get_float8(const JsonbValue *v);
+extern bool sfn_jv_get_int64(const JsonbValue *v, int64 *out);
+extern double sfn_jv_get_float8(const JsonbValue *v);
 
 #endif							/* SFN_JSON_H */

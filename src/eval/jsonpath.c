@@ -26,7 +26,7 @@
 #include "utils/fmgrprotos.h"
 #include "parser/scansup.h"
 
-#include "common/format.h"
+#include "support/format.h"
 #include "eval/budget.h"
 #include "eval/jsonpath.h"
 
@@ -671,7 +671,7 @@ pp_parse_number_literal(PathParser *pp, SfnOperand *op)
 	if (pp->pos - start > 300)
 		return pp_error(pp, "number too long at position %d", start + 1);
 	num = pnstrdup(pp->s + start, pp->pos - start);
-	op->literal = jv_numeric(DatumGetNumeric(DirectFunctionCall3(numeric_in,
+	op->literal = sfn_jv_numeric(DatumGetNumeric(DirectFunctionCall3(numeric_in,
 																 CStringGetDatum(num),
 																 ObjectIdGetDatum(InvalidOid),
 																 Int32GetDatum(-1))));
@@ -702,15 +702,15 @@ pp_parse_operand(PathParser *pp, SfnOperand *op)
 
 		if (!pp_parse_quoted(pp, &s, &len))
 			return false;
-		op->literal = jv_string(s, len);
+		op->literal = sfn_jv_string(s, len);
 		return true;
 	}
 	if (pp_keyword(pp, "true"))
-		op->literal = jv_bool(true);
+		op->literal = sfn_jv_bool(true);
 	else if (pp_keyword(pp, "false"))
-		op->literal = jv_bool(false);
+		op->literal = sfn_jv_bool(false);
 	else if (pp_keyword(pp, "null"))
-		op->literal = jv_null();
+		op->literal = sfn_jv_null();
 	else if (c == '\0')
 		return pp_error(pp, "unterminated filter expression");
 	else
@@ -989,7 +989,7 @@ pe_apply(PathEval *pe, int i, JsonbValue *node)
 		case SFN_STEP_NAME:
 			if (node->type == jbvObject)
 			{
-				JsonbValue *child = jv_object_get(node, st->names[0], st->namelens[0]);
+				JsonbValue *child = sfn_jv_object_get(node, st->names[0], st->namelens[0]);
 
 				if (child != NULL)
 					pe_steps(pe, i + 1, child);
@@ -1001,24 +1001,24 @@ pe_apply(PathEval *pe, int i, JsonbValue *node)
 			if (i == pe->path->nsteps - 1)
 			{
 				/* Jayway merges the named properties into one object */
-				JsonbValue *merged = jv_object();
+				JsonbValue *merged = sfn_jv_object();
 
 				for (k = 0; k < st->nnames; k++)
 				{
-					JsonbValue *child = jv_object_get(node, st->names[k], st->namelens[k]);
+					JsonbValue *child = sfn_jv_object_get(node, st->names[k], st->namelens[k]);
 
 					if (child != NULL)
-						jv_object_add(merged, st->names[k], st->namelens[k], child);
+						sfn_jv_object_add(merged, st->names[k], st->namelens[k], child);
 				}
 				/* a name listed twice appears once */
-				jv_object_finish(merged);
+				sfn_jv_object_finish(merged);
 				pe_steps(pe, i + 1, merged);
 			}
 			else
 			{
 				for (k = 0; k < st->nnames; k++)
 				{
-					JsonbValue *child = jv_object_get(node, st->names[k], st->namelens[k]);
+					JsonbValue *child = sfn_jv_object_get(node, st->names[k], st->namelens[k]);
 
 					if (child != NULL)
 						pe_steps(pe, i + 1, child);
@@ -1064,9 +1064,9 @@ pe_apply(PathEval *pe, int i, JsonbValue *node)
 			break;
 		case SFN_STEP_LENGTH:
 			if (node->type == jbvArray)
-				pe_steps(pe, i + 1, jv_int(node->val.array.nElems));
+				pe_steps(pe, i + 1, sfn_jv_int(node->val.array.nElems));
 			else if (node->type == jbvObject)
-				pe_steps(pe, i + 1, jv_int(node->val.object.nPairs));
+				pe_steps(pe, i + 1, sfn_jv_int(node->val.object.nPairs));
 			break;
 	}
 }
@@ -1124,11 +1124,11 @@ operand_value(const SfnOperand *op, JsonbValue *node, JsonbValue *root)
 		return m == NIL ? NULL : (JsonbValue *) linitial(m);
 	else
 	{
-		JsonbValue *arr = jv_array();
+		JsonbValue *arr = sfn_jv_array();
 		ListCell   *lc;
 
 		foreach(lc, m)
-			jv_array_append(arr, (JsonbValue *) lfirst(lc));
+			sfn_jv_array_append(arr, (JsonbValue *) lfirst(lc));
 		return arr;
 	}
 }
@@ -1154,9 +1154,9 @@ filter_compare(SfnCmpOp op, JsonbValue *a, JsonbValue *b)
 	if (!sfn_budget_charge(1))
 		return false;
 	if (op == SFN_OP_EQ)
-		return jv_equal(a, b);
+		return sfn_jv_equal(a, b);
 	if (op == SFN_OP_NE)
-		return !jv_equal(a, b);
+		return !sfn_jv_equal(a, b);
 	/* ordering is defined between two numbers or two strings only */
 	if (a->type == jbvNumeric && b->type == jbvNumeric)
 		c = DatumGetInt32(DirectFunctionCall2(numeric_cmp,
@@ -1229,9 +1229,9 @@ sfn_path_query(const SfnPath *p, JsonbValue *input, JsonbValue *context,
 		*out = m == NIL ? NULL : (JsonbValue *) linitial(m);
 		return true;
 	}
-	arr = jv_array();
+	arr = sfn_jv_array();
 	foreach(lc, m)
-		jv_array_append(arr, (JsonbValue *) lfirst(lc));
+		sfn_jv_array_append(arr, (JsonbValue *) lfirst(lc));
 	list_free(m);
 
 	/*
@@ -1255,7 +1255,7 @@ set_fail(const SfnPath *p, JsonbValue *target, SfnError *err)
 {
 	return sfn_fail(err, "States.ResultPathMatchFailure",
 					"Unable to apply ResultPath \"%s\" to input \"%s\"",
-					p->text, jv_to_text(target));
+					p->text, sfn_jv_to_text(target));
 }
 
 bool
@@ -1274,7 +1274,7 @@ sfn_path_set(const SfnPath *p, JsonbValue *target, JsonbValue *value,
 		*out = value;
 		return true;
 	}
-	result = jv_copy(target);
+	result = sfn_jv_copy(target);
 	node = result;
 	for (i = 0; i < p->nsteps; i++)
 	{
@@ -1292,14 +1292,14 @@ sfn_path_set(const SfnPath *p, JsonbValue *target, JsonbValue *value,
 				return set_fail(p, target, err);
 			if (last)
 			{
-				jv_object_put(node, st->names[0], st->namelens[0], value);
+				sfn_jv_object_put(node, st->names[0], st->namelens[0], value);
 				break;
 			}
-			child = jv_object_get(node, st->names[0], st->namelens[0]);
+			child = sfn_jv_object_get(node, st->names[0], st->namelens[0]);
 			if (child == NULL)
 			{
-				jv_object_put(node, st->names[0], st->namelens[0], jv_object());
-				child = jv_object_get(node, st->names[0], st->namelens[0]);
+				sfn_jv_object_put(node, st->names[0], st->namelens[0], sfn_jv_object());
+				child = sfn_jv_object_get(node, st->names[0], st->namelens[0]);
 			}
 			node = child;
 		}

@@ -89,7 +89,7 @@ sfn_template_looks_dynamic(const JsonbValue *v)
 
 	if (len >= 1 && s[0] == '$' && (len == 1 || s[1] == '.' || s[1] == '[' || s[1] == '$'))
 		return true;
-	return sfn_intrinsic_looks_like_call(jv_cstr(v));
+	return sfn_intrinsic_looks_like_call(sfn_jv_cstr(v));
 }
 
 /* A "key.$" value: a path or an intrinsic call; NULL and reported if bad */
@@ -102,14 +102,14 @@ sfn_template_compile_dynamic(JsonbValue *v, const char *key, const char *locatio
 	char	   *text;
 
 	t->field = pstrdup(key);
-	if (!jv_is_string(v))
+	if (!sfn_jv_is_string(v))
 	{
 		sfn_diag_add(diags, SFN_DIAG_SCHEMA, location,
 					 "The value for the field '%s' must be a valid JSONPath or a valid intrinsic function call",
 					 key);
 		return NULL;
 	}
-	text = jv_cstr(v);
+	text = sfn_jv_cstr(v);
 	if (sfn_intrinsic_looks_like_call(text))
 	{
 		t->kind = SFN_TMPL_FN;
@@ -155,7 +155,7 @@ sfn_template_compile_object(JsonbValue *v, StringInfo location, List **diags)
 	for (int i = 0; i < t->n; i++)
 	{
 		JsonbPair  *pair = &v->val.object.pairs[i];
-		char	   *key = jv_cstr(&pair->key);
+		char	   *key = sfn_jv_cstr(&pair->key);
 		int			len = pair->key.val.string.len;
 		int			saved = sfn_template_loc_push(location, key, 0);
 
@@ -169,7 +169,7 @@ sfn_template_compile_object(JsonbValue *v, StringInfo location, List **diags)
 		}
 		else
 		{
-			if (jv_is_string(&pair->value) && sfn_template_looks_dynamic(&pair->value))
+			if (sfn_jv_is_string(&pair->value) && sfn_template_looks_dynamic(&pair->value))
 				sfn_diag_warn(diags, SFN_DIAG_NO_DOLLAR, location->data,
 							  "The value for the field '%s' looks like a JSONPath or an intrinsic function call, but the field name does not end with '.$'",
 							  key);
@@ -205,9 +205,9 @@ sfn_template_compile_value(JsonbValue *v, StringInfo location, List **diags)
 	SfnTemplate *t = NULL;
 
 	check_stack_depth();
-	if (jv_is_object(v))
+	if (sfn_jv_is_object(v))
 		t = sfn_template_compile_object(v, location, diags);
-	else if (jv_is_array(v))
+	else if (sfn_jv_is_array(v))
 		t = sfn_template_compile_array(v, location, diags);
 
 	/* a scalar, or a container with nothing to evaluate, is one literal */
@@ -256,11 +256,11 @@ sfn_template_eval_path(const SfnTemplate *t, JsonbValue *input,
 	if (v == NULL)
 		return sfn_fail(err, "States.Runtime",
 						"The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'",
-						sfn_path_text(t->path), t->field, jv_to_text(input));
+						sfn_path_text(t->path), t->field, sfn_jv_to_text(input));
 	/* many fields may select the same large value; count every copy */
 	if (!sfn_budget_reserve_value(v))
 		return sfn_budget_error(err);
-	*out = jv_copy(v);
+	*out = sfn_jv_copy(v);
 	return true;
 }
 
@@ -276,30 +276,30 @@ sfn_template_eval(const SfnTemplate *t, JsonbValue *input, JsonbValue *context,
 		case SFN_TMPL_LITERAL:
 			if (!sfn_budget_reserve_value(t->literal))
 				return sfn_budget_error(err);
-			*out = jv_copy(t->literal);
+			*out = sfn_jv_copy(t->literal);
 			return true;
 		case SFN_TMPL_PATH:
 			return sfn_template_eval_path(t, input, context, out, err);
 		case SFN_TMPL_FN:
 			return sfn_intrinsic_eval(t->fn, input, context, out, err);
 		case SFN_TMPL_OBJECT:
-			*out = jv_object();
+			*out = sfn_jv_object();
 			for (int i = 0; i < t->n; i++)
 			{
 				if (!sfn_template_eval(t->children[i], input, context, &child, err))
 					return false;
-				jv_object_add(*out, t->keys[i], t->keylens[i], child);
+				sfn_jv_object_add(*out, t->keys[i], t->keylens[i], child);
 			}
 			/* "a" and "a.$" in one template: the later one wins */
-			jv_object_finish(*out);
+			sfn_jv_object_finish(*out);
 			return true;
 		case SFN_TMPL_ARRAY:
-			*out = jv_array();
+			*out = sfn_jv_array();
 			for (int i = 0; i < t->n; i++)
 			{
 				if (!sfn_template_eval(t->children[i], input, context, &child, err))
 					return false;
-				jv_array_append(*out, child);
+				sfn_jv_array_append(*out, child);
 			}
 			return true;
 	}

@@ -13,7 +13,7 @@
 #define SFN_TEMPLATE_H
 
 #include "eval/json.h"
-#include "asl/diag.h"
+#include "support/diag.h"
 
 typedef struct SfnTemplate SfnTemplate;
 

@@ -199,3 +199,38 @@ ALTER TABLE sfn.schedules ADD COLUMN owner name NOT NULL DEFAULT CURRENT_USER;
 COMMENT ON COLUMN sfn.schedules.owner IS 'Role that created the schedule; its pg_cron job runs as this role';
 SELECT pg_catalog.pg_extension_config_dump('sfn.schedules', '');
 SELECT pg_catalog.pg_extension_config_dump('sfn.state_machine_grants', '');
+
+-- Task results from outside (since 0.3) ----------------------------------
+--
+-- Whatever answers a task from outside a worker's batch (the HTTP
+-- dispatcher, sfn_send_task_*, activity workers) inserts a row here and
+-- calls sfn_wake_workers_at_commit(); it never locks the execution's work
+-- row, so it never waits behind a batch.  The claim takes executions with
+-- rows here as due; the batch consumes (deletes) them and wakes the thread
+-- with the result.  A row whose scheduled_event_id is not the thread's
+-- current task attempt is stale (the attempt timed out, the execution was
+-- stopped) and is dropped.
+CREATE TABLE sfn.inbox (
+	id			bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	execution_id bigint NOT NULL,
+	thread_id	integer NOT NULL,
+	scheduled_event_id integer NOT NULL,
+	kind		text NOT NULL CHECK (kind IN ('SUCCEEDED', 'FAILED', 'HEARTBEAT', 'STARTED')),
+	output		jsonb,
+	error		text,
+	cause		text,
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp()
+);
+CREATE INDEX inbox_execution ON sfn.inbox (execution_id);
+COMMENT ON TABLE sfn.inbox IS 'Task results, callbacks and heartbeats waiting for a worker to apply them';
+COMMENT ON COLUMN sfn.inbox.id IS 'Arrival order';
+COMMENT ON COLUMN sfn.inbox.execution_id IS 'The execution';
+COMMENT ON COLUMN sfn.inbox.thread_id IS 'The thread whose task this answers';
+COMMENT ON COLUMN sfn.inbox.scheduled_event_id IS 'Id of the TaskScheduled event of the attempt this answers';
+COMMENT ON COLUMN sfn.inbox.kind IS 'SUCCEEDED (output), FAILED (error, cause), HEARTBEAT or STARTED';
+COMMENT ON COLUMN sfn.inbox.output IS 'Task result when SUCCEEDED';
+COMMENT ON COLUMN sfn.inbox.error IS 'Error name when FAILED';
+COMMENT ON COLUMN sfn.inbox.cause IS 'Error cause when FAILED';
+COMMENT ON COLUMN sfn.inbox.created_at IS 'When it arrived';
+SELECT pg_catalog.pg_extension_config_dump('sfn.inbox', '');
+SELECT pg_catalog.pg_extension_config_dump('sfn.inbox_id_seq', '');

@@ -19,8 +19,8 @@
 #include "utils/resowner.h"
 #include "utils/builtins.h"
 
-#include "common/errors.h"
-#include "common/names.h"
+#include "support/errors.h"
+#include "support/names.h"
 #include "store/executions.h"
 #include "store/schema_version.h"
 #include "store/spi_util.h"

@@ -17,7 +17,7 @@
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 
-#include "common/guc.h"
+#include "support/guc.h"
 #include "store/plan_cache.h"
 #include "store/state_machines.h"
 
@@ -81,7 +81,7 @@ sfn_plan_cache_get(const pg_uuid_t *revision_id, int64 sm_id, int32 revision)
 		PG_TRY();
 		{
 			definition = sfn_store_get_definition(sm_id, revision, revision_id);
-			plan = sfn_asl_compile(jv_from_jsonb(definition), "STANDARD", &diags);
+			plan = sfn_asl_compile(sfn_jv_from_jsonb(definition), "STANDARD", &diags);
 		}
 		PG_CATCH();
 		{

@@ -16,7 +16,7 @@
 #include "pgstat.h"
 #include "utils/snapmgr.h"
 
-#include "common/guc.h"
+#include "support/guc.h"
 #include "store/retention.h"
 #include "store/schema_version.h"
 #include "store/spi_util.h"

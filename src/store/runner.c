@@ -35,8 +35,8 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
-#include "common/guc.h"
-#include "common/names.h"
+#include "support/guc.h"
+#include "support/names.h"
 #include "engine/engine.h"
 #include "store/executions.h"
 #include "store/plan_cache.h"
@@ -181,7 +181,7 @@ collect_events(BatchWrites *w, SfnExecution *exec)
 	foreach(lc, exec->events)
 	{
 		SfnEvent   *ev = lfirst(lc);
-		Jsonb	   *details = ev->details ? jv_to_jsonb(ev->details) : NULL;
+		Jsonb	   *details = ev->details ? sfn_jv_to_jsonb(ev->details) : NULL;
 
 		col_add(&w->h_exec, Int64GetDatum(exec->id), false);
 		col_add(&w->h_id, Int32GetDatum(ev->id), false);
@@ -211,7 +211,7 @@ collect(BatchWrites *w, const SfnPlan *plan, SfnExecution *exec, SfnThread *thre
 	col_add(&w->e_id, Int64GetDatum(exec->id), false);
 	col_add(&w->e_last, Int32GetDatum(exec->last_event_id), false);
 	col_add(&w->e_status, CStringGetTextDatum(sfn_status_name(exec->status)), false);
-	col_add(&w->e_output, exec->output ? JsonbPGetDatum(jv_to_jsonb(exec->output)) : (Datum) 0,
+	col_add(&w->e_output, exec->output ? JsonbPGetDatum(sfn_jv_to_jsonb(exec->output)) : (Datum) 0,
 			exec->output == NULL);
 	d = text_or_null(exec->error, &isnull);
 	col_add(&w->e_error, d, isnull);
@@ -227,7 +227,7 @@ collect(BatchWrites *w, const SfnPlan *plan, SfnExecution *exec, SfnThread *thre
 	col_add(&w->t_exec, Int64GetDatum(exec->id), false);
 	col_add(&w->t_state, CStringGetTextDatum(plan->states[thread->state].name), false);
 	col_add(&w->t_phase, Int32GetDatum(thread->phase), false);
-	col_add(&w->t_input, JsonbPGetDatum(jv_to_jsonb(thread->input)), false);
+	col_add(&w->t_input, JsonbPGetDatum(sfn_jv_to_jsonb(thread->input)), false);
 	col_add(&w->t_entered, TimestampTzGetDatum(thread->entered_at), thread->entered_at == 0);
 	col_add(&w->t_entered_id, Int32GetDatum(thread->entered_event_id), false);
 	col_add(&w->t_last, Int32GetDatum(thread->last_event_id), false);
@@ -378,7 +378,7 @@ jsonb_column(uint64 r, int n)
 	bool		isnull;
 	Datum		d = sfn_spi_get(r, n, &isnull);
 
-	return isnull ? NULL : jv_from_jsonb(DatumGetJsonbP(d));
+	return isnull ? NULL : sfn_jv_from_jsonb(DatumGetJsonbP(d));
 }
 
 static TimestampTz

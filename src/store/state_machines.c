@@ -18,8 +18,8 @@
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
-#include "common/errors.h"
-#include "common/names.h"
+#include "support/errors.h"
+#include "support/names.h"
 #include "store/schema_version.h"
 #include "store/spi_util.h"
 #include "store/state_machines.h"

@@ -28,7 +28,7 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
-#include "common/guc.h"
+#include "support/guc.h"
 #include "store/retention.h"
 #include "store/runner.h"
 #include "worker/worker.h"

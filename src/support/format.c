@@ -9,7 +9,7 @@
 
 #include "lib/stringinfo.h"
 
-#include "common/format.h"
+#include "support/format.h"
 
 char *
 sfn_vformat(const char *fmt, va_list args)

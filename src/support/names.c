@@ -10,9 +10,9 @@
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 
-#include "common/errors.h"
-#include "common/guc.h"
-#include "common/names.h"
+#include "support/errors.h"
+#include "support/guc.h"
+#include "support/names.h"
 
 #define SFN_MAX_NAME_CHARS 80
 

@@ -14,9 +14,9 @@
 
 #include "lib/stringinfo.h"
 
-#include "common/format.h"
-#include "asl/diag.h"
-#include "common/errors.h"
+#include "support/format.h"
+#include "support/diag.h"
+#include "support/errors.h"
 
 static void
 sfn_diag_append(List **diags, const char *severity, const char *code,

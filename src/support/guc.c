@@ -14,7 +14,7 @@
 
 #include "utils/guc.h"
 
-#include "common/guc.h"
+#include "support/guc.h"
 
 char	   *sfn_database = NULL;
 int			sfn_workers = 1;
