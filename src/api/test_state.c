@@ -90,6 +90,7 @@ sfn_test_state(PG_FUNCTION_ARGS)
 	SfnPlan    *plan;
 	SfnExecution exec;
 	SfnThread	thread;
+	SfnWake		run;
 	JsonbValue *result = sfn_jv_object();
 	int			start;
 
@@ -112,6 +113,7 @@ sfn_test_state(PG_FUNCTION_ARGS)
 				 errmsg("ValidationException: state \"%s\" is not in the definition", sfn_msg(state_name))));
 
 	memset(&exec, 0, sizeof(exec));
+	exec.region = sfn_region;
 	exec.name = "test-state";
 	exec.sm_name = "TestStateMachine";
 	exec.arn = sfn_execution_arn(exec.sm_name, exec.name);
@@ -127,13 +129,20 @@ sfn_test_state(PG_FUNCTION_ARGS)
 
 	sfn_thread_init(&thread, plan, input);
 	thread.state = start;
-	sfn_decide(plan, &exec, &thread, SFN_WAKE_RUN);
+	run = sfn_wake(SFN_WAKE_RUN);
+	exec.fresh_token = "test-state-token";
+	sfn_decide(plan, &exec, &thread, &run);
 	/* A Wait is not waited for: resume it as if its time had come. */
 	if (!thread.done && thread.phase == SFN_PHASE_WAITING)
 	{
 		exec.now = thread.due_at;
-		sfn_decide(plan, &exec, &thread, SFN_WAKE_RUN);
+		sfn_decide(plan, &exec, &thread, &run);
 	}
+	if (exec.effects != NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("sfn_test_state cannot call the resource of Task state \"%s\" yet",
+						sfn_msg(plan->states[start].name))));
 
 	if (exec.status == SFN_FAILED)
 	{

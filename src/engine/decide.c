@@ -16,6 +16,7 @@
 #include "postgres.h"
 
 #include "engine/dataflow.h"
+#include "engine/decide_int.h"
 #include "engine/engine.h"
 #include "engine/events.h"
 #include "eval/budget.h"
@@ -37,8 +38,8 @@ sfn_thread_init(SfnThread *thread, const SfnPlan *plan, JsonbValue *input)
 }
 
 /* End the execution: ExecutionFailed with error and cause (either NULL). */
-static void
-fail_execution(SfnExecution *exec, SfnThread *thread, const char *error, const char *cause)
+void
+sfn_fail_execution(SfnExecution *exec, SfnThread *thread, const char *error, const char *cause)
 {
 	SfnEvent   *ev;
 
@@ -52,8 +53,8 @@ fail_execution(SfnExecution *exec, SfnThread *thread, const char *error, const c
 }
 
 /* A runtime error raised while the current state runs. */
-static void
-fail_in_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, SfnError *err)
+void
+sfn_fail_in_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, SfnError *err)
 {
 	const SfnState *st = &plan->states[thread->state];
 	char	   *cause;
@@ -64,7 +65,7 @@ fail_in_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, SfnErr
 	else
 		cause = psprintf("An error occurred while executing the state '%s' (entered at the event id #%d). %s",
 						 st->name, thread->entered_event_id, err->cause ? err->cause : "");
-	fail_execution(exec, thread, err->error, cause);
+	sfn_fail_execution(exec, thread, err->error, cause);
 }
 
 static void
@@ -82,8 +83,8 @@ succeed_execution(SfnExecution *exec, SfnThread *thread, JsonbValue *output,
 }
 
 /* JSON text of v, or NULL with err set when it is over the payload limit. */
-static char *
-payload_text(const SfnExecution *exec, const SfnState *st, JsonbValue *v, SfnError *err)
+char *
+sfn_payload_text(const SfnExecution *exec, const SfnState *st, JsonbValue *v, SfnError *err)
 {
 	char	   *text = sfn_jv_to_text_limited(v, exec->max_payload);
 
@@ -101,18 +102,18 @@ payload_text(const SfnExecution *exec, const SfnState *st, JsonbValue *v, SfnErr
  * Leave the current state with output: the *StateExited event, then either
  * the next state or (End, Succeed) the end of the execution.
  */
-static void
-leave_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
+void
+sfn_leave_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
 			JsonbValue *output, int next)
 {
 	const SfnState *st = &plan->states[thread->state];
 	SfnError	err;
-	char	   *text = payload_text(exec, st, output, &err);
+	char	   *text = sfn_payload_text(exec, st, output, &err);
 	SfnEvent   *ev;
 
 	if (text == NULL)
 	{
-		fail_in_state(plan, exec, thread, &err);
+		sfn_fail_in_state(plan, exec, thread, &err);
 		return;
 	}
 	ev = sfn_emit(exec, thread->last_event_id, sfn_exited_event_type(st->type),
@@ -127,6 +128,13 @@ leave_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
 	thread->phase = SFN_PHASE_ENTER;
 	thread->input = output;
 	thread->retry_count = 0;
+	thread->n_retry_counts = 0;
+	thread->retry_counts = NULL;
+	thread->task_event_id = 0;
+	thread->task_deadline = 0;
+	thread->heartbeat_deadline = 0;
+	thread->heartbeat_seconds = 0;
+	thread->due_at = 0;
 }
 
 static void
@@ -140,12 +148,12 @@ run_pass(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue 
 
 	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err) ||
 		!sfn_parameters(st->parameters, effective, ctx, &effective, &err))
-		return fail_in_state(plan, exec, thread, &err);
+		return sfn_fail_in_state(plan, exec, thread, &err);
 	result = st->result ? st->result : effective;
 	if (!sfn_result_path(&st->result_path, thread->input, result, &output, &err) ||
 		!sfn_output_path(&st->output_path, output, ctx, &output, &err))
-		return fail_in_state(plan, exec, thread, &err);
-	leave_state(plan, exec, thread, output, st->next);
+		return sfn_fail_in_state(plan, exec, thread, &err);
+	sfn_leave_state(plan, exec, thread, output, st->next);
 }
 
 static void
@@ -158,13 +166,13 @@ run_choice(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValu
 	int			next = st->default_next;
 
 	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err))
-		return fail_in_state(plan, exec, thread, &err);
+		return sfn_fail_in_state(plan, exec, thread, &err);
 	for (int i = 0; i < st->n_choices; i++)
 	{
 		bool		matched;
 
 		if (!sfn_choice_eval(st->choices[i].rule, effective, ctx, &matched, &err))
-			return fail_in_state(plan, exec, thread, &err);
+			return sfn_fail_in_state(plan, exec, thread, &err);
 		if (matched)
 		{
 			next = st->choices[i].next;
@@ -175,11 +183,11 @@ run_choice(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValu
 	{
 		sfn_fail(&err, "States.NoChoiceMatched",
 				 "No Matches! The Choice state did not match any rule and has no Default.");
-		return fail_in_state(plan, exec, thread, &err);
+		return sfn_fail_in_state(plan, exec, thread, &err);
 	}
 	if (!sfn_output_path(&st->output_path, effective, ctx, &output, &err))
-		return fail_in_state(plan, exec, thread, &err);
-	leave_state(plan, exec, thread, output, next);
+		return sfn_fail_in_state(plan, exec, thread, &err);
+	sfn_leave_state(plan, exec, thread, output, next);
 }
 
 /* When a Wait state entered now ends; false with err on a bad path value. */
@@ -247,8 +255,8 @@ finish_wait(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbVal
 
 	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err) ||
 		!sfn_output_path(&st->output_path, effective, ctx, &output, &err))
-		return fail_in_state(plan, exec, thread, &err);
-	leave_state(plan, exec, thread, output, st->next);
+		return sfn_fail_in_state(plan, exec, thread, &err);
+	sfn_leave_state(plan, exec, thread, output, st->next);
 }
 
 static void
@@ -261,7 +269,7 @@ run_wait(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue 
 
 	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err) ||
 		!wait_until(st, thread, effective, ctx, &due, &err))
-		return fail_in_state(plan, exec, thread, &err);
+		return sfn_fail_in_state(plan, exec, thread, &err);
 	if (due <= exec->now)
 		return finish_wait(plan, exec, thread, ctx);
 	thread->phase = SFN_PHASE_WAITING;
@@ -277,8 +285,8 @@ run_succeed(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbVal
 
 	if (!sfn_input_path(&st->input_path, thread->input, ctx, &output, &err) ||
 		!sfn_output_path(&st->output_path, output, ctx, &output, &err))
-		return fail_in_state(plan, exec, thread, &err);
-	leave_state(plan, exec, thread, output, SFN_NO_STATE);
+		return sfn_fail_in_state(plan, exec, thread, &err);
+	sfn_leave_state(plan, exec, thread, output, SFN_NO_STATE);
 }
 
 /* Error or Cause of a Fail state: literal, path or intrinsic; NULL if absent. */
@@ -320,8 +328,8 @@ run_fail(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue 
 
 	if (!fail_field(st->error, st->error_path, "ErrorPath", thread->input, ctx, &error, &err) ||
 		!fail_field(st->cause, st->cause_path, "CausePath", thread->input, ctx, &cause, &err))
-		return fail_in_state(plan, exec, thread, &err);
-	fail_execution(exec, thread, error, cause);
+		return sfn_fail_in_state(plan, exec, thread, &err);
+	sfn_fail_execution(exec, thread, error, cause);
 }
 
 static void
@@ -332,7 +340,7 @@ run_unsupported(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, Json
 
 	sfn_fail(&err, "States.Runtime", "pg_sfn cannot run %s states yet.",
 			 sfn_state_type_name(st->type));
-	fail_in_state(plan, exec, thread, &err);
+	sfn_fail_in_state(plan, exec, thread, &err);
 }
 
 typedef void (*SfnStateRunner) (const SfnPlan *plan, SfnExecution *exec,
@@ -340,7 +348,7 @@ typedef void (*SfnStateRunner) (const SfnPlan *plan, SfnExecution *exec,
 
 static const SfnStateRunner state_runners[] = {
 	[SFN_STATE_PASS] = run_pass,
-	[SFN_STATE_TASK] = run_unsupported,
+	[SFN_STATE_TASK] = sfn_run_task,
 	[SFN_STATE_CHOICE] = run_choice,
 	[SFN_STATE_WAIT] = run_wait,
 	[SFN_STATE_SUCCEED] = run_succeed,
@@ -393,16 +401,26 @@ enforce_history_limit(SfnExecution *exec, SfnThread *thread)
 	exec->last_event_id = exec->max_events - 1;
 	exec->status = SFN_RUNNING;
 	exec->output = NULL;
-	fail_execution(exec, thread, "States.Runtime",
+	sfn_fail_execution(exec, thread, "States.Runtime",
 				   psprintf("The execution reached the maximum number of history events (%d).",
 							exec->max_events));
 	return true;
 }
 
-void
-sfn_decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, SfnWake wake)
+SfnWake
+sfn_wake(SfnWakeKind kind)
 {
-	if (wake == SFN_WAKE_TIMEOUT)
+	SfnWake		w;
+
+	memset(&w, 0, sizeof(w));
+	w.kind = kind;
+	return w;
+}
+
+void
+sfn_decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, const SfnWake *wake)
+{
+	if (wake->kind == SFN_WAKE_TIMEOUT)
 	{
 		/* AWS: previousEventId 0, error States.Timeout, no cause. */
 		sfn_emit(exec, 0, "ExecutionTimedOut", sfn_error_details("States.Timeout", NULL));
@@ -411,9 +429,23 @@ sfn_decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, SfnWake w
 		/* DescribeExecution shows neither error nor cause, as on AWS. */
 		return;
 	}
+	if (wake->kind != SFN_WAKE_RUN)
+	{
+		/* A task answered: apply it, then go on as far as we can. */
+		sfn_task_wake(plan, exec, thread, wake);
+		if (enforce_history_limit(exec, thread) || thread->done)
+			return;
+	}
 	for (int n = 0; n < exec->max_transitions && !thread->done; n++)
 	{
-		if (thread->phase == SFN_PHASE_WAITING)
+		if (thread->phase == SFN_PHASE_TASK || thread->phase == SFN_PHASE_RETRY)
+		{
+			/* Blocked on the task unless a deadline or the retry is due. */
+			if (thread->due_at == 0 || thread->due_at > exec->now)
+				return;
+			sfn_task_due(plan, exec, thread);
+		}
+		else if (thread->phase == SFN_PHASE_WAITING)
 		{
 			if (thread->due_at > exec->now)
 				return;
@@ -425,7 +457,25 @@ sfn_decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, SfnWake w
 			run_state(plan, exec, thread);
 		if (enforce_history_limit(exec, thread))
 			return;
-		if (thread->phase == SFN_PHASE_WAITING && thread->due_at > exec->now)
+		if (sfn_thread_blocked(exec, thread))
 			return;
 	}
+}
+
+bool
+sfn_thread_blocked(const SfnExecution *exec, const SfnThread *thread)
+{
+	if (thread->done)
+		return true;
+	switch (thread->phase)
+	{
+		case SFN_PHASE_ENTER:
+			return false;
+		case SFN_PHASE_WAITING:
+		case SFN_PHASE_RETRY:
+			return thread->due_at > exec->now;
+		case SFN_PHASE_TASK:
+			return thread->due_at == 0 || thread->due_at > exec->now;
+	}
+	return false;
 }
