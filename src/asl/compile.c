@@ -252,6 +252,33 @@ sfn_plan_find_state(const SfnPlan *plan, const char *name)
 	return SFN_NO_STATE;
 }
 
+int
+sfn_plan_find_state_deep(const SfnPlan *plan, const char *name, const SfnPlan **found)
+{
+	int			i = sfn_plan_find_state(plan, name);
+
+	check_stack_depth();
+	if (i != SFN_NO_STATE)
+	{
+		*found = plan;
+		return i;
+	}
+	for (i = 0; i < plan->n_states; i++)
+	{
+		const SfnState *st = &plan->states[i];
+		int			j;
+
+		for (int b = 0; b < st->n_branches; b++)
+			if (st->branches[b] &&
+				(j = sfn_plan_find_state_deep(st->branches[b], name, found)) != SFN_NO_STATE)
+				return j;
+		if (st->processor &&
+			(j = sfn_plan_find_state_deep(st->processor, name, found)) != SFN_NO_STATE)
+			return j;
+	}
+	return SFN_NO_STATE;
+}
+
 const char *
 sfn_state_type_name(SfnStateType t)
 {

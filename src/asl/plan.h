@@ -180,6 +180,13 @@ extern SfnPlan *sfn_asl_compile_text(const char *text, int len, const char *type
 /* Index of the state named name in plan, or SFN_NO_STATE. */
 extern int	sfn_plan_find_state(const SfnPlan *plan, const char *name);
 
+/*
+ * The same, looking into Parallel branches and Map processors too (state
+ * names are unique in the whole definition); *found is the plan holding it.
+ */
+extern int	sfn_plan_find_state_deep(const SfnPlan *plan, const char *name,
+									 const SfnPlan **found);
+
 extern const char *sfn_state_type_name(SfnStateType t);
 
 #endif							/* SFN_PLAN_H */

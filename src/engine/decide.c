@@ -23,6 +23,13 @@
 /* Longest Wait AWS accepts: 24855 days. */
 #define SFN_MAX_WAIT_USECS ((int64) 24855 * USECS_PER_DAY)
 
+/* Record a step's value for TestState's inspectionData. */
+#define INSPECT(exec, field, value) \
+	do { \
+		if ((exec)->inspect) \
+			(exec)->inspect->field = (value); \
+	} while (0)
+
 static void run_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread);
 
 void
@@ -138,12 +145,19 @@ run_pass(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue 
 	JsonbValue *result;
 	JsonbValue *output;
 
-	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err) ||
-		!sfn_parameters(st->parameters, effective, ctx, &effective, &err))
+	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err))
 		return fail_in_state(plan, exec, thread, &err);
+	INSPECT(exec, after_input_path, effective);
+	if (!sfn_parameters(st->parameters, effective, ctx, &effective, &err))
+		return fail_in_state(plan, exec, thread, &err);
+	INSPECT(exec, after_parameters, effective);
 	result = st->result ? st->result : effective;
-	if (!sfn_result_path(&st->result_path, thread->input, result, &output, &err) ||
-		!sfn_output_path(&st->output_path, output, ctx, &output, &err))
+	/* AWS shows a Pass state's result as afterResultSelector. */
+	INSPECT(exec, after_result_selector, result);
+	if (!sfn_result_path(&st->result_path, thread->input, result, &output, &err))
+		return fail_in_state(plan, exec, thread, &err);
+	INSPECT(exec, after_result_path, output);
+	if (!sfn_output_path(&st->output_path, output, ctx, &output, &err))
 		return fail_in_state(plan, exec, thread, &err);
 	leave_state(plan, exec, thread, output, st->next);
 }
@@ -159,6 +173,7 @@ run_choice(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValu
 
 	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err))
 		return fail_in_state(plan, exec, thread, &err);
+	INSPECT(exec, after_input_path, effective);
 	for (int i = 0; i < st->n_choices; i++)
 	{
 		bool		matched;
@@ -259,8 +274,10 @@ run_wait(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue 
 	JsonbValue *effective;
 	TimestampTz due;
 
-	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err) ||
-		!wait_until(st, thread, effective, ctx, &due, &err))
+	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err))
+		return fail_in_state(plan, exec, thread, &err);
+	INSPECT(exec, after_input_path, effective);
+	if (!wait_until(st, thread, effective, ctx, &due, &err))
 		return fail_in_state(plan, exec, thread, &err);
 	if (due <= exec->now)
 		return finish_wait(plan, exec, thread, ctx);
@@ -275,8 +292,10 @@ run_succeed(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbVal
 	SfnError	err;
 	JsonbValue *output;
 
-	if (!sfn_input_path(&st->input_path, thread->input, ctx, &output, &err) ||
-		!sfn_output_path(&st->output_path, output, ctx, &output, &err))
+	if (!sfn_input_path(&st->input_path, thread->input, ctx, &output, &err))
+		return fail_in_state(plan, exec, thread, &err);
+	INSPECT(exec, after_input_path, output);
+	if (!sfn_output_path(&st->output_path, output, ctx, &output, &err))
 		return fail_in_state(plan, exec, thread, &err);
 	leave_state(plan, exec, thread, output, SFN_NO_STATE);
 }
@@ -335,18 +354,120 @@ run_unsupported(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, Json
 	fail_in_state(plan, exec, thread, &err);
 }
 
+/*
+ * Map's failure tolerance against TestState's count of failed iterations;
+ * checked only when the state sets a tolerance (AWS records a Map without
+ * one as succeeding with its mocked result).
+ */
+static bool
+map_tolerance_exceeded(const SfnState *st, const SfnMock *mock, int n_items)
+{
+	JsonbValue *raw = st->raw;
+	bool		has_count = sfn_jv_object_cget(raw, "ToleratedFailureCount") != NULL;
+	bool		has_pct = sfn_jv_object_cget(raw, "ToleratedFailurePercentage") != NULL;
+
+	if (mock->map_failure_count <= 0 || (!has_count && !has_pct))
+		return false;
+	if (has_count && mock->map_failure_count > st->tolerated_failure_count)
+		return true;
+	return has_pct && n_items > 0 &&
+		mock->map_failure_count * 100.0 / n_items > st->tolerated_failure_percentage;
+}
+
+/* ItemsPath of a Map: an array, else States.Runtime. */
+static bool
+map_items(const SfnState *st, JsonbValue *effective, JsonbValue *ctx,
+		  JsonbValue **items, SfnError *err)
+{
+	if (st->items_path == NULL)
+		*items = effective;
+	else if (!sfn_path_query(st->items_path, effective, ctx, items, err))
+		return false;
+	if (*items == NULL || !sfn_jv_is_array(*items))
+		return sfn_fail(err, "States.Runtime", "Reference path \"%s\" must point to array.",
+						st->items_path ? sfn_path_text(st->items_path) : "$");
+	return true;
+}
+
+/*
+ * A Task, Map or Parallel state given TestState's mock instead of running:
+ * InputPath, Parameters (a Map's ItemsPath instead), then the mocked result
+ * through ResultSelector, ResultPath and OutputPath, or the mocked error.
+ */
+static void
+run_mocked(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue *ctx)
+{
+	const SfnState *st = &plan->states[thread->state];
+	const SfnMock *mock = exec->mock;
+	SfnError	err;
+	JsonbValue *effective;
+	JsonbValue *result;
+	JsonbValue *output;
+
+	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err))
+		return fail_in_state(plan, exec, thread, &err);
+	INSPECT(exec, after_input_path, effective);
+	if (st->type == SFN_STATE_MAP)
+	{
+		JsonbValue *items;
+
+		if (!map_items(st, effective, ctx, &items, &err))
+			return fail_in_state(plan, exec, thread, &err);
+		INSPECT(exec, after_items_path, items);
+		if (mock->result && map_tolerance_exceeded(st, mock, items->val.array.nElems))
+		{
+			fail_execution(exec, thread, "States.ExceedToleratedFailureThreshold",
+						   "The specified tolerated failure threshold was exceeded");
+			return;
+		}
+	}
+	else
+	{
+		if (!sfn_parameters(st->parameters, effective, ctx, &effective, &err))
+			return fail_in_state(plan, exec, thread, &err);
+		INSPECT(exec, after_parameters, effective);
+	}
+	if (mock->result == NULL)
+	{
+		/* AWS reports the mocked error and cause as given. */
+		fail_execution(exec, thread, mock->error, mock->cause);
+		return;
+	}
+	result = mock->result;
+	INSPECT(exec, result, result);
+	if (!sfn_parameters(st->result_selector, result, ctx, &result, &err))
+		return fail_in_state(plan, exec, thread, &err);
+	INSPECT(exec, after_result_selector, result);
+	if (!sfn_result_path(&st->result_path, thread->input, result, &output, &err))
+		return fail_in_state(plan, exec, thread, &err);
+	INSPECT(exec, after_result_path, output);
+	if (!sfn_output_path(&st->output_path, output, ctx, &output, &err))
+		return fail_in_state(plan, exec, thread, &err);
+	leave_state(plan, exec, thread, output, st->next);
+}
+
+/* Task, Parallel and Map: only TestState's mocks run them so far. */
+static void
+run_task_like(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue *ctx)
+{
+	if (exec->mock)
+		run_mocked(plan, exec, thread, ctx);
+	else
+		run_unsupported(plan, exec, thread, ctx);
+}
+
 typedef void (*SfnStateRunner) (const SfnPlan *plan, SfnExecution *exec,
 								SfnThread *thread, JsonbValue *ctx);
 
 static const SfnStateRunner state_runners[] = {
 	[SFN_STATE_PASS] = run_pass,
-	[SFN_STATE_TASK] = run_unsupported,
+	[SFN_STATE_TASK] = run_task_like,
 	[SFN_STATE_CHOICE] = run_choice,
 	[SFN_STATE_WAIT] = run_wait,
 	[SFN_STATE_SUCCEED] = run_succeed,
 	[SFN_STATE_FAIL] = run_fail,
-	[SFN_STATE_PARALLEL] = run_unsupported,
-	[SFN_STATE_MAP] = run_unsupported,
+	[SFN_STATE_PARALLEL] = run_task_like,
+	[SFN_STATE_MAP] = run_task_like,
 };
 
 /* Enter the thread's current state and run it. */
@@ -362,6 +483,7 @@ run_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread)
 				  sfn_state_entered_details(st->name, sfn_jv_to_text(thread->input)));
 	thread->entered_event_id = ev->id;
 	thread->last_event_id = ev->id;
+	INSPECT(exec, input, thread->input);
 	ctx = sfn_context_object(exec, st, thread);
 	sfn_budget_begin();
 	state_runners[st->type] (plan, exec, thread, ctx);

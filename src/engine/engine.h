@@ -62,6 +62,37 @@ typedef struct SfnEvent
 	JsonbValue *details;		/* the *EventDetails object, or NULL */
 } SfnEvent;
 
+/*
+ * TestState's mock: the result, or the error and cause, that a Task, Map or
+ * Parallel state gets instead of running.
+ */
+typedef struct SfnMock
+{
+	JsonbValue *result;			/* NULL when the mock is an error */
+	const char *error;
+	const char *cause;
+	int			map_failure_count;	/* failed Map iterations (stateConfiguration) */
+} SfnMock;
+
+/*
+ * TestState's inspectionData: the value after each data-flow step of the
+ * state run, NULL where the step was not reached; -1 where no Retry or
+ * Catch applied.
+ */
+typedef struct SfnInspection
+{
+	JsonbValue *input;
+	JsonbValue *after_input_path;
+	JsonbValue *after_items_path;
+	JsonbValue *after_parameters;
+	JsonbValue *result;
+	JsonbValue *after_result_selector;
+	JsonbValue *after_result_path;
+	int			retry_index;
+	int64		retry_backoff_seconds;
+	int			catch_index;
+} SfnInspection;
+
 /* What the engine knows of an execution; filled by the caller. */
 typedef struct SfnExecution
 {
@@ -79,6 +110,11 @@ typedef struct SfnExecution
 	int			max_transitions;	/* budget per call; then yield */
 	int			max_events;		/* history limit (pg_sfn.max_history_events) */
 	int			max_payload;	/* bytes (pg_sfn.max_payload_size) */
+
+	/* TestState only; NULL in executions */
+	JsonbValue *context;		/* when set, $$ is this object */
+	const SfnMock *mock;		/* Task, Map and Parallel states get this */
+	SfnInspection *inspect;		/* filled as the state runs */
 
 	/* results */
 	int32		last_event_id;	/* in: last id written; out: last appended */

@@ -40,3 +40,10 @@ COMMENT ON COLUMN sfn.inbox.cause IS 'Error cause when FAILED';
 COMMENT ON COLUMN sfn.inbox.created_at IS 'When it arrived';
 SELECT pg_catalog.pg_extension_config_dump('sfn.inbox', '');
 SELECT pg_catalog.pg_extension_config_dump('sfn.inbox_id_seq', '');
+
+-- TestState takes AWS's arguments (since 0.3) -----------------------------
+--
+-- sfn_test_state gains inspection_level, mock, context,
+-- state_configuration, reveal_secrets and variables, all with defaults, so
+-- calls written for 0.2 keep working; the old signature goes.
+DROP FUNCTION sfn_test_state(jsonb, jsonb, text);
