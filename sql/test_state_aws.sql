@@ -134,3 +134,33 @@ SELECT sfn_test_state('{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessa
 
 -- variables come with JSONata (issue 9): refused for now.
 SELECT sfn_test_state('{"Type":"Pass","End":true}', '{}', variables => '{"x":1}');
+
+-- Retry and Catch of a mocked error (engine/retry.c's rules).  AWS's
+-- statuses: RETRIABLE when a retrier still has attempts left (errorDetails
+-- retryIndex and retryBackoffIntervalSeconds, here IntervalSeconds *
+-- BackoffRate^retrierRetryCount = 2 * 2^3), FAILED with retryIndex alone
+-- when its attempts are used up and nothing catches (both recorded), and
+-- CAUGHT_ERROR with the catcher's Next as nextState and the error placed
+-- by the catcher's ResultPath (errorDetails catchIndex).
+\set rtask '{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"foo","Payload":"bar"},"Retry":[{"ErrorEquals":["MockException"],"IntervalSeconds":2,"BackoffRate":2,"MaxAttempts":4}],"Next":"Done"}'
+\set err '{"errorOutput":{"error":"MockException","cause":"Mock the cause of the error."}}'
+SELECT sfn_test_state(:'rtask', '{}', mock => :'err', state_configuration => '{"retrierRetryCount":3}',
+                      inspection_level => 'DEBUG');
+SELECT sfn_test_state(:'rtask', '{}', mock => :'err', state_configuration => '{"retrierRetryCount":4}',
+                      inspection_level => 'DEBUG');
+-- No retrierRetryCount: the first attempt failed (retries made: 0).
+SELECT sfn_test_state(:'rtask', '{}', mock => :'err');
+-- Another error: no retrier matches.
+SELECT sfn_test_state(:'rtask', '{}', mock => '{"errorOutput":{"error":"Other"}}', inspection_level => 'DEBUG');
+\set ctask '{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Retry":[{"ErrorEquals":["States.Timeout"]},{"ErrorEquals":["MockException"],"MaxAttempts":1}],"Catch":[{"ErrorEquals":["Nope"],"Next":"X"},{"ErrorEquals":["States.ALL"],"ResultPath":"$.errorOutput","Next":"HandleError"}],"Next":"Done"}'
+SELECT sfn_test_state(:'ctask', '{"in":1}', mock => :'err', state_configuration => '{"retrierRetryCount":1}',
+                      inspection_level => 'DEBUG');
+SELECT sfn_test_state(:'ctask', '{"in":1}', mock => :'err') ->> 'status' AS first_attempt;
+-- A Map over its failure tolerance: the threshold error goes through the
+-- Map's Catch (recorded: CAUGHT_ERROR, catchIndex, nextState).
+SELECT sfn_test_state('{"Type":"Map","ItemsPath":"$.Values","ToleratedFailureCount":1,"ItemProcessor":{"StartAt":"W","States":{"W":{"Type":"Pass","End":true}}},"Catch":[{"ErrorEquals":["States.ExceedToleratedFailureThreshold"],"Next":"HandleThreshold"}],"End":true}',
+                      '{"Values":[1,2,3]}', mock => '{"result":"[1,1,1]"}',
+                      state_configuration => '{"mapIterationFailureCount":2}', inspection_level => 'DEBUG');
+-- States.Runtime from the data flow after the result is not caught.
+SELECT sfn_test_state('{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","ResultSelector":{"x.$":"$.missing"},"Catch":[{"ErrorEquals":["States.ALL"],"Next":"H"}],"End":true}',
+                      '{}', mock => '{"result":"{}"}');

@@ -255,7 +255,23 @@ sfn_test_state(PG_FUNCTION_ARGS)
 		sfn_decide(plan, &exec, &thread, SFN_WAKE_RUN);
 	}
 
-	if (exec.status == SFN_FAILED)
+	if ((inspect.catch_index >= 0 && exec.status == SFN_RUNNING) ||
+		inspect.retry_backoff_seconds >= 0)
+	{
+		/* A Catch took the error (nextState its Next), or a Retry will. */
+		sfn_jv_object_put(result, "status", 6,
+						  sfn_jv_cstring(inspect.catch_index >= 0 ? "CAUGHT_ERROR" : "RETRIABLE"));
+		if (inspect.error)
+			sfn_jv_object_put(result, "error", 5, sfn_jv_cstring(inspect.error));
+		if (inspect.cause)
+			sfn_jv_object_put(result, "cause", 5, sfn_jv_cstring(inspect.cause));
+		if (inspect.catch_index >= 0)
+		{
+			sfn_jv_object_put(result, "output", 6, sfn_jv_cstring(sfn_jv_to_text(thread.input)));
+			sfn_jv_object_put(result, "nextState", 9, sfn_jv_cstring(plan->states[thread.state].name));
+		}
+	}
+	else if (exec.status == SFN_FAILED)
 	{
 		sfn_jv_object_put(result, "status", 6, sfn_jv_cstring("FAILED"));
 		if (exec.error)

@@ -18,6 +18,7 @@
 #include "engine/dataflow.h"
 #include "engine/engine.h"
 #include "engine/events.h"
+#include "engine/retry.h"
 #include "eval/budget.h"
 
 /* Longest Wait AWS accepts: 24855 days. */
@@ -390,19 +391,102 @@ map_items(const SfnState *st, JsonbValue *effective, JsonbValue *ctx,
 }
 
 /*
+ * inspectionData after a mocked result: what ResultSelector and ResultPath
+ * made of it.  The state's outcome itself is retry.c's; this only shows
+ * the steps.
+ */
+static void
+inspect_result(const SfnState *st, SfnExecution *exec, JsonbValue *input,
+			   JsonbValue *result, JsonbValue *ctx)
+{
+	SfnError	err;
+	JsonbValue *v;
+
+	if (exec->inspect == NULL ||
+		!sfn_parameters(st->result_selector, result, ctx, &result, &err))
+		return;
+	INSPECT(exec, after_result_selector, result);
+	if (sfn_result_path(&st->result_path, input, result, &v, &err))
+		INSPECT(exec, after_result_path, v);
+}
+
+/* The first retrier whose ErrorEquals takes error, or -1. */
+static int
+matching_retrier(const SfnState *st, const char *error)
+{
+	ListCell   *lc;
+
+	foreach(lc, st->retriers)
+		if (sfn_error_matches(((SfnRetrier *) lfirst(lc))->errors, error))
+			return foreach_current_index(lc);
+	return -1;
+}
+
+/*
+ * Apply retry.c's outcome of a mocked state.  TestState runs one attempt:
+ * a retry is reported (RETRIABLE) and not waited for, so the thread stays
+ * in the state.  task_error: the failure is the task's own error, not one
+ * of the data flow after its result.
+ */
+static void
+apply_mock_outcome(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
+				   const SfnOutcome *out, bool task_error)
+{
+	const SfnState *st = &plan->states[thread->state];
+	SfnError	err;
+
+	if (out->kind != SFN_OUTCOME_NEXT && exec->inspect)
+	{
+		exec->inspect->error = out->error;
+		exec->inspect->cause = out->cause;
+		exec->inspect->retry_index = matching_retrier(st, out->error);
+	}
+	switch (out->kind)
+	{
+		case SFN_OUTCOME_NEXT:
+			leave_state(plan, exec, thread, out->output, out->next);
+			break;
+		case SFN_OUTCOME_RETRY:
+			INSPECT(exec, retry_backoff_seconds, out->delay_usecs / USECS_PER_SEC);
+			thread->retry_count++;
+			break;
+		case SFN_OUTCOME_CAUGHT:
+			INSPECT(exec, catch_index, out->catcher);
+			leave_state(plan, exec, thread, out->output, out->next);
+			break;
+		case SFN_OUTCOME_FAILED:
+			/* AWS reports the task's own error and cause as given. */
+			if (task_error)
+				fail_execution(exec, thread, out->error, out->cause);
+			else
+			{
+				err.error = out->error;
+				err.cause = (char *) out->cause;
+				fail_in_state(plan, exec, thread, &err);
+			}
+			break;
+	}
+}
+
+/*
  * A Task, Map or Parallel state given TestState's mock instead of running:
  * InputPath, Parameters (a Map's ItemsPath instead), then the mocked result
- * through ResultSelector, ResultPath and OutputPath, or the mocked error.
+ * or error through retry.c (ResultSelector, ResultPath, OutputPath, or
+ * Retry and Catch).
  */
 static void
 run_mocked(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue *ctx)
 {
 	const SfnState *st = &plan->states[thread->state];
 	const SfnMock *mock = exec->mock;
+	int			n_retriers = list_length(st->retriers);
+	int32	   *retry_counts = palloc0(sizeof(int32) * (n_retriers + 1));
+	const char *error = mock->error;
+	const char *cause = mock->cause;
 	SfnError	err;
 	JsonbValue *effective;
-	JsonbValue *result;
-	JsonbValue *output;
+	SfnOutcome	out;
+	bool		direct;
 
 	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err))
 		return fail_in_state(plan, exec, thread, &err);
@@ -416,9 +500,8 @@ run_mocked(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValu
 		INSPECT(exec, after_items_path, items);
 		if (mock->result && map_tolerance_exceeded(st, mock, items->val.array.nElems))
 		{
-			fail_execution(exec, thread, "States.ExceedToleratedFailureThreshold",
-						   "The specified tolerated failure threshold was exceeded");
-			return;
+			error = "States.ExceedToleratedFailureThreshold";
+			cause = "The specified tolerated failure threshold was exceeded";
 		}
 	}
 	else
@@ -427,23 +510,20 @@ run_mocked(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValu
 			return fail_in_state(plan, exec, thread, &err);
 		INSPECT(exec, after_parameters, effective);
 	}
-	if (mock->result == NULL)
+
+	/* TestState's retrierRetryCount: the retries the matching retrier made */
+	for (int i = 0; i < n_retriers; i++)
+		retry_counts[i] = thread->retry_count;
+	direct = error != NULL || mock->result == NULL;
+	if (direct)
+		sfn_task_failed(st, thread->input, error, cause, retry_counts, 0, &out);
+	else
 	{
-		/* AWS reports the mocked error and cause as given. */
-		fail_execution(exec, thread, mock->error, mock->cause);
-		return;
+		INSPECT(exec, result, mock->result);
+		inspect_result(st, exec, thread->input, mock->result, ctx);
+		sfn_task_succeeded(st, thread->input, mock->result, ctx, retry_counts, 0, &out);
 	}
-	result = mock->result;
-	INSPECT(exec, result, result);
-	if (!sfn_parameters(st->result_selector, result, ctx, &result, &err))
-		return fail_in_state(plan, exec, thread, &err);
-	INSPECT(exec, after_result_selector, result);
-	if (!sfn_result_path(&st->result_path, thread->input, result, &output, &err))
-		return fail_in_state(plan, exec, thread, &err);
-	INSPECT(exec, after_result_path, output);
-	if (!sfn_output_path(&st->output_path, output, ctx, &output, &err))
-		return fail_in_state(plan, exec, thread, &err);
-	leave_state(plan, exec, thread, output, st->next);
+	apply_mock_outcome(plan, exec, thread, &out, direct && out.error == error);
 }
 
 /* Task, Parallel and Map: only TestState's mocks run them so far. */

@@ -91,6 +91,8 @@ typedef struct SfnInspection
 	int			retry_index;
 	int64		retry_backoff_seconds;
 	int			catch_index;
+	const char *error;			/* the error Retry or Catch handled */
+	const char *cause;
 } SfnInspection;
 
 /* What the engine knows of an execution; filled by the caller. */
