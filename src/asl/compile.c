@@ -214,6 +214,8 @@ SfnPlan *
 sfn_asl_compile_text(const char *text, int len, const char *type, List **diags)
 {
 	JsonbValue *def;
+	SfnPlan    *plan;
+	int			errors;
 	int			i = 0;
 
 	while (text != NULL && i < len && isspace((unsigned char) text[i]))
@@ -238,7 +240,11 @@ sfn_asl_compile_text(const char *text, int len, const char *type, List **diags)
 					 "The state machine definition is not valid JSON");
 		return NULL;
 	}
-	return sfn_asl_compile(def, type, diags);
+	/* Reported first, as they come from the text; the rest still checked. */
+	errors = sfn_diag_error_count(*diags);
+	sfn_check_duplicate_keys(text, len, diags);
+	plan = sfn_asl_compile(def, type, diags);
+	return sfn_diag_error_count(*diags) > errors ? NULL : plan;
 }
 
 int

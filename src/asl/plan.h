@@ -172,7 +172,8 @@ extern SfnPlan *sfn_asl_compile(JsonbValue *definition, const char *type, List *
 /*
  * The same from JSON text (as CreateStateMachine receives it): empty text is
  * MISSING_DESCRIPTION, text that is not JSON INVALID_JSON_DESCRIPTION, and
- * text over 1 MiB is reported before parsing.
+ * text over 1 MiB is reported before parsing.  A key repeated in an object
+ * (which jsonb would silently drop) is reported at its location.
  */
 extern SfnPlan *sfn_asl_compile_text(const char *text, int len, const char *type,
 									 List **diags);
