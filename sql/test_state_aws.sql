@@ -164,3 +164,11 @@ SELECT sfn_test_state('{"Type":"Map","ItemsPath":"$.Values","ToleratedFailureCou
 -- States.Runtime from the data flow after the result is not caught.
 SELECT sfn_test_state('{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","ResultSelector":{"x.$":"$.missing"},"Catch":[{"ErrorEquals":["States.ALL"],"Next":"H"}],"End":true}',
                       '{}', mock => '{"result":"{}"}');
+-- README's example.
+SELECT sfn_test_state(
+  '{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","ResultSelector":{"body.$":"$.Payload"},
+    "Retry":[{"ErrorEquals":["MyError"],"MaxAttempts":2}],"Next":"After"}',
+  '{"id":7}',
+  inspection_level => 'DEBUG',
+  mock => '{"errorOutput":{"error":"MyError","cause":"boom"}}',
+  state_configuration => '{"retrierRetryCount":1}');

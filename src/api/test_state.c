@@ -181,6 +181,7 @@ sfn_test_state(PG_FUNCTION_ARGS)
 	const SfnPlan *plan;
 	const SfnState *st;
 	SfnTestStateConfig config;
+	SfnMock    *mock = NULL;
 	SfnInspection inspect;
 	SfnExecution exec;
 	SfnThread	thread;
@@ -214,7 +215,7 @@ sfn_test_state(PG_FUNCTION_ARGS)
 
 	memset(&exec, 0, sizeof(exec));
 	if (mock_arg)
-		exec.mock = sfn_test_state_mock(mock_arg, st, reveal_secrets);
+		exec.mock = mock = sfn_test_state_mock(mock_arg, st, reveal_secrets);
 	else if (st->type == SFN_STATE_MAP || st->type == SFN_STATE_PARALLEL)
 		ereport(ERROR,
 				(errcode(ERRCODE_SFN_INVALID_DEFINITION),
@@ -223,8 +224,8 @@ sfn_test_state(PG_FUNCTION_ARGS)
 	if (context_arg)
 		exec.context = sfn_test_state_context(context_arg, st);
 	sfn_test_state_config(config_arg, st, exec.mock, &config);
-	if (exec.mock && config.map_iteration_failure_count > 0)
-		((SfnMock *) exec.mock)->map_failure_count = config.map_iteration_failure_count;
+	if (mock && config.map_iteration_failure_count > 0)
+		mock->map_failure_count = config.map_iteration_failure_count;
 
 	memset(&inspect, 0, sizeof(inspect));
 	inspect.retry_index = inspect.catch_index = -1;
