@@ -68,7 +68,7 @@ SELECT sfn_test_state(:'task', '{}', mock => '{"result":"{}"}', reveal_secrets =
 SELECT sfn_test_state('{"Type":"Pass","End":true}', '{}', mock => '{"result":"{}"}');
 SELECT sfn_test_state('{"Type":"Succeed"}', '{}', mock => '{"errorOutput":{"error":"E"}}');
 SELECT sfn_test_state('{"Type":"Wait","Seconds":1,"End":true}', '{}', mock => '{"result":"{}"}');
--- Without a mock a Task state cannot run yet (no Task states in pg_sfn).
+-- Without a mock TestState does not call a Task's resource yet.
 SELECT sfn_test_state('{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}', '{}');
 
 -- Map and Parallel without a mock: InvalidDefinition, AWS's message.

@@ -185,6 +185,7 @@ sfn_test_state(PG_FUNCTION_ARGS)
 	SfnInspection inspect;
 	SfnExecution exec;
 	SfnThread	thread;
+	SfnWake		run;
 	JsonbValue *result = sfn_jv_object();
 	int			start;
 
@@ -231,6 +232,7 @@ sfn_test_state(PG_FUNCTION_ARGS)
 	inspect.retry_index = inspect.catch_index = -1;
 	inspect.retry_backoff_seconds = -1;
 	exec.inspect = &inspect;
+	exec.region = sfn_region;
 	exec.name = "test-state";
 	exec.sm_name = "TestStateMachine";
 	exec.arn = sfn_execution_arn(exec.sm_name, exec.name);
@@ -247,14 +249,28 @@ sfn_test_state(PG_FUNCTION_ARGS)
 	sfn_thread_init(&thread, plan, input);
 	thread.state = start;
 	if (config.retrier_retry_count >= 0)
+	{
+		/* the retries made so far, by the retrier that takes the error */
 		thread.retry_count = config.retrier_retry_count;
-	sfn_decide(plan, &exec, &thread, SFN_WAKE_RUN);
+		thread.n_retry_counts = list_length(st->retriers);
+		thread.retry_counts = palloc(sizeof(int32) * (thread.n_retry_counts + 1));
+		for (int i = 0; i < thread.n_retry_counts; i++)
+			thread.retry_counts[i] = config.retrier_retry_count;
+	}
+	run = sfn_wake(SFN_WAKE_RUN);
+	exec.fresh_token = "test-state-token";
+	sfn_decide(plan, &exec, &thread, &run);
 	/* A Wait is not waited for: resume it as if its time had come. */
 	if (!thread.done && thread.phase == SFN_PHASE_WAITING)
 	{
 		exec.now = thread.due_at;
-		sfn_decide(plan, &exec, &thread, SFN_WAKE_RUN);
+		sfn_decide(plan, &exec, &thread, &run);
 	}
+	if (exec.effects != NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("sfn_test_state cannot call the resource of Task state \"%s\" yet",
+						sfn_msg(plan->states[start].name))));
 
 	if ((inspect.catch_index >= 0 && exec.status == SFN_RUNNING) ||
 		inspect.retry_backoff_seconds >= 0)

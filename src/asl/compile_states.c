@@ -229,6 +229,8 @@ sfn_compile_task(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st, JsonbValue *obj,
 
 	sfn_compile_dataflow(c, st, obj, location, SFN_DF_ALL);
 	sfn_compile_task_resource(c, st, obj, location);
+	if (st->resource)
+		sfn_resource_parse(st->resource, &st->target);
 	sfn_compile_task_timeouts(c, st, obj, location);
 	if (cred != NULL && !sfn_jv_is_object(cred))
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, sfn_diag_loc(location, "Credentials"),

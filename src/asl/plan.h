@@ -78,6 +78,30 @@ typedef struct SfnCatcher
 	int			next;			/* state index */
 } SfnCatcher;
 
+/*
+ * What a Task's Resource names (asl/resource.c).  The engine uses this to
+ * choose the effect and the history events; the tasks layer to find the
+ * target.
+ */
+typedef enum SfnResourceKind
+{
+	SFN_RESOURCE_OTHER,			/* an ARN pg_sfn has no target for */
+	SFN_RESOURCE_SQL,			/* arn:aws:states:::sql:invoke (pg_sfn's own) */
+	SFN_RESOURCE_HTTP,			/* arn:aws:states:::http:invoke */
+	SFN_RESOURCE_LAMBDA,		/* arn:aws:states:::lambda:invoke */
+	SFN_RESOURCE_LAMBDA_FUNCTION,	/* arn:aws:lambda:REGION:ACCOUNT:function:NAME */
+	SFN_RESOURCE_ACTIVITY		/* arn:aws:states:REGION:ACCOUNT:activity:NAME */
+} SfnResourceKind;
+
+typedef struct SfnResource
+{
+	SfnResourceKind kind;
+	char	   *type;			/* history resourceType, e.g. "lambda" */
+	char	   *name;			/* history resource, e.g. "invoke.waitForTaskToken" */
+	bool		wait_for_token; /* .waitForTaskToken */
+	bool		sync;			/* .sync or .sync:2 */
+} SfnResource;
+
 typedef struct SfnChoiceBranch
 {
 	SfnChoiceRule *rule;
@@ -123,6 +147,7 @@ typedef struct SfnState
 
 	/* Task */
 	char	   *resource;
+	SfnResource target;			/* resource, classified */
 	int64		timeout_seconds;	/* 0 = default (99999999) */
 	SfnPath    *timeout_seconds_path;
 	int64		heartbeat_seconds;	/* 0 = none */
@@ -189,5 +214,8 @@ extern int	sfn_plan_find_state_deep(const SfnPlan *plan, const char *name,
 									 const SfnPlan **found);
 
 extern const char *sfn_state_type_name(SfnStateType t);
+
+/* Classify a Task's Resource ARN (never fails: unknown is OTHER). */
+extern void sfn_resource_parse(const char *arn, SfnResource *out);
 
 #endif							/* SFN_PLAN_H */

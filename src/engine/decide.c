@@ -16,20 +16,13 @@
 #include "postgres.h"
 
 #include "engine/dataflow.h"
+#include "engine/decide_int.h"
 #include "engine/engine.h"
 #include "engine/events.h"
-#include "engine/retry.h"
 #include "eval/budget.h"
 
 /* Longest Wait AWS accepts: 24855 days. */
 #define SFN_MAX_WAIT_USECS ((int64) 24855 * USECS_PER_DAY)
-
-/* Record a step's value for TestState's inspectionData. */
-#define INSPECT(exec, field, value) \
-	do { \
-		if ((exec)->inspect) \
-			(exec)->inspect->field = (value); \
-	} while (0)
 
 static void run_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread);
 
@@ -45,8 +38,8 @@ sfn_thread_init(SfnThread *thread, const SfnPlan *plan, JsonbValue *input)
 }
 
 /* End the execution: ExecutionFailed with error and cause (either NULL). */
-static void
-fail_execution(SfnExecution *exec, SfnThread *thread, const char *error, const char *cause)
+void
+sfn_fail_execution(SfnExecution *exec, SfnThread *thread, const char *error, const char *cause)
 {
 	SfnEvent   *ev;
 
@@ -60,8 +53,8 @@ fail_execution(SfnExecution *exec, SfnThread *thread, const char *error, const c
 }
 
 /* A runtime error raised while the current state runs. */
-static void
-fail_in_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, SfnError *err)
+void
+sfn_fail_in_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, SfnError *err)
 {
 	const SfnState *st = &plan->states[thread->state];
 	char	   *cause;
@@ -72,7 +65,7 @@ fail_in_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, SfnErr
 	else
 		cause = psprintf("An error occurred while executing the state '%s' (entered at the event id #%d). %s",
 						 st->name, thread->entered_event_id, err->cause ? err->cause : "");
-	fail_execution(exec, thread, err->error, cause);
+	sfn_fail_execution(exec, thread, err->error, cause);
 }
 
 static void
@@ -90,8 +83,8 @@ succeed_execution(SfnExecution *exec, SfnThread *thread, JsonbValue *output,
 }
 
 /* JSON text of v, or NULL with err set when it is over the payload limit. */
-static char *
-payload_text(const SfnExecution *exec, const SfnState *st, JsonbValue *v, SfnError *err)
+char *
+sfn_payload_text(const SfnExecution *exec, const SfnState *st, JsonbValue *v, SfnError *err)
 {
 	char	   *text = sfn_jv_to_text_limited(v, exec->max_payload);
 
@@ -109,18 +102,18 @@ payload_text(const SfnExecution *exec, const SfnState *st, JsonbValue *v, SfnErr
  * Leave the current state with output: the *StateExited event, then either
  * the next state or (End, Succeed) the end of the execution.
  */
-static void
-leave_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
+void
+sfn_leave_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
 			JsonbValue *output, int next)
 {
 	const SfnState *st = &plan->states[thread->state];
 	SfnError	err;
-	char	   *text = payload_text(exec, st, output, &err);
+	char	   *text = sfn_payload_text(exec, st, output, &err);
 	SfnEvent   *ev;
 
 	if (text == NULL)
 	{
-		fail_in_state(plan, exec, thread, &err);
+		sfn_fail_in_state(plan, exec, thread, &err);
 		return;
 	}
 	ev = sfn_emit(exec, thread->last_event_id, sfn_exited_event_type(st->type),
@@ -135,6 +128,13 @@ leave_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
 	thread->phase = SFN_PHASE_ENTER;
 	thread->input = output;
 	thread->retry_count = 0;
+	thread->n_retry_counts = 0;
+	thread->retry_counts = NULL;
+	thread->task_event_id = 0;
+	thread->task_deadline = 0;
+	thread->heartbeat_deadline = 0;
+	thread->heartbeat_seconds = 0;
+	thread->due_at = 0;
 }
 
 static void
@@ -147,20 +147,20 @@ run_pass(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue 
 	JsonbValue *output;
 
 	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err))
-		return fail_in_state(plan, exec, thread, &err);
-	INSPECT(exec, after_input_path, effective);
+		return sfn_fail_in_state(plan, exec, thread, &err);
+	SFN_INSPECT(exec, after_input_path, effective);
 	if (!sfn_parameters(st->parameters, effective, ctx, &effective, &err))
-		return fail_in_state(plan, exec, thread, &err);
-	INSPECT(exec, after_parameters, effective);
+		return sfn_fail_in_state(plan, exec, thread, &err);
+	SFN_INSPECT(exec, after_parameters, effective);
 	result = st->result ? st->result : effective;
 	/* AWS shows a Pass state's result as afterResultSelector. */
-	INSPECT(exec, after_result_selector, result);
+	SFN_INSPECT(exec, after_result_selector, result);
 	if (!sfn_result_path(&st->result_path, thread->input, result, &output, &err))
-		return fail_in_state(plan, exec, thread, &err);
-	INSPECT(exec, after_result_path, output);
+		return sfn_fail_in_state(plan, exec, thread, &err);
+	SFN_INSPECT(exec, after_result_path, output);
 	if (!sfn_output_path(&st->output_path, output, ctx, &output, &err))
-		return fail_in_state(plan, exec, thread, &err);
-	leave_state(plan, exec, thread, output, st->next);
+		return sfn_fail_in_state(plan, exec, thread, &err);
+	sfn_leave_state(plan, exec, thread, output, st->next);
 }
 
 static void
@@ -173,14 +173,14 @@ run_choice(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValu
 	int			next = st->default_next;
 
 	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err))
-		return fail_in_state(plan, exec, thread, &err);
-	INSPECT(exec, after_input_path, effective);
+		return sfn_fail_in_state(plan, exec, thread, &err);
+	SFN_INSPECT(exec, after_input_path, effective);
 	for (int i = 0; i < st->n_choices; i++)
 	{
 		bool		matched;
 
 		if (!sfn_choice_eval(st->choices[i].rule, effective, ctx, &matched, &err))
-			return fail_in_state(plan, exec, thread, &err);
+			return sfn_fail_in_state(plan, exec, thread, &err);
 		if (matched)
 		{
 			next = st->choices[i].next;
@@ -191,11 +191,11 @@ run_choice(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValu
 	{
 		sfn_fail(&err, "States.NoChoiceMatched",
 				 "No Matches! The Choice state did not match any rule and has no Default.");
-		return fail_in_state(plan, exec, thread, &err);
+		return sfn_fail_in_state(plan, exec, thread, &err);
 	}
 	if (!sfn_output_path(&st->output_path, effective, ctx, &output, &err))
-		return fail_in_state(plan, exec, thread, &err);
-	leave_state(plan, exec, thread, output, next);
+		return sfn_fail_in_state(plan, exec, thread, &err);
+	sfn_leave_state(plan, exec, thread, output, next);
 }
 
 /* When a Wait state entered now ends; false with err on a bad path value. */
@@ -263,8 +263,8 @@ finish_wait(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbVal
 
 	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err) ||
 		!sfn_output_path(&st->output_path, effective, ctx, &output, &err))
-		return fail_in_state(plan, exec, thread, &err);
-	leave_state(plan, exec, thread, output, st->next);
+		return sfn_fail_in_state(plan, exec, thread, &err);
+	sfn_leave_state(plan, exec, thread, output, st->next);
 }
 
 static void
@@ -276,10 +276,10 @@ run_wait(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue 
 	TimestampTz due;
 
 	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err))
-		return fail_in_state(plan, exec, thread, &err);
-	INSPECT(exec, after_input_path, effective);
+		return sfn_fail_in_state(plan, exec, thread, &err);
+	SFN_INSPECT(exec, after_input_path, effective);
 	if (!wait_until(st, thread, effective, ctx, &due, &err))
-		return fail_in_state(plan, exec, thread, &err);
+		return sfn_fail_in_state(plan, exec, thread, &err);
 	if (due <= exec->now)
 		return finish_wait(plan, exec, thread, ctx);
 	thread->phase = SFN_PHASE_WAITING;
@@ -294,11 +294,11 @@ run_succeed(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbVal
 	JsonbValue *output;
 
 	if (!sfn_input_path(&st->input_path, thread->input, ctx, &output, &err))
-		return fail_in_state(plan, exec, thread, &err);
-	INSPECT(exec, after_input_path, output);
+		return sfn_fail_in_state(plan, exec, thread, &err);
+	SFN_INSPECT(exec, after_input_path, output);
 	if (!sfn_output_path(&st->output_path, output, ctx, &output, &err))
-		return fail_in_state(plan, exec, thread, &err);
-	leave_state(plan, exec, thread, output, SFN_NO_STATE);
+		return sfn_fail_in_state(plan, exec, thread, &err);
+	sfn_leave_state(plan, exec, thread, output, SFN_NO_STATE);
 }
 
 /* Error or Cause of a Fail state: literal, path or intrinsic; NULL if absent. */
@@ -340,8 +340,8 @@ run_fail(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue 
 
 	if (!fail_field(st->error, st->error_path, "ErrorPath", thread->input, ctx, &error, &err) ||
 		!fail_field(st->cause, st->cause_path, "CausePath", thread->input, ctx, &cause, &err))
-		return fail_in_state(plan, exec, thread, &err);
-	fail_execution(exec, thread, error, cause);
+		return sfn_fail_in_state(plan, exec, thread, &err);
+	sfn_fail_execution(exec, thread, error, cause);
 }
 
 static void
@@ -352,186 +352,24 @@ run_unsupported(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, Json
 
 	sfn_fail(&err, "States.Runtime", "pg_sfn cannot run %s states yet.",
 			 sfn_state_type_name(st->type));
-	fail_in_state(plan, exec, thread, &err);
+	sfn_fail_in_state(plan, exec, thread, &err);
 }
 
-/*
- * Map's failure tolerance against TestState's count of failed iterations;
- * checked only when the state sets a tolerance (AWS records a Map without
- * one as succeeding with its mocked result).
- */
-static bool
-map_tolerance_exceeded(const SfnState *st, const SfnMock *mock, int n_items)
-{
-	JsonbValue *raw = st->raw;
-	bool		has_count = sfn_jv_object_cget(raw, "ToleratedFailureCount") != NULL;
-	bool		has_pct = sfn_jv_object_cget(raw, "ToleratedFailurePercentage") != NULL;
-
-	if (mock->map_failure_count <= 0 || (!has_count && !has_pct))
-		return false;
-	if (has_count && mock->map_failure_count > st->tolerated_failure_count)
-		return true;
-	return has_pct && n_items > 0 &&
-		mock->map_failure_count * 100.0 / n_items > st->tolerated_failure_percentage;
-}
-
-/* ItemsPath of a Map: an array, else States.Runtime. */
-static bool
-map_items(const SfnState *st, JsonbValue *effective, JsonbValue *ctx,
-		  JsonbValue **items, SfnError *err)
-{
-	if (st->items_path == NULL)
-		*items = effective;
-	else if (!sfn_path_query(st->items_path, effective, ctx, items, err))
-		return false;
-	if (*items == NULL || !sfn_jv_is_array(*items))
-		return sfn_fail(err, "States.Runtime", "Reference path \"%s\" must point to array.",
-						st->items_path ? sfn_path_text(st->items_path) : "$");
-	return true;
-}
-
-/*
- * inspectionData after a mocked result: what ResultSelector and ResultPath
- * made of it.  The state's outcome itself is retry.c's; this only shows
- * the steps.
- */
+/* TestState's mocks run Task, Map and Parallel states (mocked.c). */
 static void
-inspect_result(const SfnState *st, SfnExecution *exec, JsonbValue *input,
-			   JsonbValue *result, JsonbValue *ctx)
-{
-	SfnError	err;
-	JsonbValue *v;
-
-	if (exec->inspect == NULL ||
-		!sfn_parameters(st->result_selector, result, ctx, &result, &err))
-		return;
-	INSPECT(exec, after_result_selector, result);
-	if (sfn_result_path(&st->result_path, input, result, &v, &err))
-		INSPECT(exec, after_result_path, v);
-}
-
-/* The first retrier whose ErrorEquals takes error, or -1. */
-static int
-matching_retrier(const SfnState *st, const char *error)
-{
-	ListCell   *lc;
-
-	foreach(lc, st->retriers)
-		if (sfn_error_matches(((SfnRetrier *) lfirst(lc))->errors, error))
-			return foreach_current_index(lc);
-	return -1;
-}
-
-/*
- * Apply retry.c's outcome of a mocked state.  TestState runs one attempt:
- * a retry is reported (RETRIABLE) and not waited for, so the thread stays
- * in the state.  task_error: the failure is the task's own error, not one
- * of the data flow after its result.
- */
-static void
-apply_mock_outcome(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
-				   const SfnOutcome *out, bool task_error)
-{
-	const SfnState *st = &plan->states[thread->state];
-	SfnError	err;
-
-	if (out->kind != SFN_OUTCOME_NEXT && exec->inspect)
-	{
-		exec->inspect->error = out->error;
-		exec->inspect->cause = out->cause;
-		exec->inspect->retry_index = matching_retrier(st, out->error);
-	}
-	switch (out->kind)
-	{
-		case SFN_OUTCOME_NEXT:
-			leave_state(plan, exec, thread, out->output, out->next);
-			break;
-		case SFN_OUTCOME_RETRY:
-			INSPECT(exec, retry_backoff_seconds, out->delay_usecs / USECS_PER_SEC);
-			thread->retry_count++;
-			break;
-		case SFN_OUTCOME_CAUGHT:
-			INSPECT(exec, catch_index, out->catcher);
-			leave_state(plan, exec, thread, out->output, out->next);
-			break;
-		case SFN_OUTCOME_FAILED:
-			/* AWS reports the task's own error and cause as given. */
-			if (task_error)
-				fail_execution(exec, thread, out->error, out->cause);
-			else
-			{
-				err.error = out->error;
-				err.cause = (char *) out->cause;
-				fail_in_state(plan, exec, thread, &err);
-			}
-			break;
-	}
-}
-
-/*
- * A Task, Map or Parallel state given TestState's mock instead of running:
- * InputPath, Parameters (a Map's ItemsPath instead), then the mocked result
- * or error through retry.c (ResultSelector, ResultPath, OutputPath, or
- * Retry and Catch).
- */
-static void
-run_mocked(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue *ctx)
-{
-	const SfnState *st = &plan->states[thread->state];
-	const SfnMock *mock = exec->mock;
-	int			n_retriers = list_length(st->retriers);
-	int32	   *retry_counts = palloc0(sizeof(int32) * (n_retriers + 1));
-	const char *error = mock->error;
-	const char *cause = mock->cause;
-	SfnError	err;
-	JsonbValue *effective;
-	SfnOutcome	out;
-	bool		direct;
-
-	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err))
-		return fail_in_state(plan, exec, thread, &err);
-	INSPECT(exec, after_input_path, effective);
-	if (st->type == SFN_STATE_MAP)
-	{
-		JsonbValue *items;
-
-		if (!map_items(st, effective, ctx, &items, &err))
-			return fail_in_state(plan, exec, thread, &err);
-		INSPECT(exec, after_items_path, items);
-		if (mock->result && map_tolerance_exceeded(st, mock, items->val.array.nElems))
-		{
-			error = "States.ExceedToleratedFailureThreshold";
-			cause = "The specified tolerated failure threshold was exceeded";
-		}
-	}
-	else
-	{
-		if (!sfn_parameters(st->parameters, effective, ctx, &effective, &err))
-			return fail_in_state(plan, exec, thread, &err);
-		INSPECT(exec, after_parameters, effective);
-	}
-
-	/* TestState's retrierRetryCount: the retries the matching retrier made */
-	for (int i = 0; i < n_retriers; i++)
-		retry_counts[i] = thread->retry_count;
-	direct = error != NULL || mock->result == NULL;
-	if (direct)
-		sfn_task_failed(st, thread->input, error, cause, retry_counts, 0, &out);
-	else
-	{
-		INSPECT(exec, result, mock->result);
-		inspect_result(st, exec, thread->input, mock->result, ctx);
-		sfn_task_succeeded(st, thread->input, mock->result, ctx, retry_counts, 0, &out);
-	}
-	apply_mock_outcome(plan, exec, thread, &out, direct && out.error == error);
-}
-
-/* Task, Parallel and Map: only TestState's mocks run them so far. */
-static void
-run_task_like(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue *ctx)
+run_task(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue *ctx)
 {
 	if (exec->mock)
-		run_mocked(plan, exec, thread, ctx);
+		sfn_run_mocked(plan, exec, thread, ctx);
+	else
+		sfn_run_task(plan, exec, thread, ctx);
+}
+
+static void
+run_branching(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue *ctx)
+{
+	if (exec->mock)
+		sfn_run_mocked(plan, exec, thread, ctx);
 	else
 		run_unsupported(plan, exec, thread, ctx);
 }
@@ -541,13 +379,13 @@ typedef void (*SfnStateRunner) (const SfnPlan *plan, SfnExecution *exec,
 
 static const SfnStateRunner state_runners[] = {
 	[SFN_STATE_PASS] = run_pass,
-	[SFN_STATE_TASK] = run_task_like,
+	[SFN_STATE_TASK] = run_task,
 	[SFN_STATE_CHOICE] = run_choice,
 	[SFN_STATE_WAIT] = run_wait,
 	[SFN_STATE_SUCCEED] = run_succeed,
 	[SFN_STATE_FAIL] = run_fail,
-	[SFN_STATE_PARALLEL] = run_task_like,
-	[SFN_STATE_MAP] = run_task_like,
+	[SFN_STATE_PARALLEL] = run_branching,
+	[SFN_STATE_MAP] = run_branching,
 };
 
 /* Enter the thread's current state and run it. */
@@ -563,7 +401,7 @@ run_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread)
 				  sfn_state_entered_details(st->name, sfn_jv_to_text(thread->input)));
 	thread->entered_event_id = ev->id;
 	thread->last_event_id = ev->id;
-	INSPECT(exec, input, thread->input);
+	SFN_INSPECT(exec, input, thread->input);
 	ctx = sfn_context_object(exec, st, thread);
 	sfn_budget_begin();
 	state_runners[st->type] (plan, exec, thread, ctx);
@@ -595,16 +433,26 @@ enforce_history_limit(SfnExecution *exec, SfnThread *thread)
 	exec->last_event_id = exec->max_events - 1;
 	exec->status = SFN_RUNNING;
 	exec->output = NULL;
-	fail_execution(exec, thread, "States.Runtime",
+	sfn_fail_execution(exec, thread, "States.Runtime",
 				   psprintf("The execution reached the maximum number of history events (%d).",
 							exec->max_events));
 	return true;
 }
 
-void
-sfn_decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, SfnWake wake)
+SfnWake
+sfn_wake(SfnWakeKind kind)
 {
-	if (wake == SFN_WAKE_TIMEOUT)
+	SfnWake		w;
+
+	memset(&w, 0, sizeof(w));
+	w.kind = kind;
+	return w;
+}
+
+void
+sfn_decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, const SfnWake *wake)
+{
+	if (wake->kind == SFN_WAKE_TIMEOUT)
 	{
 		/* AWS: previousEventId 0, error States.Timeout, no cause. */
 		sfn_emit(exec, 0, "ExecutionTimedOut", sfn_error_details("States.Timeout", NULL));
@@ -613,9 +461,23 @@ sfn_decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, SfnWake w
 		/* DescribeExecution shows neither error nor cause, as on AWS. */
 		return;
 	}
+	if (wake->kind != SFN_WAKE_RUN)
+	{
+		/* A task answered: apply it, then go on as far as we can. */
+		sfn_task_wake(plan, exec, thread, wake);
+		if (enforce_history_limit(exec, thread) || thread->done)
+			return;
+	}
 	for (int n = 0; n < exec->max_transitions && !thread->done; n++)
 	{
-		if (thread->phase == SFN_PHASE_WAITING)
+		if (thread->phase == SFN_PHASE_TASK || thread->phase == SFN_PHASE_RETRY)
+		{
+			/* Blocked on the task unless a deadline or the retry is due. */
+			if (thread->due_at == 0 || thread->due_at > exec->now)
+				return;
+			sfn_task_due(plan, exec, thread);
+		}
+		else if (thread->phase == SFN_PHASE_WAITING)
 		{
 			if (thread->due_at > exec->now)
 				return;
@@ -627,7 +489,25 @@ sfn_decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, SfnWake w
 			run_state(plan, exec, thread);
 		if (enforce_history_limit(exec, thread))
 			return;
-		if (thread->phase == SFN_PHASE_WAITING && thread->due_at > exec->now)
+		if (sfn_thread_blocked(exec, thread))
 			return;
 	}
+}
+
+bool
+sfn_thread_blocked(const SfnExecution *exec, const SfnThread *thread)
+{
+	if (thread->done)
+		return true;
+	switch (thread->phase)
+	{
+		case SFN_PHASE_ENTER:
+			return false;
+		case SFN_PHASE_WAITING:
+		case SFN_PHASE_RETRY:
+			return thread->due_at > exec->now;
+		case SFN_PHASE_TASK:
+			return thread->due_at == 0 || thread->due_at > exec->now;
+	}
+	return false;
 }

@@ -17,9 +17,21 @@
  * result in the same transaction (store/runner.c); sfn_test_state runs the
  * same function with no execution behind it.
  *
+ *	 - the effects to carry out (exec->effects): a task attempt to invoke,
+ *	   with its parameters and, for .waitForTaskToken, its token.
+ *
  * Thread phases (next phases in brackets):
- *	 ENTER	 about to enter `state` with `input`     [ENTER, WAITING, done]
+ *	 ENTER	 about to enter `state` with `input`    [ENTER, WAITING, TASK, done]
  *	 WAITING a Wait state was entered; resume at due_at        [ENTER, done]
+ *	 TASK	 a task attempt (task_event_id) is out; due_at is its nearest
+ *			 deadline (TimeoutSeconds, HeartbeatSeconds) or 0
+ *											   [ENTER, RETRY, TASK, done]
+ *	 RETRY	 a task failed and a retrier matched; try again at due_at  [TASK]
+ *
+ * A wake-up carries what happened: the thread is due (RUN: a Wait ended,
+ * a retry or a deadline is due), the execution timed out, or a task
+ * attempt answered (succeeded, failed, started, heartbeat).  Answers for
+ * another attempt than the thread's current one are stale and ignored.
  *
  *-------------------------------------------------------------------------
  */
@@ -35,14 +47,42 @@
 typedef enum SfnPhase
 {
 	SFN_PHASE_ENTER = 0,
-	SFN_PHASE_WAITING = 1
+	SFN_PHASE_WAITING = 1,
+	SFN_PHASE_TASK = 2,
+	SFN_PHASE_RETRY = 3
 } SfnPhase;
 
-typedef enum SfnWake
+typedef enum SfnWakeKind
 {
 	SFN_WAKE_RUN,				/* the thread is due: run it */
-	SFN_WAKE_TIMEOUT			/* the execution's TimeoutSeconds passed */
+	SFN_WAKE_TIMEOUT,			/* the execution's TimeoutSeconds passed */
+	SFN_WAKE_TASK_SUCCEEDED,	/* output */
+	SFN_WAKE_TASK_FAILED,		/* error, cause */
+	SFN_WAKE_TASK_STARTED,		/* an activity worker took the task */
+	SFN_WAKE_TASK_HEARTBEAT		/* the task is alive */
+} SfnWakeKind;
+
+typedef struct SfnWake
+{
+	SfnWakeKind kind;
+	int32		task_event_id;	/* the attempt answered (its TaskScheduled id) */
+	bool		callback;		/* through the task token (sfn_send_task_*) */
+	JsonbValue *output;
+	const char *error;
+	const char *cause;
+	const char *worker_name;	/* STARTED */
 } SfnWake;
+
+/* Carry out one task attempt (src/tasks/). */
+typedef struct SfnEffect
+{
+	int32		thread_id;
+	int32		task_event_id;	/* its TaskScheduled event */
+	const SfnState *state;		/* the Task state: state->target says what to call */
+	JsonbValue *parameters;		/* the effective parameters */
+	int64		timeout_seconds;	/* 0 when none was given */
+	const char *token;			/* .waitForTaskToken: the token, else NULL */
+} SfnEffect;
 
 typedef enum SfnStatus
 {
@@ -105,6 +145,7 @@ typedef struct SfnExecution
 	const char *sm_arn;
 	const char *sm_name;
 	const char *role_arn;
+	const char *region;
 	JsonbValue *input;
 	TimestampTz start_date;
 	int32		redrive_count;
@@ -112,6 +153,8 @@ typedef struct SfnExecution
 	int			max_transitions;	/* budget per call; then yield */
 	int			max_events;		/* history limit (pg_sfn.max_history_events) */
 	int			max_payload;	/* bytes (pg_sfn.max_payload_size) */
+	uint64		seed;			/* drives FULL jitter: fixed per execution */
+	const char *fresh_token;	/* unguessable; used if a task needs a token */
 
 	/* TestState only; NULL in executions */
 	JsonbValue *context;		/* when set, $$ is this object */
@@ -121,6 +164,7 @@ typedef struct SfnExecution
 	/* results */
 	int32		last_event_id;	/* in: last id written; out: last appended */
 	List	   *events;			/* out: SfnEvent *, in id order */
+	List	   *effects;		/* out: SfnEffect *, to carry out */
 	SfnStatus	status;
 	JsonbValue *output;
 	char	   *error;
@@ -136,12 +180,22 @@ typedef struct SfnThread
 	TimestampTz entered_at;
 	int32		entered_event_id;
 	int32		last_event_id;	/* previousEventId of the thread's next event */
-	int32		retry_count;
-	TimestampTz due_at;			/* when WAITING */
+	int32		retry_count;	/* $$.State.RetryCount: retries in this visit */
+	int32		n_retry_counts; /* per retrier of the state, in order */
+	int32	   *retry_counts;
+	TimestampTz due_at;			/* WAITING, RETRY: when; TASK: nearest deadline */
+	int32		task_event_id;	/* TASK: the attempt's TaskScheduled event */
+	TimestampTz task_deadline;	/* TASK: TimeoutSeconds passes, 0 = none */
+	TimestampTz heartbeat_deadline; /* TASK: HeartbeatSeconds passes, 0 = none */
+	int32		heartbeat_seconds;
 	bool		done;			/* out: the thread ended */
 } SfnThread;
 
-extern void sfn_decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, SfnWake wake);
+extern void sfn_decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
+					   const SfnWake *wake);
+
+/* A wake-up with no payload (RUN or TIMEOUT). */
+extern SfnWake sfn_wake(SfnWakeKind kind);
 
 /* Start a thread at plan->start with the given input. */
 extern void sfn_thread_init(SfnThread *thread, const SfnPlan *plan, JsonbValue *input);

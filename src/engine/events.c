@@ -65,8 +65,8 @@ sfn_emit(SfnExecution *exec, int32 previous, const char *type, JsonbValue *detai
 	return ev;
 }
 
-static JsonbValue *
-truncated_false(void)
+JsonbValue *
+sfn_not_truncated(void)
 {
 	JsonbValue *d = sfn_jv_object();
 
@@ -81,7 +81,7 @@ sfn_state_entered_details(const char *name, const char *input_text)
 
 	sfn_jv_object_put(d, "name", 4, sfn_jv_cstring(name));
 	sfn_jv_object_put(d, "input", 5, sfn_jv_cstring(input_text));
-	sfn_jv_object_put(d, "inputDetails", 12, truncated_false());
+	sfn_jv_object_put(d, "inputDetails", 12, sfn_not_truncated());
 	return d;
 }
 
@@ -92,7 +92,7 @@ sfn_state_exited_details(const char *name, const char *output_text)
 
 	sfn_jv_object_put(d, "name", 4, sfn_jv_cstring(name));
 	sfn_jv_object_put(d, "output", 6, sfn_jv_cstring(output_text));
-	sfn_jv_object_put(d, "outputDetails", 13, truncated_false());
+	sfn_jv_object_put(d, "outputDetails", 13, sfn_not_truncated());
 	return d;
 }
 
@@ -114,7 +114,7 @@ sfn_execution_started_details(const char *input_text, const char *role_arn)
 	JsonbValue *d = sfn_jv_object();
 
 	sfn_jv_object_put(d, "input", 5, sfn_jv_cstring(input_text));
-	sfn_jv_object_put(d, "inputDetails", 12, truncated_false());
+	sfn_jv_object_put(d, "inputDetails", 12, sfn_not_truncated());
 	sfn_jv_object_put(d, "roleArn", 7, sfn_jv_cstring(role_arn));
 	return d;
 }
@@ -125,7 +125,7 @@ sfn_execution_succeeded_details(const char *output_text)
 	JsonbValue *d = sfn_jv_object();
 
 	sfn_jv_object_put(d, "output", 6, sfn_jv_cstring(output_text));
-	sfn_jv_object_put(d, "outputDetails", 13, truncated_false());
+	sfn_jv_object_put(d, "outputDetails", 13, sfn_not_truncated());
 	return d;
 }
 

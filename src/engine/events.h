@@ -23,6 +23,9 @@ extern JsonbValue *sfn_error_details(const char *error, const char *cause);
 extern JsonbValue *sfn_execution_started_details(const char *input_text, const char *role_arn);
 extern JsonbValue *sfn_execution_succeeded_details(const char *output_text);
 
+/* {"truncated": false}: inputDetails / outputDetails */
+extern JsonbValue *sfn_not_truncated(void);
+
 /* "Pass" -> "PassStateEntered" etc. */
 extern const char *sfn_entered_event_type(SfnStateType t);
 extern const char *sfn_exited_event_type(SfnStateType t);

@@ -59,7 +59,10 @@ BEGIN
 		'sfn_get_execution_history(text, boolean, boolean)',
 		'sfn_describe_state_machine_for_execution(text)',
 		'sfn_schedule_execution(text, text, text, jsonb)',
-		'sfn_unschedule_execution(text)'
+		'sfn_unschedule_execution(text)',
+		'sfn_send_task_success(text, jsonb)',
+		'sfn_send_task_failure(text, text, text)',
+		'sfn_send_task_heartbeat(text)'
 	]::pg_catalog.regprocedure[] LOOP
 		EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO sfn_user', f);
@@ -84,6 +87,7 @@ ALTER TABLE sfn.schedules ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sfn.threads ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sfn.work ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sfn.inbox ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sfn.task_tokens ENABLE ROW LEVEL SECURITY;
 
 DROP POLICY IF EXISTS visible ON sfn.state_machines;
 CREATE POLICY visible ON sfn.state_machines FOR SELECT

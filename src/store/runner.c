@@ -27,6 +27,7 @@
 #include "commands/extension.h"
 #include "executor/spi.h"
 #include "pgstat.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
@@ -42,7 +43,10 @@
 #include "store/plan_cache.h"
 #include "store/runner.h"
 #include "store/schema_version.h"
+#include "store/rowset.h"
 #include "store/spi_util.h"
+#include "engine/retry.h"
+#include "tasks/tasks.h"
 
 /* Longest sleep when nothing is due; bounds how late retention runs. */
 #define SFN_MAX_SLEEP_MS 10000L
@@ -67,6 +71,11 @@
 #define SFN_TRANSITIONS_PER_CALL 10
 /* History queued beyond this is written during the batch (time budget). */
 #define SFN_HISTORY_FLUSH_BYTES (1024 * 1024)
+/*
+ * A thread parked on a task with no deadline is due only through its
+ * inbox; its work row is looked at again after this long anyway.
+ */
+#define SFN_PARKED_RECHECK_USECS ((int64) 7 * USECS_PER_DAY)
 /* Orphaned work rows handled per sweep. */
 #define SFN_ORPHANS_PER_SWEEP 1000
 
@@ -85,41 +94,94 @@ static bool batch_left_work_due = false;
 /* When the current batch's time budget is spent. */
 static TimestampTz batch_deadline = 0;
 
-/* Column arrays for the set-based writes. */
-typedef struct Column
+/*
+ * The rows a batch writes, each table's columns declared once (rowset.h).
+ * The claim reads the thread columns back through the same declaration.
+ */
+enum
 {
-	ArrayBuildState *state;
-	Oid			type;
-} Column;
+	H_EXEC, H_ID, H_PREV, H_TS, H_TYPE, H_DETAILS, H_NCOLS
+};
+static const SfnColumn history_cols[H_NCOLS] = {
+	[H_EXEC] = {"execution_id", INT8OID, NULL},
+	[H_ID] = {"event_id", INT4OID, NULL},
+	[H_PREV] = {"previous_event_id", INT4OID, NULL},
+	[H_TS] = {"ts", TIMESTAMPTZOID, NULL},
+	[H_TYPE] = {"type", TEXTOID, NULL},
+	[H_DETAILS] = {"details", JSONBOID, NULL},
+};
+
+enum
+{
+	T_EXEC, T_THREAD, T_STATE, T_PHASE, T_INPUT, T_ENTERED, T_ENTERED_ID, T_LAST,
+	T_RETRY, T_RETRY_COUNTS, T_DUE, T_TASK_EVENT, T_TASK_DEADLINE, T_HB_DEADLINE,
+	T_HB_SECONDS, T_NCOLS
+};
+static const SfnColumn thread_cols[T_NCOLS] = {
+	[T_EXEC] = {"execution_id", INT8OID, NULL},
+	[T_THREAD] = {"thread_id", INT4OID, NULL},
+	[T_STATE] = {"state_name", TEXTOID, NULL},
+	[T_PHASE] = {"phase", INT4OID, "pg_catalog.int4"},
+	[T_INPUT] = {"state_input", JSONBOID, NULL},
+	[T_ENTERED] = {"entered_at", TIMESTAMPTZOID, NULL},
+	[T_ENTERED_ID] = {"entered_event_id", INT4OID, NULL},
+	[T_LAST] = {"last_event_id", INT4OID, NULL},
+	[T_RETRY] = {"retry_count", INT4OID, NULL},
+	/* an array column travels as text: unnest would flatten it */
+	[T_RETRY_COUNTS] = {"retry_counts", TEXTOID, "pg_catalog.text"},
+	[T_DUE] = {"due_at", TIMESTAMPTZOID, NULL},
+	[T_TASK_EVENT] = {"task_event_id", INT4OID, NULL},
+	[T_TASK_DEADLINE] = {"task_deadline", TIMESTAMPTZOID, NULL},
+	[T_HB_DEADLINE] = {"heartbeat_deadline", TIMESTAMPTZOID, NULL},
+	[T_HB_SECONDS] = {"heartbeat_seconds", INT4OID, NULL},
+};
+
+enum
+{
+	E_ID, E_LAST, E_STATUS, E_OUTPUT, E_ERROR, E_CAUSE, E_STOP, E_NCOLS
+};
+static const SfnColumn execution_cols[E_NCOLS] = {
+	[E_ID] = {"id", INT8OID, NULL},
+	[E_LAST] = {"last_event_id", INT4OID, NULL},
+	[E_STATUS] = {"status", TEXTOID, NULL},
+	[E_OUTPUT] = {"output", JSONBOID, NULL},
+	[E_ERROR] = {"error", TEXTOID, NULL},
+	[E_CAUSE] = {"cause", TEXTOID, NULL},
+	[E_STOP] = {"stop_date", TIMESTAMPTZOID, NULL},
+};
+
+enum
+{
+	W_EXEC, W_DUE, W_NCOLS
+};
+static const SfnColumn work_cols[W_NCOLS] = {
+	[W_EXEC] = {"execution_id", INT8OID, NULL},
+	[W_DUE] = {"due_at", TIMESTAMPTZOID, NULL},
+};
+
+static const SfnColumn done_cols[1] = {{"execution_id", INT8OID, NULL}};
 
 typedef struct BatchWrites
 {
-	Column		h_exec, h_id, h_prev, h_ts, h_type, h_details;	/* history */
-	Size		h_bytes;		/* of h_details not yet written */
-	Column		t_exec, t_state, t_phase, t_input, t_entered, t_entered_id,
-				t_last, t_retry, t_due;	/* threads still running */
-	Column		e_id, e_last, e_status, e_output, e_error, e_cause, e_stop;	/* executions */
-	Column		w_exec, w_due;	/* work rows kept */
-	Column		done_exec;		/* finished: work and threads removed */
+	SfnRowSet	history;
+	Size		h_bytes;		/* of history details not yet written */
+	SfnRowSet	threads;		/* threads still running */
+	SfnRowSet	executions;
+	SfnRowSet	work;			/* work rows kept */
+	SfnRowSet	done;			/* finished: work, threads, tokens removed */
+	SfnTaskBatch tasks;
 } BatchWrites;
 
 static void
-col_init(Column *c, Oid type)
+writes_init(BatchWrites *w)
 {
-	c->state = initArrayResult(type, CurrentMemoryContext, false);
-	c->type = type;
-}
-
-static void
-col_add(Column *c, Datum d, bool isnull)
-{
-	accumArrayResult(c->state, d, isnull, c->type, CurrentMemoryContext);
-}
-
-static Datum
-col_array(Column *c)
-{
-	return makeArrayResult(c->state, CurrentMemoryContext);
+	sfn_rowset_init(&w->history, history_cols, H_NCOLS);
+	w->h_bytes = 0;
+	sfn_rowset_init(&w->threads, thread_cols, T_NCOLS);
+	sfn_rowset_init(&w->executions, execution_cols, E_NCOLS);
+	sfn_rowset_init(&w->work, work_cols, W_NCOLS);
+	sfn_rowset_init(&w->done, done_cols, 1);
+	sfn_tasks_begin(&w->tasks);
 }
 
 static Datum
@@ -127,43 +189,6 @@ text_or_null(const char *s, bool *isnull)
 {
 	*isnull = (s == NULL);
 	return s ? CStringGetTextDatum(s) : (Datum) 0;
-}
-
-static void
-history_init(BatchWrites *w)
-{
-	col_init(&w->h_exec, INT8OID);
-	col_init(&w->h_id, INT4OID);
-	col_init(&w->h_prev, INT4OID);
-	col_init(&w->h_ts, TIMESTAMPTZOID);
-	col_init(&w->h_type, TEXTOID);
-	col_init(&w->h_details, JSONBOID);
-	w->h_bytes = 0;
-}
-
-static void
-writes_init(BatchWrites *w)
-{
-	history_init(w);
-	col_init(&w->t_exec, INT8OID);
-	col_init(&w->t_state, TEXTOID);
-	col_init(&w->t_phase, INT4OID);
-	col_init(&w->t_input, JSONBOID);
-	col_init(&w->t_entered, TIMESTAMPTZOID);
-	col_init(&w->t_entered_id, INT4OID);
-	col_init(&w->t_last, INT4OID);
-	col_init(&w->t_retry, INT4OID);
-	col_init(&w->t_due, TIMESTAMPTZOID);
-	col_init(&w->e_id, INT8OID);
-	col_init(&w->e_last, INT4OID);
-	col_init(&w->e_status, TEXTOID);
-	col_init(&w->e_output, JSONBOID);
-	col_init(&w->e_error, TEXTOID);
-	col_init(&w->e_cause, TEXTOID);
-	col_init(&w->e_stop, TIMESTAMPTZOID);
-	col_init(&w->w_exec, INT8OID);
-	col_init(&w->w_due, TIMESTAMPTZOID);
-	col_init(&w->done_exec, INT8OID);
 }
 
 static void write_history(BatchWrites *w);
@@ -182,13 +207,17 @@ collect_events(BatchWrites *w, SfnExecution *exec)
 	{
 		SfnEvent   *ev = lfirst(lc);
 		Jsonb	   *details = ev->details ? sfn_jv_to_jsonb(ev->details) : NULL;
+		Datum		v[H_NCOLS];
+		bool		n[H_NCOLS] = {0};
 
-		col_add(&w->h_exec, Int64GetDatum(exec->id), false);
-		col_add(&w->h_id, Int32GetDatum(ev->id), false);
-		col_add(&w->h_prev, Int32GetDatum(ev->previous_id), false);
-		col_add(&w->h_ts, TimestampTzGetDatum(ev->ts), false);
-		col_add(&w->h_type, CStringGetTextDatum(ev->type), false);
-		col_add(&w->h_details, details ? JsonbPGetDatum(details) : (Datum) 0, details == NULL);
+		v[H_EXEC] = Int64GetDatum(exec->id);
+		v[H_ID] = Int32GetDatum(ev->id);
+		v[H_PREV] = Int32GetDatum(ev->previous_id);
+		v[H_TS] = TimestampTzGetDatum(ev->ts);
+		v[H_TYPE] = CStringGetTextDatum(ev->type);
+		v[H_DETAILS] = details ? JsonbPGetDatum(details) : (Datum) 0;
+		n[H_DETAILS] = details == NULL;
+		sfn_rowset_add(&w->history, v, n);
 		if (details)
 			w->h_bytes += VARSIZE(details);
 	}
@@ -197,65 +226,138 @@ collect_events(BatchWrites *w, SfnExecution *exec)
 		write_history(w);
 }
 
+/* "{1,0,2}" for the retry_counts column; NULL when there are none. */
+static char *
+retry_counts_text(const SfnThread *thread)
+{
+	StringInfoData s;
+
+	if (thread->n_retry_counts == 0)
+		return NULL;
+	initStringInfo(&s);
+	appendStringInfoChar(&s, '{');
+	for (int i = 0; i < thread->n_retry_counts; i++)
+		appendStringInfo(&s, "%s%d", i ? "," : "", thread->retry_counts[i]);
+	appendStringInfoChar(&s, '}');
+	return s.data;
+}
+
+static void
+parse_retry_counts(SfnThread *thread, const char *text)
+{
+	List	   *counts = NIL;
+	const char *p = text;
+	int			i = 0;
+
+	if (text == NULL)
+		return;
+	while (*p)
+	{
+		if (*p >= '0' && *p <= '9')
+		{
+			counts = lappend_int(counts, (int) strtol(p, (char **) &p, 10));
+			continue;
+		}
+		p++;
+	}
+	thread->n_retry_counts = list_length(counts);
+	thread->retry_counts = palloc0(sizeof(int32) * (thread->n_retry_counts + 1));
+	{
+		ListCell   *lc;
+
+		foreach(lc, counts)
+			thread->retry_counts[i++] = lfirst_int(lc);
+	}
+}
+
 /* Queue the results of advancing one execution for writing. */
 static void
 collect(BatchWrites *w, const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
 		TimestampTz timeout_at)
 {
-	bool		isnull;
-	Datum		d;
 	bool		done = exec->status != SFN_RUNNING;
 
 	collect_events(w, exec);
 
-	col_add(&w->e_id, Int64GetDatum(exec->id), false);
-	col_add(&w->e_last, Int32GetDatum(exec->last_event_id), false);
-	col_add(&w->e_status, CStringGetTextDatum(sfn_status_name(exec->status)), false);
-	col_add(&w->e_output, exec->output ? JsonbPGetDatum(sfn_jv_to_jsonb(exec->output)) : (Datum) 0,
-			exec->output == NULL);
-	d = text_or_null(exec->error, &isnull);
-	col_add(&w->e_error, d, isnull);
-	d = text_or_null(exec->cause, &isnull);
-	col_add(&w->e_cause, d, isnull);
-	col_add(&w->e_stop, TimestampTzGetDatum(exec->now), !done);
+	{
+		Datum		v[E_NCOLS];
+		bool		n[E_NCOLS] = {0};
+
+		v[E_ID] = Int64GetDatum(exec->id);
+		v[E_LAST] = Int32GetDatum(exec->last_event_id);
+		v[E_STATUS] = CStringGetTextDatum(sfn_status_name(exec->status));
+		n[E_OUTPUT] = exec->output == NULL;
+		v[E_OUTPUT] = exec->output ? JsonbPGetDatum(sfn_jv_to_jsonb(exec->output)) : (Datum) 0;
+		v[E_ERROR] = text_or_null(exec->error, &n[E_ERROR]);
+		v[E_CAUSE] = text_or_null(exec->cause, &n[E_CAUSE]);
+		v[E_STOP] = TimestampTzGetDatum(exec->now);
+		n[E_STOP] = !done;
+		sfn_rowset_add(&w->executions, v, n);
+	}
 
 	if (done)
 	{
-		col_add(&w->done_exec, Int64GetDatum(exec->id), false);
+		Datum		id = Int64GetDatum(exec->id);
+		bool		nonull = false;
+
+		sfn_rowset_add(&w->done, &id, &nonull);
 		return;
 	}
-	col_add(&w->t_exec, Int64GetDatum(exec->id), false);
-	col_add(&w->t_state, CStringGetTextDatum(plan->states[thread->state].name), false);
-	col_add(&w->t_phase, Int32GetDatum(thread->phase), false);
-	col_add(&w->t_input, JsonbPGetDatum(sfn_jv_to_jsonb(thread->input)), false);
-	col_add(&w->t_entered, TimestampTzGetDatum(thread->entered_at), thread->entered_at == 0);
-	col_add(&w->t_entered_id, Int32GetDatum(thread->entered_event_id), false);
-	col_add(&w->t_last, Int32GetDatum(thread->last_event_id), false);
-	col_add(&w->t_retry, Int32GetDatum(thread->retry_count), false);
-	col_add(&w->t_due, TimestampTzGetDatum(thread->due_at),
-			thread->phase != SFN_PHASE_WAITING);
+
+	{
+		Datum		v[T_NCOLS];
+		bool		n[T_NCOLS] = {0};
+
+		v[T_EXEC] = Int64GetDatum(exec->id);
+		v[T_THREAD] = Int32GetDatum(thread->thread_id);
+		v[T_STATE] = CStringGetTextDatum(plan->states[thread->state].name);
+		v[T_PHASE] = Int32GetDatum(thread->phase);
+		v[T_INPUT] = JsonbPGetDatum(sfn_jv_to_jsonb(thread->input));
+		v[T_ENTERED] = TimestampTzGetDatum(thread->entered_at);
+		n[T_ENTERED] = thread->entered_at == 0;
+		v[T_ENTERED_ID] = Int32GetDatum(thread->entered_event_id);
+		v[T_LAST] = Int32GetDatum(thread->last_event_id);
+		v[T_RETRY] = Int32GetDatum(thread->retry_count);
+		v[T_RETRY_COUNTS] = text_or_null(retry_counts_text(thread), &n[T_RETRY_COUNTS]);
+		v[T_DUE] = TimestampTzGetDatum(thread->due_at);
+		n[T_DUE] = thread->due_at == 0;
+		v[T_TASK_EVENT] = Int32GetDatum(thread->task_event_id);
+		v[T_TASK_DEADLINE] = TimestampTzGetDatum(thread->task_deadline);
+		n[T_TASK_DEADLINE] = thread->task_deadline == 0;
+		v[T_HB_DEADLINE] = TimestampTzGetDatum(thread->heartbeat_deadline);
+		n[T_HB_DEADLINE] = thread->heartbeat_deadline == 0;
+		v[T_HB_SECONDS] = Int32GetDatum(thread->heartbeat_seconds);
+		sfn_rowset_add(&w->threads, v, n);
+	}
 
 	/*
 	 * The work row is due when the thread is, or at the timeout if sooner.
 	 * A thread that yielded is due again now, behind the executions
-	 * already due (the clock now, not the batch's start).
+	 * already due (the clock now, not the batch's start).  A thread that
+	 * waits for a task with no deadline is due only through its inbox:
+	 * the row stays, due at the execution's timeout or a week away.
 	 */
 	{
 		TimestampTz due;
+		Datum		v[W_NCOLS];
+		bool		n[W_NCOLS] = {0};
 
-		if (thread->phase == SFN_PHASE_WAITING)
-			due = thread->due_at;
-		else
+		if (thread->phase == SFN_PHASE_ENTER)
 		{
 			due = GetCurrentTimestamp();
 			batch_left_work_due = true;
 		}
+		else if (thread->due_at != 0)
+			due = thread->due_at;
+		else
+			due = exec->now + SFN_PARKED_RECHECK_USECS;
 		if (timeout_at != 0 && timeout_at < due)
 			due = timeout_at;
 		if (due <= exec->now)
 			batch_left_work_due = true;
-		col_add(&w->w_exec, Int64GetDatum(exec->id), false);
-		col_add(&w->w_due, TimestampTzGetDatum(due), false);
+		v[W_EXEC] = Int64GetDatum(exec->id);
+		v[W_DUE] = TimestampTzGetDatum(due);
+		sfn_rowset_add(&w->work, v, n);
 	}
 }
 
@@ -275,12 +377,6 @@ keep_plan(SPIPlanPtr *slot, const char *sql, int nargs, Oid *types)
 	return *slot;
 }
 
-static bool
-col_empty(Column *c)
-{
-	return c->state->nelems == 0;
-}
-
 static void
 exec_plan(SPIPlanPtr plan, Datum *values, int expect)
 {
@@ -296,18 +392,29 @@ write_history(BatchWrites *w)
 {
 	static SPIPlanPtr hist = NULL;
 
-	if (col_empty(&w->h_exec))
+	if (w->history.nrows == 0)
 		return;
-	keep_plan(&hist,
-			  "INSERT INTO sfn.history (execution_id, event_id, previous_event_id, ts, type, details)"
-			  " SELECT * FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]),"
-			  "   pg_catalog.unnest($2::pg_catalog.int4[]), pg_catalog.unnest($3::pg_catalog.int4[]),"
-			  "   pg_catalog.unnest($4::pg_catalog.timestamptz[]), pg_catalog.unnest($5::pg_catalog.text[]),"
-			  "   pg_catalog.unnest($6::pg_catalog.jsonb[]))",
-			  6, (Oid[]) {INT8ARRAYOID, INT4ARRAYOID, INT4ARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, JSONBARRAYOID});
-	exec_plan(hist, (Datum[]) {col_array(&w->h_exec), col_array(&w->h_id), col_array(&w->h_prev),
-		col_array(&w->h_ts), col_array(&w->h_type), col_array(&w->h_details)}, SPI_OK_INSERT);
-	history_init(w);
+	if (hist == NULL)
+		keep_plan(&hist,
+				  psprintf("INSERT INTO sfn.history (%s) SELECT * FROM %s",
+						   sfn_rowset_names(history_cols, H_NCOLS),
+						   sfn_rowset_unnest_sql(history_cols, H_NCOLS, "u")),
+				  H_NCOLS, sfn_rowset_param_types(history_cols, H_NCOLS));
+	exec_plan(hist, sfn_rowset_params(&w->history), SPI_OK_INSERT);
+	sfn_rowset_init(&w->history, history_cols, H_NCOLS);
+	w->h_bytes = 0;
+}
+
+/* "name = excluded.name, ..." for every column but the first two (the key). */
+static char *
+upsert_set_list(const SfnColumn *cols, int ncols)
+{
+	StringInfoData s;
+
+	initStringInfo(&s);
+	for (int i = 2; i < ncols; i++)
+		appendStringInfo(&s, "%s%s = excluded.%s", i > 2 ? ", " : "", cols[i].name, cols[i].name);
+	return s.data;
 }
 
 static void
@@ -319,57 +426,54 @@ write_batch(BatchWrites *w)
 				done = NULL;
 
 	write_history(w);
+	sfn_tasks_finish(&w->tasks);
 
-	keep_plan(&thr,
-			  "INSERT INTO sfn.threads AS t (execution_id, thread_id, state_name, phase, state_input,"
-			  "   entered_at, entered_event_id, last_event_id, retry_count, due_at)"
-			  " SELECT u.e, 0, u.s, u.p, u.i, u.en, u.eid, u.l, u.r, u.d"
-			  " FROM ROWS FROM (pg_catalog.unnest($1::int8[]), pg_catalog.unnest($2::text[]),"
-			  "   pg_catalog.unnest($3::int4[]), pg_catalog.unnest($4::jsonb[]),"
-			  "   pg_catalog.unnest($5::timestamptz[]), pg_catalog.unnest($6::int4[]),"
-			  "   pg_catalog.unnest($7::int4[]), pg_catalog.unnest($8::int4[]),"
-			  "   pg_catalog.unnest($9::timestamptz[])) AS u(e, s, p, i, en, eid, l, r, d)"
-			  " ON CONFLICT (execution_id, thread_id) DO UPDATE SET"
-			  "   state_name = excluded.state_name, phase = excluded.phase,"
-			  "   state_input = excluded.state_input, entered_at = excluded.entered_at,"
-			  "   entered_event_id = excluded.entered_event_id, last_event_id = excluded.last_event_id,"
-			  "   retry_count = excluded.retry_count, due_at = excluded.due_at",
-			  9, (Oid[]) {INT8ARRAYOID, TEXTARRAYOID, INT4ARRAYOID, JSONBARRAYOID, TIMESTAMPTZARRAYOID,
-		INT4ARRAYOID, INT4ARRAYOID, INT4ARRAYOID, TIMESTAMPTZARRAYOID});
-	if (!col_empty(&w->t_exec))
-		exec_plan(thr, (Datum[]) {col_array(&w->t_exec), col_array(&w->t_state), col_array(&w->t_phase),
-		col_array(&w->t_input), col_array(&w->t_entered), col_array(&w->t_entered_id),
-	col_array(&w->t_last), col_array(&w->t_retry), col_array(&w->t_due)}, SPI_OK_INSERT);
+	if (thr == NULL)
+	{
+		StringInfoData sel;
+
+		/* retry_counts travels as text (see thread_cols) */
+		initStringInfo(&sel);
+		for (int i = 0; i < T_NCOLS; i++)
+			appendStringInfo(&sel, "%su.%s%s", i ? ", " : "", thread_cols[i].name,
+							 i == T_RETRY_COUNTS ? "::pg_catalog.int4[]" : "");
+		keep_plan(&thr,
+				  psprintf("INSERT INTO sfn.threads AS t (%s) SELECT %s FROM %s"
+						   " ON CONFLICT (execution_id, thread_id) DO UPDATE SET %s",
+						   sfn_rowset_names(thread_cols, T_NCOLS), sel.data,
+						   sfn_rowset_unnest_sql(thread_cols, T_NCOLS, "u"),
+						   upsert_set_list(thread_cols, T_NCOLS)),
+				  T_NCOLS, sfn_rowset_param_types(thread_cols, T_NCOLS));
+	}
+	if (w->threads.nrows > 0)
+		exec_plan(thr, sfn_rowset_params(&w->threads), SPI_OK_INSERT);
 
 	keep_plan(&exe,
-			  "UPDATE sfn.executions e SET last_event_id = u.l, status = u.s, output = u.o,"
-			  "   error = u.er, cause = u.c, stop_date = u.st"
-			  " FROM ROWS FROM (pg_catalog.unnest($1::int8[]), pg_catalog.unnest($2::int4[]),"
-			  "   pg_catalog.unnest($3::text[]), pg_catalog.unnest($4::jsonb[]),"
-			  "   pg_catalog.unnest($5::text[]), pg_catalog.unnest($6::text[]),"
-			  "   pg_catalog.unnest($7::timestamptz[])) AS u(id, l, s, o, er, c, st)"
-			  " WHERE e.id OPERATOR(pg_catalog.=) u.id",
-			  7, (Oid[]) {INT8ARRAYOID, INT4ARRAYOID, TEXTARRAYOID, JSONBARRAYOID, TEXTARRAYOID,
-		TEXTARRAYOID, TIMESTAMPTZARRAYOID});
-	exec_plan(exe, (Datum[]) {col_array(&w->e_id), col_array(&w->e_last), col_array(&w->e_status),
-		col_array(&w->e_output), col_array(&w->e_error), col_array(&w->e_cause),
-	col_array(&w->e_stop)}, SPI_OK_UPDATE);
+			  psprintf("UPDATE sfn.executions e SET last_event_id = u.last_event_id, status = u.status,"
+					   "   output = u.output, error = u.error, cause = u.cause, stop_date = u.stop_date"
+					   " FROM %s WHERE e.id OPERATOR(pg_catalog.=) u.id",
+					   sfn_rowset_unnest_sql(execution_cols, E_NCOLS, "u")),
+			  E_NCOLS, sfn_rowset_param_types(execution_cols, E_NCOLS));
+	if (w->executions.nrows > 0)
+		exec_plan(exe, sfn_rowset_params(&w->executions), SPI_OK_UPDATE);
 
 	keep_plan(&wrk,
-			  "UPDATE sfn.work w SET due_at = u.d"
-			  " FROM ROWS FROM (pg_catalog.unnest($1::int8[]), pg_catalog.unnest($2::timestamptz[])) AS u(e, d)"
-			  " WHERE w.execution_id OPERATOR(pg_catalog.=) u.e"
-			  "   AND (u.d IS NULL OR w.due_at OPERATOR(pg_catalog.<>) u.d)",
-			  2, (Oid[]) {INT8ARRAYOID, TIMESTAMPTZARRAYOID});
-	if (!col_empty(&w->w_exec))
-		exec_plan(wrk, (Datum[]) {col_array(&w->w_exec), col_array(&w->w_due)}, SPI_OK_UPDATE);
+			  psprintf("UPDATE sfn.work w SET due_at = u.due_at FROM %s"
+					   " WHERE w.execution_id OPERATOR(pg_catalog.=) u.execution_id"
+					   "   AND w.due_at OPERATOR(pg_catalog.<>) u.due_at",
+					   sfn_rowset_unnest_sql(work_cols, W_NCOLS, "u")),
+			  W_NCOLS, sfn_rowset_param_types(work_cols, W_NCOLS));
+	if (w->work.nrows > 0)
+		exec_plan(wrk, sfn_rowset_params(&w->work), SPI_OK_UPDATE);
 
 	keep_plan(&done,
-			  "WITH w AS (DELETE FROM sfn.work WHERE execution_id OPERATOR(pg_catalog.=) ANY ($1))"
+			  "WITH w AS (DELETE FROM sfn.work WHERE execution_id OPERATOR(pg_catalog.=) ANY ($1)),"
+			  " k AS (DELETE FROM sfn.task_tokens WHERE execution_id OPERATOR(pg_catalog.=) ANY ($1)),"
+			  " i AS (DELETE FROM sfn.inbox WHERE execution_id OPERATOR(pg_catalog.=) ANY ($1))"
 			  " DELETE FROM sfn.threads WHERE execution_id OPERATOR(pg_catalog.=) ANY ($1)",
 			  1, (Oid[]) {INT8ARRAYOID});
-	if (!col_empty(&w->done_exec))
-		exec_plan(done, (Datum[]) {col_array(&w->done_exec)}, SPI_OK_DELETE);
+	if (w->done.nrows > 0)
+		exec_plan(done, sfn_rowset_params(&w->done), SPI_OK_DELETE);
 }
 
 static JsonbValue *
@@ -399,6 +503,113 @@ int_column(uint64 r, int n)
 	return isnull ? 0 : DatumGetInt32(d);
 }
 
+/* Columns of the claim before the thread's (see claim()). */
+enum
+{
+	C_ID = 1, C_NAME, C_INPUT, C_START, C_TIMEOUT, C_LAST, C_REDRIVE, C_SM_ID,
+	C_REVISION, C_SM_NAME, C_ROLE, C_REVISION_ID, C_THREAD_PRESENT,
+	C_THREAD_BASE				/* thread_cols[i] is column C_THREAD_BASE + i */
+};
+#define TCOL(i) (C_THREAD_BASE + (i))
+
+/* Answers from sfn.inbox for the claimed executions, in arrival order. */
+typedef struct InboxRow
+{
+	int64		execution_id;
+	SfnWake		wake;
+} InboxRow;
+
+static InboxRow *inbox_rows;
+static uint64 inbox_count;
+static uint64 inbox_next;
+
+/* Take (delete) the inbox rows of the claimed executions. */
+static void
+take_inbox(SPITupleTable *claimed, uint64 n)
+{
+	static SPIPlanPtr take = NULL;
+	Datum	   *ids = palloc(sizeof(Datum) * n);
+	uint64		got;
+
+	inbox_rows = NULL;
+	inbox_count = inbox_next = 0;
+	for (uint64 r = 0; r < n; r++)
+	{
+		SPI_tuptable = claimed;
+		ids[r] = Int64GetDatum(sfn_spi_get_int64(r, C_ID));
+	}
+	keep_plan(&take,
+			  "WITH d AS (DELETE FROM sfn.inbox WHERE execution_id OPERATOR(pg_catalog.=) ANY ($1)"
+			  "   RETURNING id, execution_id, scheduled_event_id, kind, output, error, cause)"
+			  " SELECT execution_id, scheduled_event_id, kind, output, error, cause FROM d"
+			  " ORDER BY execution_id, id",
+			  1, (Oid[]) {INT8ARRAYOID});
+	if (SPI_execute_plan(take, (Datum[]) {PointerGetDatum(construct_array(ids, (int) n, INT8OID, 8, true, TYPALIGN_DOUBLE))},
+						 NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the inbox");
+	got = SPI_processed;
+	if (got == 0)
+		return;
+	inbox_rows = palloc0(sizeof(InboxRow) * got);
+	for (uint64 r = 0; r < got; r++)
+	{
+		InboxRow   *row = &inbox_rows[r];
+		char	   *kind = sfn_spi_get_text(r, 3);
+
+		row->execution_id = sfn_spi_get_int64(r, 1);
+		row->wake.task_event_id = int_column(r, 2);
+		row->wake.callback = true;
+		if (strcmp(kind, "SUCCEEDED") == 0)
+			row->wake.kind = SFN_WAKE_TASK_SUCCEEDED;
+		else if (strcmp(kind, "FAILED") == 0)
+			row->wake.kind = SFN_WAKE_TASK_FAILED;
+		else if (strcmp(kind, "STARTED") == 0)
+			row->wake.kind = SFN_WAKE_TASK_STARTED;
+		else
+			row->wake.kind = SFN_WAKE_TASK_HEARTBEAT;
+		row->wake.output = jsonb_column(r, 4);
+		if (row->wake.kind == SFN_WAKE_TASK_SUCCEEDED && row->wake.output == NULL)
+			row->wake.output = sfn_jv_null();
+		row->wake.error = sfn_spi_get_text(r, 5);
+		row->wake.cause = sfn_spi_get_text(r, 6);
+		/* STARTED carries the worker's name in cause */
+		if (row->wake.kind == SFN_WAKE_TASK_STARTED)
+			row->wake.worker_name = row->wake.cause;
+	}
+	inbox_count = got;
+}
+
+/*
+ * One sfn_decide() call, then the effects it asked for: those that answer
+ * at once (SQL tasks) are fed back, in order, before returning.
+ */
+static void
+decide_and_carry_out(BatchWrites *w, const SfnPlan *plan, SfnExecution *exec,
+					 SfnThread *thread, Oid role, const SfnWake *wake)
+{
+	List	   *pending = NIL;
+
+	exec->fresh_token = sfn_token_new();
+	sfn_decide(plan, exec, thread, wake);
+	collect_events(w, exec);
+	for (;;)
+	{
+		if (exec->effects != NIL)
+		{
+			List	   *effects = exec->effects;
+
+			exec->effects = NIL;
+			pending = list_concat(pending, sfn_tasks_carry_out(&w->tasks, exec->id, role, effects));
+		}
+		if (pending == NIL || exec->status != SFN_RUNNING)
+			break;
+		exec->fresh_token = sfn_token_new();
+		sfn_decide(plan, exec, thread, linitial(pending));
+		pending = list_delete_first(pending);
+		collect_events(w, exec);
+	}
+}
+
 /* Build the engine's view of claimed row r and advance it. */
 static void
 advance_row(uint64 r, TimestampTz now, BatchWrites *w)
@@ -406,19 +617,22 @@ advance_row(uint64 r, TimestampTz now, BatchWrites *w)
 	SfnExecution exec;
 	SfnThread	thread;
 	const SfnPlan *plan;
-	char	   *state_name;
-	TimestampTz timeout_at = timestamp_column(r, 5);
+	TimestampTz timeout_at = timestamp_column(r, C_TIMEOUT);
+	Oid			role;
+	SfnWake		wake;
 
 	memset(&exec, 0, sizeof(exec));
-	exec.id = sfn_spi_get_int64(r, 1);
+	exec.id = sfn_spi_get_int64(r, C_ID);
 	current_execution = exec.id;
-	exec.name = sfn_spi_get_text(r, 2);
-	exec.input = jsonb_column(r, 3);
-	exec.start_date = timestamp_column(r, 4);
-	exec.last_event_id = int_column(r, 6);
-	exec.redrive_count = int_column(r, 7);
-	exec.sm_name = sfn_spi_get_text(r, 10);
-	exec.role_arn = psprintf("arn:aws:iam::%s:role/%s", sfn_account_id, sfn_spi_get_text(r, 11));
+	exec.name = sfn_spi_get_text(r, C_NAME);
+	exec.input = jsonb_column(r, C_INPUT);
+	exec.start_date = timestamp_column(r, C_START);
+	exec.last_event_id = int_column(r, C_LAST);
+	exec.redrive_count = int_column(r, C_REDRIVE);
+	exec.sm_name = sfn_spi_get_text(r, C_SM_NAME);
+	role = get_role_oid(sfn_spi_get_text(r, C_ROLE), true);
+	exec.role_arn = psprintf("arn:aws:iam::%s:role/%s", sfn_account_id, sfn_spi_get_text(r, C_ROLE));
+	exec.region = sfn_region;
 	exec.arn = sfn_execution_arn(exec.sm_name, exec.name);
 	exec.sm_arn = sfn_state_machine_arn(exec.sm_name);
 	exec.now = now;
@@ -426,50 +640,70 @@ advance_row(uint64 r, TimestampTz now, BatchWrites *w)
 	exec.max_events = sfn_max_history_events;
 	exec.max_payload = sfn_max_payload_size;
 	exec.status = SFN_RUNNING;
+	/* Jitter: fixed per execution by its recorded id and start time. */
+	exec.seed = sfn_mix_seed((uint64) exec.id, (uint64) exec.start_date);
 
 	{
 		bool		isnull;
-		Datum		d = sfn_spi_get(r, 20, &isnull);
+		Datum		d = sfn_spi_get(r, C_REVISION_ID, &isnull);
 
 		if (isnull)
 			elog(ERROR, "no revision id for execution " INT64_FORMAT, exec.id);
-		plan = sfn_plan_cache_get(DatumGetUUIDP(d), sfn_spi_get_int64(r, 8), int_column(r, 9));
+		plan = sfn_plan_cache_get(DatumGetUUIDP(d), sfn_spi_get_int64(r, C_SM_ID),
+								  int_column(r, C_REVISION));
 	}
-	state_name = sfn_spi_get_text(r, 12);
-	if (state_name == NULL)
+	if (!DatumGetBool(sfn_spi_get(r, C_THREAD_PRESENT, &(bool) {false})))
 		sfn_thread_init(&thread, plan, exec.input);
 	else
 	{
+		char	   *state_name = sfn_spi_get_text(r, TCOL(T_STATE));
+
 		memset(&thread, 0, sizeof(thread));
+		thread.thread_id = int_column(r, TCOL(T_THREAD));
 		thread.state = sfn_plan_find_state(plan, state_name);
 		if (thread.state == SFN_NO_STATE)
 			elog(ERROR, "state \"%s\" not in the plan of execution " INT64_FORMAT,
 				 state_name, exec.id);
-		thread.phase = (SfnPhase) int_column(r, 13);
-		thread.input = jsonb_column(r, 14);
-		thread.entered_at = timestamp_column(r, 15);
-		thread.entered_event_id = int_column(r, 16);
-		thread.last_event_id = int_column(r, 17);
-		thread.retry_count = int_column(r, 18);
-		thread.due_at = timestamp_column(r, 19);
+		thread.phase = (SfnPhase) int_column(r, TCOL(T_PHASE));
+		thread.input = jsonb_column(r, TCOL(T_INPUT));
+		thread.entered_at = timestamp_column(r, TCOL(T_ENTERED));
+		thread.entered_event_id = int_column(r, TCOL(T_ENTERED_ID));
+		thread.last_event_id = int_column(r, TCOL(T_LAST));
+		thread.retry_count = int_column(r, TCOL(T_RETRY));
+		parse_retry_counts(&thread, sfn_spi_get_text(r, TCOL(T_RETRY_COUNTS)));
+		thread.due_at = timestamp_column(r, TCOL(T_DUE));
+		thread.task_event_id = int_column(r, TCOL(T_TASK_EVENT));
+		thread.task_deadline = timestamp_column(r, TCOL(T_TASK_DEADLINE));
+		thread.heartbeat_deadline = timestamp_column(r, TCOL(T_HB_DEADLINE));
+		thread.heartbeat_seconds = int_column(r, TCOL(T_HB_SECONDS));
 	}
 
 	if (timeout_at != 0 && timeout_at <= now)
-		sfn_decide(plan, &exec, &thread, SFN_WAKE_TIMEOUT);
+	{
+		wake = sfn_wake(SFN_WAKE_TIMEOUT);
+		sfn_decide(plan, &exec, &thread, &wake);
+	}
 	else
 	{
+		/* Answers that arrived, in order (the inbox rows are sorted). */
+		while (inbox_next < inbox_count && inbox_rows[inbox_next].execution_id < exec.id)
+			inbox_next++;
+		for (uint64 i = inbox_next; i < inbox_count && inbox_rows[i].execution_id == exec.id; i++)
+			if (exec.status == SFN_RUNNING)
+				decide_and_carry_out(w, plan, &exec, &thread, role, &inbox_rows[i].wake);
+
 		/*
 		 * A few transitions per call, up to SFN_MAX_TRANSITIONS_PER_BATCH,
 		 * while the batch's time budget lasts (sfn_decide stays pure: the
 		 * clock is read here).
 		 */
-		for (int done = 0;;)
+		wake = sfn_wake(SFN_WAKE_RUN);
+		for (int done = 0; exec.status == SFN_RUNNING;)
 		{
-			sfn_decide(plan, &exec, &thread, SFN_WAKE_RUN);
-			collect_events(w, &exec);
+			decide_and_carry_out(w, plan, &exec, &thread, role, &wake);
 			done += SFN_TRANSITIONS_PER_CALL;
 			if (thread.done || exec.status != SFN_RUNNING ||
-				(thread.phase == SFN_PHASE_WAITING && thread.due_at > now) ||
+				thread.phase != SFN_PHASE_ENTER ||
 				done >= SFN_MAX_TRANSITIONS_PER_BATCH ||
 				GetCurrentTimestamp() >= batch_deadline)
 				break;
@@ -478,7 +712,10 @@ advance_row(uint64 r, TimestampTz now, BatchWrites *w)
 	collect(w, plan, &exec, &thread, timeout_at);
 }
 
-/* Claim up to batch_size due executions and load what the engine needs. */
+/*
+ * Claim up to batch_size executions that are due, or that have answers
+ * waiting in sfn.inbox, and load what the engine needs.
+ */
 static uint64
 claim(TimestampTz now, int limit)
 {
@@ -490,26 +727,36 @@ claim(TimestampTz now, int limit)
 	 * and revision (orphans are swept by sfn_runner_sweep_orphans).  OFFSET
 	 * 0 keeps the EXISTS a per-row probe by primary keys: made a semi-join,
 	 * a generic plan from small tables scanned all executions per claim.
+	 * Executions with answers come first; each part locks its own rows.
 	 */
-	keep_plan(&claim_plan,
-			  "WITH c AS ("
-			  "  SELECT w.execution_id FROM sfn.work w"
-			  "  WHERE w.due_at OPERATOR(pg_catalog.<=) $2"
-			  "    AND " RUNNABLE_WORK_ROW
-			  "  ORDER BY w.due_at LIMIT $1 FOR UPDATE OF w SKIP LOCKED)"
-			  " SELECT e.id, e.name, e.input, e.start_date, e.timeout_at, e.last_event_id,"
-			  "   e.redrive_count, e.state_machine_id, e.revision, sm.name, sm.role::pg_catalog.text,"
-			  "   t.state_name, t.phase::pg_catalog.int4, t.state_input, t.entered_at, t.entered_event_id,"
-			  "   t.last_event_id, t.retry_count, t.due_at, r.revision_id"
-			  " FROM c JOIN sfn.executions e ON e.id OPERATOR(pg_catalog.=) c.execution_id"
-			  " JOIN sfn.state_machines sm ON sm.id OPERATOR(pg_catalog.=) e.state_machine_id"
-			  " JOIN sfn.state_machine_revisions r"
-			  "   ON r.state_machine_id OPERATOR(pg_catalog.=) e.state_machine_id"
-			  "  AND r.revision OPERATOR(pg_catalog.=) e.revision"
-			  " LEFT JOIN sfn.threads t ON t.execution_id OPERATOR(pg_catalog.=) e.id"
-			  "  AND t.thread_id OPERATOR(pg_catalog.=) 0"
-			  " WHERE e.status OPERATOR(pg_catalog.=) 'RUNNING'",
-			  2, (Oid[]) {INT4OID, TIMESTAMPTZOID});
+	if (claim_plan == NULL)
+		keep_plan(&claim_plan,
+				  psprintf("WITH a AS ("
+						   "  SELECT w.execution_id FROM sfn.work w"
+						   "  WHERE w.execution_id OPERATOR(pg_catalog.=) ANY (ARRAY("
+						   "      SELECT i.execution_id FROM sfn.inbox i ORDER BY i.id LIMIT $1))"
+						   "    AND " RUNNABLE_WORK_ROW
+						   "  FOR UPDATE OF w SKIP LOCKED),"
+						   " b AS ("
+						   "  SELECT w.execution_id FROM sfn.work w"
+						   "  WHERE w.due_at OPERATOR(pg_catalog.<=) $2"
+						   "    AND " RUNNABLE_WORK_ROW
+						   "  ORDER BY w.due_at LIMIT $1 FOR UPDATE OF w SKIP LOCKED),"
+						   " c AS (SELECT execution_id FROM a UNION SELECT execution_id FROM b)"
+						   " SELECT e.id, e.name, e.input, e.start_date, e.timeout_at, e.last_event_id,"
+						   "   e.redrive_count, e.state_machine_id, e.revision, sm.name, sm.role::pg_catalog.text,"
+						   "   r.revision_id, t.execution_id IS NOT NULL, %s"
+						   " FROM c JOIN sfn.executions e ON e.id OPERATOR(pg_catalog.=) c.execution_id"
+						   " JOIN sfn.state_machines sm ON sm.id OPERATOR(pg_catalog.=) e.state_machine_id"
+						   " JOIN sfn.state_machine_revisions r"
+						   "   ON r.state_machine_id OPERATOR(pg_catalog.=) e.state_machine_id"
+						   "  AND r.revision OPERATOR(pg_catalog.=) e.revision"
+						   " LEFT JOIN sfn.threads t ON t.execution_id OPERATOR(pg_catalog.=) e.id"
+						   "  AND t.thread_id OPERATOR(pg_catalog.=) 0"
+						   " WHERE e.status OPERATOR(pg_catalog.=) 'RUNNING'"
+						   " ORDER BY e.id",
+						   sfn_rowset_select_list(thread_cols, T_NCOLS, "t")),
+				  2, (Oid[]) {INT4OID, TIMESTAMPTZOID});
 	rc = SPI_execute_plan(claim_plan,
 						  (Datum[]) {Int32GetDatum(limit), TimestampTzGetDatum(now)},
 						  NULL, false, 0);
@@ -600,6 +847,7 @@ sfn_runner_run_due(int worker_slot)
 		BatchWrites w;
 
 		writes_init(&w);
+		take_inbox(claimed, n);
 		for (uint64 r = 0; r < n; r++)
 		{
 			/* Out of time: the rest stay due, for the next batch. */

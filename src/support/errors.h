@@ -29,5 +29,15 @@
 #define ERRCODE_SFN_INVALID_TEST_STATE			MAKE_SQLSTATE('S','F','0','1','3')
 #define ERRCODE_SFN_RESULT_PATH_MATCH_FAILURE	MAKE_SQLSTATE('S','F','0','1','4')
 #define ERRCODE_SFN_INTRINSIC_FAILURE			MAKE_SQLSTATE('S','F','0','1','5')
+#define ERRCODE_SFN_INVALID_TOKEN				MAKE_SQLSTATE('S','F','0','1','6')
+#define ERRCODE_SFN_TASK_DOES_NOT_EXIST			MAKE_SQLSTATE('S','F','0','1','7')
+#define ERRCODE_SFN_TASK_TIMED_OUT				MAKE_SQLSTATE('S','F','0','1','8')
+
+/*
+ * Raised by a SQL task's function to fail the task with an error name that
+ * Retry and Catch match: the message is the error name, the detail the
+ * cause (RAISE EXCEPTION 'PaymentDeclined' USING ERRCODE = 'SF900', ...).
+ */
+#define ERRCODE_SFN_TASK_ERROR					MAKE_SQLSTATE('S','F','9','0','0')
 
 #endif							/* SFN_ERRORS_H */

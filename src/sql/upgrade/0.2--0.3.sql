@@ -41,6 +41,40 @@ COMMENT ON COLUMN sfn.inbox.created_at IS 'When it arrived';
 SELECT pg_catalog.pg_extension_config_dump('sfn.inbox', '');
 SELECT pg_catalog.pg_extension_config_dump('sfn.inbox_id_seq', '');
 
+-- Task states (since 0.3) ---------------------------------------------------
+
+-- A thread in a Task state: the attempt that is out and its deadlines, and
+-- how often each retrier has retried during this visit.
+ALTER TABLE sfn.threads
+	ADD COLUMN retry_counts integer[],
+	ADD COLUMN task_event_id integer NOT NULL DEFAULT 0,
+	ADD COLUMN task_deadline timestamptz,
+	ADD COLUMN heartbeat_deadline timestamptz,
+	ADD COLUMN heartbeat_seconds integer NOT NULL DEFAULT 0;
+COMMENT ON COLUMN sfn.threads.retry_counts IS 'Retries so far per retrier of the current state, in Retry order';
+COMMENT ON COLUMN sfn.threads.task_event_id IS 'Id of the TaskScheduled event of the task attempt that is out, 0 if none';
+COMMENT ON COLUMN sfn.threads.task_deadline IS 'When the attempt times out (TimeoutSeconds), NULL if never';
+COMMENT ON COLUMN sfn.threads.heartbeat_deadline IS 'When the attempt times out without a heartbeat (HeartbeatSeconds), NULL if never';
+COMMENT ON COLUMN sfn.threads.heartbeat_seconds IS 'HeartbeatSeconds of the attempt, 0 if none';
+
+-- Task tokens of .waitForTaskToken attempts.  Only a hash is kept: the
+-- token itself goes to the task's target and is never stored or logged.
+CREATE TABLE sfn.task_tokens (
+	token_hash	bytea PRIMARY KEY,
+	execution_id bigint NOT NULL,
+	thread_id	integer NOT NULL,
+	scheduled_event_id integer NOT NULL,
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp()
+);
+CREATE INDEX task_tokens_execution ON sfn.task_tokens (execution_id);
+COMMENT ON TABLE sfn.task_tokens IS 'Open task tokens (.waitForTaskToken), by SHA-256 of the token';
+COMMENT ON COLUMN sfn.task_tokens.token_hash IS 'SHA-256 of the token';
+COMMENT ON COLUMN sfn.task_tokens.execution_id IS 'The execution';
+COMMENT ON COLUMN sfn.task_tokens.thread_id IS 'The waiting thread';
+COMMENT ON COLUMN sfn.task_tokens.scheduled_event_id IS 'Id of the TaskScheduled event of the attempt that waits';
+COMMENT ON COLUMN sfn.task_tokens.created_at IS 'When the attempt was scheduled';
+SELECT pg_catalog.pg_extension_config_dump('sfn.task_tokens', '');
+
 -- TestState takes AWS's arguments (since 0.3) -----------------------------
 --
 -- sfn_test_state gains inspection_level, mock, context,

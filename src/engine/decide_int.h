@@ -1,0 +1,52 @@
+/*-------------------------------------------------------------------------
+ *
+ * decide_int.h
+ *	  What the state functions of the interpreter share (decide.c, task.c,
+ *	  mocked.c).
+ *	  Not for use outside src/engine/.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SFN_DECIDE_INT_H
+#define SFN_DECIDE_INT_H
+
+#include "engine/engine.h"
+
+/* End the execution: ExecutionFailed with error and cause (either NULL). */
+extern void sfn_fail_execution(SfnExecution *exec, SfnThread *thread,
+							   const char *error, const char *cause);
+
+/* A runtime error in the current state: AWS's "An error occurred..." cause. */
+extern void sfn_fail_in_state(const SfnPlan *plan, SfnExecution *exec,
+							  SfnThread *thread, SfnError *err);
+
+/* JSON text of v, or NULL with err set (States.DataLimitExceeded). */
+extern char *sfn_payload_text(const SfnExecution *exec, const SfnState *st,
+							  JsonbValue *v, SfnError *err);
+
+/* *StateExited, then Next (or the end of the execution when SFN_NO_STATE). */
+extern void sfn_leave_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
+							JsonbValue *output, int next);
+
+/* Is the thread unable to go on before a wake-up? */
+extern bool sfn_thread_blocked(const SfnExecution *exec, const SfnThread *thread);
+
+/* task.c */
+extern void sfn_run_task(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
+						 JsonbValue *ctx);
+extern void sfn_task_wake(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
+						  const SfnWake *wake);
+extern void sfn_task_due(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread);
+
+/* mocked.c: TestState's mocked Task, Map and Parallel states */
+extern void sfn_run_mocked(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
+						   JsonbValue *ctx);
+
+/* Record a step's value for TestState's inspectionData. */
+#define SFN_INSPECT(exec, field, value) \
+	do { \
+		if ((exec)->inspect) \
+			(exec)->inspect->field = (value); \
+	} while (0)
+
+#endif							/* SFN_DECIDE_INT_H */

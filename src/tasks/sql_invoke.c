@@ -1,0 +1,215 @@
+/*-------------------------------------------------------------------------
+ *
+ * sql_invoke.c
+ *	  The SQL task: call FUNCTION(jsonb) RETURNS jsonb inside the batch's
+ *	  transaction, in a subtransaction, as the state machine's role.
+ *
+ * Shaped like lambda:invoke: Parameters {"FunctionName": "schema.name",
+ * "Payload": ...}; the result is {"ExecutedVersion": "$LATEST",
+ * "Payload": <the function's result>, "StatusCode": 200}.  The function's
+ * writes commit with the transition that records its result; when it
+ * raises, only its subtransaction rolls back and the error becomes the
+ * task's failure:
+ *	 SQLSTATE SF900        error = the message, cause = the detail
+ *	 42501 (privileges)    States.Permissions
+ *	 any other            Sql.<SQLSTATE>, cause = the message
+ * Cancels, shutdowns and errors above ERROR are not the task's: they
+ * propagate and abort the batch.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_proc.h"
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "parser/parse_func.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/regproc.h"
+#include "utils/resowner.h"
+#include "utils/syscache.h"
+
+#include "support/errors.h"
+#include "tasks/tasks.h"
+
+static bool
+task_error(char **error, char **cause, const char *e, const char *fmt,...) pg_attribute_printf(4, 5);
+
+static bool
+task_error(char **error, char **cause, const char *e, const char *fmt,...)
+{
+	va_list		ap;
+	StringInfoData s;
+
+	initStringInfo(&s);
+	for (;;)
+	{
+		int			needed;
+
+		va_start(ap, fmt);
+		needed = appendStringInfoVA(&s, fmt, ap);
+		va_end(ap);
+		if (needed == 0)
+			break;
+		enlargeStringInfo(&s, needed);
+	}
+	*error = pstrdup(e);
+	*cause = s.data;
+	return false;
+}
+
+/* FunctionName -> the oid of NAME(jsonb) RETURNS jsonb, or InvalidOid. */
+static Oid
+find_function(const char *name, char **error, char **cause)
+{
+	List	   *names;
+	Oid			fn;
+	Oid			argtypes[1] = {JSONBOID};
+
+	PG_TRY();
+	{
+		names = stringToQualifiedNameList(name);
+	}
+	PG_CATCH();
+	{
+		FlushErrorState();
+		names = NIL;
+	}
+	PG_END_TRY();
+	if (names == NIL || list_length(names) < 2)
+	{
+		task_error(error, cause, "Sql.FunctionNotFound",
+				   "FunctionName must name a function as schema.name, but was '%s'", name);
+		return InvalidOid;
+	}
+	fn = LookupFuncName(names, 1, argtypes, true);
+	if (!OidIsValid(fn))
+	{
+		task_error(error, cause, "Sql.FunctionNotFound",
+				   "function %s(jsonb) does not exist", name);
+		return InvalidOid;
+	}
+	if (get_func_rettype(fn) != JSONBOID || get_func_retset(fn) ||
+		get_func_prokind(fn) != PROKIND_FUNCTION)
+	{
+		task_error(error, cause, "Sql.FunctionNotFound",
+				   "function %s(jsonb) must return a single jsonb value", name);
+		return InvalidOid;
+	}
+	return fn;
+}
+
+static bool
+is_interrupt(int sqlerrcode)
+{
+	return sqlerrcode == ERRCODE_QUERY_CANCELED ||
+		sqlerrcode == ERRCODE_ADMIN_SHUTDOWN ||
+		sqlerrcode == ERRCODE_CRASH_SHUTDOWN ||
+		sqlerrcode == ERRCODE_DATABASE_DROPPED ||
+		sqlerrcode == ERRCODE_OUT_OF_MEMORY;
+}
+
+bool
+sfn_sql_invoke(JsonbValue *parameters, Oid role, JsonbValue **output,
+			   char **error, char **cause)
+{
+	JsonbValue *fname = NULL;
+	JsonbValue *payload = NULL;
+	Oid			fn;
+	char	   *name;
+	MemoryContext oldcontext = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	Oid			save_userid;
+	int			save_sec;
+	Datum		result = (Datum) 0;
+	bool		isnull = true;
+	bool		ok = true;
+
+	if (parameters && sfn_jv_is_object(parameters))
+	{
+		fname = sfn_jv_object_cget(parameters, "FunctionName");
+		payload = sfn_jv_object_cget(parameters, "Payload");
+	}
+	if (fname == NULL || !sfn_jv_is_string(fname))
+		return task_error(error, cause, "Sql.FunctionNotFound",
+						  "The parameters of a SQL task must have a string FunctionName");
+	name = sfn_jv_cstr(fname);
+	if (!OidIsValid(fn = find_function(name, error, cause)))
+		return false;
+	if (pg_proc_aclcheck(fn, role, ACL_EXECUTE) != ACLCHECK_OK)
+		return task_error(error, cause, "States.Permissions",
+						  "role \"%s\" may not execute function %s(jsonb)",
+						  GetUserNameFromId(role, false), name);
+
+	GetUserIdAndSecContext(&save_userid, &save_sec);
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcontext);
+	PG_TRY();
+	{
+		LOCAL_FCINFO(fcinfo, 1);
+		FmgrInfo	flinfo;
+
+		SetUserIdAndSecContext(role, save_sec | SECURITY_LOCAL_USERID_CHANGE);
+		fmgr_info(fn, &flinfo);
+		InitFunctionCallInfoData(*fcinfo, &flinfo, 1, InvalidOid, NULL, NULL);
+		fcinfo->args[0].value = JsonbPGetDatum(sfn_jv_to_jsonb(payload ? payload : sfn_jv_null()));
+		fcinfo->args[0].isnull = false;
+		result = FunctionCallInvoke(fcinfo);
+		isnull = fcinfo->isnull;
+		SetUserIdAndSecContext(save_userid, save_sec);
+		/* The result lives in oldcontext: copy it out before the release. */
+		if (!isnull)
+			result = PointerGetDatum(DatumGetJsonbPCopy(result));
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		SetUserIdAndSecContext(save_userid, save_sec);
+		MemoryContextSwitchTo(oldcontext);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+		if (edata->elevel > ERROR || is_interrupt(edata->sqlerrcode))
+			ReThrowError(edata);
+		ok = false;
+		if (edata->sqlerrcode == ERRCODE_SFN_TASK_ERROR)
+		{
+			*error = pstrdup(edata->message ? edata->message : "");
+			*cause = edata->detail ? pstrdup(edata->detail) : NULL;
+		}
+		else if (edata->sqlerrcode == ERRCODE_INSUFFICIENT_PRIVILEGE)
+		{
+			*error = pstrdup("States.Permissions");
+			*cause = pstrdup(edata->message ? edata->message : "");
+		}
+		else
+		{
+			*error = psprintf("Sql.%s", unpack_sql_state(edata->sqlerrcode));
+			*cause = pstrdup(edata->message ? edata->message : "");
+		}
+		FreeErrorData(edata);
+	}
+	PG_END_TRY();
+	if (!ok)
+		return false;
+
+	*output = sfn_jv_object();
+	sfn_jv_object_put(*output, "ExecutedVersion", 15, sfn_jv_cstring("$LATEST"));
+	sfn_jv_object_put(*output, "Payload", 7,
+					  isnull ? sfn_jv_null() : sfn_jv_from_jsonb(DatumGetJsonbP(result)));
+	sfn_jv_object_put(*output, "StatusCode", 10, sfn_jv_int(200));
+	return true;
+}

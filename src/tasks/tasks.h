@@ -1,0 +1,67 @@
+/*-------------------------------------------------------------------------
+ *
+ * tasks.h
+ *	  Carrying out the effects sfn_decide() asks for: task attempts.
+ *
+ * The store layer's batch hands each execution's effects here.  A SQL
+ * task runs at once, inside the batch's transaction, and its answer goes
+ * straight back to sfn_decide() as a wake-up, so runs of SQL tasks
+ * advance within one batch.  What cannot answer inside a transaction (an
+ * HTTP call, a callback, an activity worker) is recorded durably when the
+ * batch commits and answers later through sfn.inbox.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SFN_TASKS_H
+#define SFN_TASKS_H
+
+#include "engine/engine.h"
+#include "store/rowset.h"
+
+typedef struct SfnTaskBatch
+{
+	SfnRowSet	tokens;			/* sfn.task_tokens rows to insert */
+} SfnTaskBatch;
+
+extern void sfn_tasks_begin(SfnTaskBatch *b);
+
+/*
+ * Carry out the effects of one sfn_decide() call of execution exec_id,
+ * whose state machine runs as role.  Returns the wake-ups (SfnWake *) to
+ * give sfn_decide() at once, in order.
+ */
+extern List *sfn_tasks_carry_out(SfnTaskBatch *b, int64 exec_id, Oid role, List *effects);
+
+/* The batch's set-based writes; SPI connected, before commit. */
+extern void sfn_tasks_finish(SfnTaskBatch *b);
+
+/* sql_invoke.c: run a SQL task; false with *error and *cause on failure. */
+extern bool sfn_sql_invoke(JsonbValue *parameters, Oid role, JsonbValue **output,
+						   char **error, char **cause);
+
+/* tokens.c */
+#define SFN_TOKEN_BYTES 16		/* random bytes in a task token */
+#define SFN_TOKEN_HASH_BYTES 32 /* SHA-256 */
+
+/* A new task token: SFN_TOKEN_BYTES strong random bytes, hex. */
+extern char *sfn_token_new(void);
+
+/* SHA-256 of the token, as a bytea Datum. */
+extern Datum sfn_token_hash(const char *token);
+
+typedef enum SfnTokenAnswer
+{
+	SFN_TOKEN_SUCCESS,
+	SFN_TOKEN_FAILURE,
+	SFN_TOKEN_HEARTBEAT
+} SfnTokenAnswer;
+
+/*
+ * sfn_send_task_success / failure / heartbeat: queue the answer for the
+ * token's task in sfn.inbox (it takes effect when the caller commits).
+ * ERRORs with AWS's InvalidToken, TaskDoesNotExist or TaskTimedOut.
+ */
+extern void sfn_token_answer(const char *token, SfnTokenAnswer kind, Jsonb *output,
+							 const char *error, const char *cause);
+
+#endif							/* SFN_TASKS_H */
