@@ -521,7 +521,25 @@ typedef struct InboxRow
 
 static InboxRow *inbox_rows;
 static uint64 inbox_count;
-static uint64 inbox_next;
+
+/* Index of the first inbox row of execution id (rows sorted by execution). */
+static uint64
+inbox_first(int64 id)
+{
+	uint64		lo = 0,
+				hi = inbox_count;
+
+	while (lo < hi)
+	{
+		uint64		mid = lo + (hi - lo) / 2;
+
+		if (inbox_rows[mid].execution_id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
 
 /* Take (delete) the inbox rows of the claimed executions. */
 static void
@@ -532,7 +550,7 @@ take_inbox(SPITupleTable *claimed, uint64 n)
 	uint64		got;
 
 	inbox_rows = NULL;
-	inbox_count = inbox_next = 0;
+	inbox_count = 0;
 	for (uint64 r = 0; r < n; r++)
 	{
 		SPI_tuptable = claimed;
@@ -686,9 +704,7 @@ advance_row(uint64 r, TimestampTz now, BatchWrites *w)
 	else
 	{
 		/* Answers that arrived, in order (the inbox rows are sorted). */
-		while (inbox_next < inbox_count && inbox_rows[inbox_next].execution_id < exec.id)
-			inbox_next++;
-		for (uint64 i = inbox_next; i < inbox_count && inbox_rows[i].execution_id == exec.id; i++)
+		for (uint64 i = inbox_first(exec.id); i < inbox_count && inbox_rows[i].execution_id == exec.id; i++)
 			if (exec.status == SFN_RUNNING)
 				decide_and_carry_out(w, plan, &exec, &thread, role, &inbox_rows[i].wake);
 
@@ -753,8 +769,9 @@ claim(TimestampTz now, int limit)
 						   "  AND r.revision OPERATOR(pg_catalog.=) e.revision"
 						   " LEFT JOIN sfn.threads t ON t.execution_id OPERATOR(pg_catalog.=) e.id"
 						   "  AND t.thread_id OPERATOR(pg_catalog.=) 0"
+						   " JOIN sfn.work w ON w.execution_id OPERATOR(pg_catalog.=) e.id"
 						   " WHERE e.status OPERATOR(pg_catalog.=) 'RUNNING'"
-						   " ORDER BY e.id",
+						   " ORDER BY w.due_at",
 						   sfn_rowset_select_list(thread_cols, T_NCOLS, "t")),
 				  2, (Oid[]) {INT4OID, TIMESTAMPTZOID});
 	rc = SPI_execute_plan(claim_plan,
