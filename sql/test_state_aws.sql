@@ -172,3 +172,7 @@ SELECT sfn_test_state(
   inspection_level => 'DEBUG',
   mock => '{"errorOutput":{"error":"MyError","cause":"boom"}}',
   state_configuration => '{"retrierRetryCount":1}');
+-- pg_sfn's own integration, mocked; a callback task sees a task token in
+-- $$.Task.Token when no context is given.
+SELECT sfn_test_state('{"Type":"Task","Resource":"arn:aws:states:::sql:invoke.waitForTaskToken","Parameters":{"token.$":"$$.Task.Token"},"ResultPath":"$.r","End":true}',
+                      '{"a":1}', mock => '{"result":"{\"ok\":true}"}', inspection_level => 'DEBUG');
