@@ -53,3 +53,20 @@ sfn_compile_or_report(Jsonb *definition, const char *type)
 		sfn_report_invalid_definition(diags);
 	return plan;
 }
+
+Jsonb *
+sfn_definition_arg(FunctionCallInfo fcinfo, int n, bool is_text, const char *type)
+{
+	List	   *diags = NIL;
+	text	   *t;
+
+	if (!is_text)
+	{
+		sfn_compile_or_report(PG_GETARG_JSONB_P(n), type);
+		return PG_GETARG_JSONB_P(n);
+	}
+	t = PG_GETARG_TEXT_PP(n);
+	if (sfn_asl_compile_text(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), type, &diags) == NULL)
+		sfn_report_invalid_definition(diags);
+	return sfn_jv_to_jsonb(sfn_jv_parse(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)));
+}

@@ -22,6 +22,14 @@ extern char *sfn_text_arg(FunctionCallInfo fcinfo, int n);
 struct SfnPlan;
 extern struct SfnPlan *sfn_compile_or_report(Jsonb *definition, const char *type);
 
+/*
+ * The definition argument n, jsonb or (is_text) JSON text, compiled with
+ * type's rules, or InvalidDefinition listing every problem; text is also
+ * checked for keys repeated in an object.  Returns the jsonb to store.
+ */
+extern Jsonb *sfn_definition_arg(FunctionCallInfo fcinfo, int n, bool is_text,
+								 const char *type);
+
 /* Raise StateMachineTypeNotSupported unless type is STANDARD or EXPRESS. */
 extern void sfn_check_type(const char *type);
 

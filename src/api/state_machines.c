@@ -24,7 +24,9 @@
 #include "store/state_machines.h"
 
 PG_FUNCTION_INFO_V1(sfn_create_state_machine);
+PG_FUNCTION_INFO_V1(sfn_create_state_machine_text);
 PG_FUNCTION_INFO_V1(sfn_update_state_machine);
+PG_FUNCTION_INFO_V1(sfn_update_state_machine_text);
 PG_FUNCTION_INFO_V1(sfn_delete_state_machine);
 PG_FUNCTION_INFO_V1(sfn_state_machine_id);
 PG_FUNCTION_INFO_V1(sfn_state_machine_arn_sql);
@@ -83,9 +85,12 @@ check_role(const char *role)
 
 /*
  * sfn_create_state_machine(name, definition, type, role, description) -> ARN
+ *
+ * definition is jsonb, or JSON text (def_is_text), which is also checked
+ * for duplicate keys.
  */
-Datum
-sfn_create_state_machine(PG_FUNCTION_ARGS)
+static Datum
+create_state_machine(FunctionCallInfo fcinfo, bool def_is_text)
 {
 	char	   *name;
 	Jsonb	   *definition;
@@ -99,14 +104,13 @@ sfn_create_state_machine(PG_FUNCTION_ARGS)
 	sfn_require_arg(fcinfo, 2, "type");
 	sfn_require_arg(fcinfo, 3, "role");
 	name = sfn_text_arg(fcinfo, 0);
-	definition = PG_GETARG_JSONB_P(1);
 	type = sfn_text_arg(fcinfo, 2);
 	role = NameStr(*PG_GETARG_NAME(3));
 
 	sfn_check_name(name, "state machine");
 	sfn_check_type(type);
 	check_role(role);
-	sfn_compile_or_report(definition, type);
+	definition = sfn_definition_arg(fcinfo, 1, def_is_text, type);
 
 	if (!sfn_store_create_state_machine(name, type, role, definition, description,
 										GetUserNameFromId(GetUserId(), false),
@@ -118,18 +122,31 @@ sfn_create_state_machine(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(sfn_state_machine_arn(name)));
 }
 
-/*
- * sfn_update_state_machine(state_machine, definition, role) -> revision
- */
 Datum
-sfn_update_state_machine(PG_FUNCTION_ARGS)
+sfn_create_state_machine(PG_FUNCTION_ARGS)
+{
+	return create_state_machine(fcinfo, false);
+}
+
+Datum
+sfn_create_state_machine_text(PG_FUNCTION_ARGS)
+{
+	return create_state_machine(fcinfo, true);
+}
+
+/*
+ * sfn.update_state_machine(state_machine, definition, role) -> revision;
+ * definition jsonb or JSON text, as in create.
+ */
+static Datum
+update_state_machine(FunctionCallInfo fcinfo, bool def_is_text)
 {
 	SfnStateMachineRow sm;
-	Jsonb	   *definition = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
+	Jsonb	   *definition = NULL;
 	char	   *role = PG_ARGISNULL(2) ? NULL : NameStr(*PG_GETARG_NAME(2));
 
 	sfn_require_arg(fcinfo, 0, "state_machine");
-	if (definition == NULL && role == NULL)
+	if (PG_ARGISNULL(1) && role == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_SFN_VALIDATION),
 				 errmsg("ValidationException: nothing to update"),
@@ -137,9 +154,21 @@ sfn_update_state_machine(PG_FUNCTION_ARGS)
 	get_state_machine_for(fcinfo, 0, SFN_PRIV_OWN, &sm);
 	if (role)
 		check_role(role);
-	if (definition)
-		sfn_compile_or_report(definition, sm.type);
+	if (!PG_ARGISNULL(1))
+		definition = sfn_definition_arg(fcinfo, 1, def_is_text, sm.type);
 	PG_RETURN_INT32(sfn_store_update_state_machine(sm.id, definition, role));
+}
+
+Datum
+sfn_update_state_machine(PG_FUNCTION_ARGS)
+{
+	return update_state_machine(fcinfo, false);
+}
+
+Datum
+sfn_update_state_machine_text(PG_FUNCTION_ARGS)
+{
+	return update_state_machine(fcinfo, true);
 }
 
 /*

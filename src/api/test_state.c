@@ -2,8 +2,9 @@
  *
  * test_state.c
  *	  SQL API: sfn_test_state(), AWS's TestState: run one state through
- *	  sfn_decide() and report its output, next state, error and cause.
- *	  No execution is created and nothing is written.
+ *	  sfn_decide() and report its status, output, next state, error and
+ *	  cause, and at DEBUG or TRACE its data after each step.  No execution
+ *	  is created and nothing is written.
  *
  *-------------------------------------------------------------------------
  */
@@ -18,6 +19,7 @@
 #include "utils/timestamp.h"
 
 #include "api/api_util.h"
+#include "api/test_state.h"
 #include "asl/plan.h"
 #include "support/errors.h"
 #include "support/guc.h"
@@ -76,9 +78,92 @@ wrap_single_state(JsonbValue *state)
 	return def;
 }
 
+/* TestState's inspectionLevel */
+typedef enum InspectionLevel
+{
+	INSPECT_INFO,
+	INSPECT_DEBUG,
+	INSPECT_TRACE
+} InspectionLevel;
+
+static InspectionLevel
+inspection_level(const char *level)
+{
+	if (level == NULL || strcmp(level, "INFO") == 0)
+		return INSPECT_INFO;
+	if (strcmp(level, "DEBUG") == 0)
+		return INSPECT_DEBUG;
+	if (strcmp(level, "TRACE") == 0)
+		return INSPECT_TRACE;
+	ereport(ERROR,
+			(errcode(ERRCODE_SFN_VALIDATION),
+			 errmsg("ValidationException: invalid inspection level \"%s\"", sfn_msg(level)),
+			 errhint("The inspection level must be INFO, DEBUG or TRACE.")));
+	return INSPECT_INFO;		/* keep compiler quiet */
+}
+
+/* A JSON value of inspectionData: JSON text, as AWS's API gives it. */
+static void
+put_text(JsonbValue *obj, const char *key, JsonbValue *v)
+{
+	if (v != NULL)
+		sfn_jv_object_put(obj, key, strlen(key), sfn_jv_cstring(sfn_jv_to_text(v)));
+}
+
 /*
- * sfn_test_state(definition, input, state_name) -> jsonb
- *	 {status, output | error, cause, nextState}
+ * inspectionData: the state's data after each step; for a Map its limits;
+ * the Retry or Catch that handled an error.  TRACE adds the HTTP request
+ * and response of HTTP tasks, which pg_sfn does not run yet.
+ */
+static JsonbValue *
+inspection_data(const SfnInspection *in, const SfnState *st)
+{
+	JsonbValue *data = sfn_jv_object();
+	JsonbValue *details = sfn_jv_object();
+
+	put_text(data, "input", in->input);
+	put_text(data, "afterInputPath", in->after_input_path);
+	put_text(data, "afterItemsPath", in->after_items_path);
+	put_text(data, "afterParameters", in->after_parameters);
+	put_text(data, "result", in->result);
+	put_text(data, "afterResultSelector", in->after_result_selector);
+	put_text(data, "afterResultPath", in->after_result_path);
+	if (st->type == SFN_STATE_MAP)
+	{
+		sfn_jv_object_put(data, "maxConcurrency", 14, sfn_jv_int(st->max_concurrency));
+		if (sfn_jv_object_cget(st->raw, "ToleratedFailureCount"))
+			sfn_jv_object_put(data, "toleratedFailureCount", 21,
+							  sfn_jv_int(st->tolerated_failure_count));
+		if (sfn_jv_object_cget(st->raw, "ToleratedFailurePercentage"))
+			sfn_jv_object_put(data, "toleratedFailurePercentage", 26,
+							  sfn_jv_float8(st->tolerated_failure_percentage));
+	}
+	if (in->retry_index >= 0)
+		sfn_jv_object_put(details, "retryIndex", 10, sfn_jv_int(in->retry_index));
+	if (in->retry_backoff_seconds >= 0)
+		sfn_jv_object_put(details, "retryBackoffIntervalSeconds", 27,
+						  sfn_jv_int(in->retry_backoff_seconds));
+	if (in->catch_index >= 0)
+		sfn_jv_object_put(details, "catchIndex", 10, sfn_jv_int(in->catch_index));
+	if (details->val.object.nPairs > 0)
+		sfn_jv_object_put(data, "errorDetails", 12, details);
+	return data;
+}
+
+/* A jsonb argument as a document, NULL when the argument is NULL. */
+static JsonbValue *
+jsonb_arg(FunctionCallInfo fcinfo, int n)
+{
+	return PG_ARGISNULL(n) ? NULL : sfn_jv_from_jsonb(PG_GETARG_JSONB_P(n));
+}
+
+/*
+ * sfn_test_state(definition, input, state_name, inspection_level, mock,
+ *				  context, state_configuration, reveal_secrets, variables)
+ *	 -> jsonb {status, output | error, cause, nextState, inspectionData}
+ *
+ * AWS's TestState.  state_name may name a state inside a Parallel branch or
+ * a Map processor.  Task, Map and Parallel states run on a mock.
  */
 Datum
 sfn_test_state(PG_FUNCTION_ARGS)
@@ -86,8 +171,18 @@ sfn_test_state(PG_FUNCTION_ARGS)
 	JsonbValue *definition;
 	JsonbValue *input;
 	char	   *state_name = sfn_text_arg(fcinfo, 2);
+	InspectionLevel level = inspection_level(sfn_text_arg(fcinfo, 3));
+	JsonbValue *mock_arg = jsonb_arg(fcinfo, 4);
+	JsonbValue *context_arg = jsonb_arg(fcinfo, 5);
+	JsonbValue *config_arg = jsonb_arg(fcinfo, 6);
+	bool		reveal_secrets = !PG_ARGISNULL(7) && PG_GETARG_BOOL(7);
 	List	   *diags = NIL;
-	SfnPlan    *plan;
+	SfnPlan    *top;
+	const SfnPlan *plan;
+	const SfnState *st;
+	SfnTestStateConfig config;
+	SfnMock    *mock = NULL;
+	SfnInspection inspect;
 	SfnExecution exec;
 	SfnThread	thread;
 	SfnWake		run;
@@ -96,6 +191,12 @@ sfn_test_state(PG_FUNCTION_ARGS)
 
 	sfn_require_arg(fcinfo, 0, "definition");
 	sfn_require_arg(fcinfo, 1, "input");
+	/* Variables come with JSONata (issue 9); until then they are refused. */
+	if (!PG_ARGISNULL(8))
+		ereport(ERROR,
+				(errcode(ERRCODE_SFN_VALIDATION),
+				 errmsg("ValidationException: TestState does not support variables yet"),
+				 errdetail("pg_sfn has no workflow variables (Assign) yet.")));
 	definition = sfn_jv_from_jsonb(PG_GETARG_JSONB_P(0));
 	input = sfn_jv_from_jsonb(PG_GETARG_JSONB_P(1));
 	if (state_name == NULL)
@@ -103,16 +204,34 @@ sfn_test_state(PG_FUNCTION_ARGS)
 		definition = wrap_single_state(definition);
 		state_name = TEST_STATE_NAME;
 	}
-	plan = sfn_asl_compile(definition, "STANDARD", &diags);
-	if (plan == NULL)
+	top = sfn_asl_compile(definition, "STANDARD", &diags);
+	if (top == NULL)
 		sfn_report_invalid_definition(diags);
-	start = sfn_plan_find_state(plan, state_name);
+	start = sfn_plan_find_state_deep(top, state_name, &plan);
 	if (start == SFN_NO_STATE)
 		ereport(ERROR,
 				(errcode(ERRCODE_SFN_VALIDATION),
 				 errmsg("ValidationException: state \"%s\" is not in the definition", sfn_msg(state_name))));
+	st = &plan->states[start];
 
 	memset(&exec, 0, sizeof(exec));
+	if (mock_arg)
+		exec.mock = mock = sfn_test_state_mock(mock_arg, st, reveal_secrets);
+	else if (st->type == SFN_STATE_MAP || st->type == SFN_STATE_PARALLEL)
+		ereport(ERROR,
+				(errcode(ERRCODE_SFN_INVALID_DEFINITION),
+				 errmsg("InvalidDefinition: TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]"),
+				 errhint("Give a mock to test a Map or Parallel state.")));
+	if (context_arg)
+		exec.context = sfn_test_state_context(context_arg, st);
+	sfn_test_state_config(config_arg, st, exec.mock, &config);
+	if (mock && config.map_iteration_failure_count > 0)
+		mock->map_failure_count = config.map_iteration_failure_count;
+
+	memset(&inspect, 0, sizeof(inspect));
+	inspect.retry_index = inspect.catch_index = -1;
+	inspect.retry_backoff_seconds = -1;
+	exec.inspect = &inspect;
 	exec.region = sfn_region;
 	exec.name = "test-state";
 	exec.sm_name = "TestStateMachine";
@@ -129,6 +248,15 @@ sfn_test_state(PG_FUNCTION_ARGS)
 
 	sfn_thread_init(&thread, plan, input);
 	thread.state = start;
+	if (config.retrier_retry_count >= 0)
+	{
+		/* the retries made so far, by the retrier that takes the error */
+		thread.retry_count = config.retrier_retry_count;
+		thread.n_retry_counts = list_length(st->retriers);
+		thread.retry_counts = palloc(sizeof(int32) * (thread.n_retry_counts + 1));
+		for (int i = 0; i < thread.n_retry_counts; i++)
+			thread.retry_counts[i] = config.retrier_retry_count;
+	}
 	run = sfn_wake(SFN_WAKE_RUN);
 	exec.fresh_token = "test-state-token";
 	sfn_decide(plan, &exec, &thread, &run);
@@ -144,7 +272,23 @@ sfn_test_state(PG_FUNCTION_ARGS)
 				 errmsg("sfn_test_state cannot call the resource of Task state \"%s\" yet",
 						sfn_msg(plan->states[start].name))));
 
-	if (exec.status == SFN_FAILED)
+	if ((inspect.catch_index >= 0 && exec.status == SFN_RUNNING) ||
+		inspect.retry_backoff_seconds >= 0)
+	{
+		/* A Catch took the error (nextState its Next), or a Retry will. */
+		sfn_jv_object_put(result, "status", 6,
+						  sfn_jv_cstring(inspect.catch_index >= 0 ? "CAUGHT_ERROR" : "RETRIABLE"));
+		if (inspect.error)
+			sfn_jv_object_put(result, "error", 5, sfn_jv_cstring(inspect.error));
+		if (inspect.cause)
+			sfn_jv_object_put(result, "cause", 5, sfn_jv_cstring(inspect.cause));
+		if (inspect.catch_index >= 0)
+		{
+			sfn_jv_object_put(result, "output", 6, sfn_jv_cstring(sfn_jv_to_text(thread.input)));
+			sfn_jv_object_put(result, "nextState", 9, sfn_jv_cstring(plan->states[thread.state].name));
+		}
+	}
+	else if (exec.status == SFN_FAILED)
 	{
 		sfn_jv_object_put(result, "status", 6, sfn_jv_cstring("FAILED"));
 		if (exec.error)
@@ -161,5 +305,7 @@ sfn_test_state(PG_FUNCTION_ARGS)
 		if (!thread.done)
 			sfn_jv_object_put(result, "nextState", 9, sfn_jv_cstring(plan->states[thread.state].name));
 	}
+	if (level != INSPECT_INFO)
+		sfn_jv_object_put(result, "inspectionData", 14, inspection_data(&inspect, st));
 	PG_RETURN_JSONB_P(sfn_jv_to_jsonb(result));
 }

@@ -214,6 +214,8 @@ SfnPlan *
 sfn_asl_compile_text(const char *text, int len, const char *type, List **diags)
 {
 	JsonbValue *def;
+	SfnPlan    *plan;
+	int			errors;
 	int			i = 0;
 
 	while (text != NULL && i < len && isspace((unsigned char) text[i]))
@@ -238,7 +240,11 @@ sfn_asl_compile_text(const char *text, int len, const char *type, List **diags)
 					 "The state machine definition is not valid JSON");
 		return NULL;
 	}
-	return sfn_asl_compile(def, type, diags);
+	/* Reported first, as they come from the text; the rest still checked. */
+	errors = sfn_diag_error_count(*diags);
+	sfn_check_duplicate_keys(text, len, diags);
+	plan = sfn_asl_compile(def, type, diags);
+	return sfn_diag_error_count(*diags) > errors ? NULL : plan;
 }
 
 int
@@ -248,6 +254,33 @@ sfn_plan_find_state(const SfnPlan *plan, const char *name)
 	{
 		if (strcmp(plan->states[i].name, name) == 0)
 			return i;
+	}
+	return SFN_NO_STATE;
+}
+
+int
+sfn_plan_find_state_deep(const SfnPlan *plan, const char *name, const SfnPlan **found)
+{
+	int			i = sfn_plan_find_state(plan, name);
+
+	check_stack_depth();
+	if (i != SFN_NO_STATE)
+	{
+		*found = plan;
+		return i;
+	}
+	for (i = 0; i < plan->n_states; i++)
+	{
+		const SfnState *st = &plan->states[i];
+		int			j;
+
+		for (int b = 0; b < st->n_branches; b++)
+			if (st->branches[b] &&
+				(j = sfn_plan_find_state_deep(st->branches[b], name, found)) != SFN_NO_STATE)
+				return j;
+		if (st->processor &&
+			(j = sfn_plan_find_state_deep(st->processor, name, found)) != SFN_NO_STATE)
+			return j;
 	}
 	return SFN_NO_STATE;
 }

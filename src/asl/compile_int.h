@@ -7,6 +7,8 @@
  *	  compile_states.c	one function per state type
  *	  compile_fields.c	field kinds: paths, integers, templates, Retry, Catch
  *	  reachability.c	state names: lookup, duplicates, reachability
+ *	  duplicate_keys.c	keys repeated in a definition given as text
+ *	  service_actions.c	service integrations: actions and patterns
  *
  *-------------------------------------------------------------------------
  */
@@ -84,6 +86,13 @@ extern void sfn_c_retry(SfnCompiler *c, SfnState *st, JsonbValue *obj,
 extern void sfn_c_catch(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st,
 						JsonbValue *obj, const char *location);
 extern void sfn_c_query_language(SfnCompiler *c, JsonbValue *obj, const char *location);
+
+/* service_actions.c */
+extern void sfn_check_service_resource(SfnCompiler *c, const char *resource,
+									   const char *location);
+
+/* duplicate_keys.c */
+extern void sfn_check_duplicate_keys(const char *text, int len, List **diags);
 
 /* reachability.c */
 extern void sfn_names_index(SfnCompiler *c, SfnPlanCtx *pc, JsonbValue *states,

@@ -190,8 +190,12 @@ sfn_compile_task_resource(SfnCompiler *c, SfnState *st, JsonbValue *obj,
 	if (st->resource[0] == '\0')
 		sfn_diag_add(c->diags, SFN_DIAG_INVALID_RESOURCE, loc,
 					 "The value for the field \"Resource\" must not be empty");
-	else if (c->express)
-		sfn_check_express_resource(c, st->resource, loc);
+	else
+	{
+		sfn_check_service_resource(c, st->resource, loc);
+		if (c->express)
+			sfn_check_express_resource(c, st->resource, loc);
+	}
 }
 
 static void

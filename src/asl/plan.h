@@ -197,13 +197,21 @@ extern SfnPlan *sfn_asl_compile(JsonbValue *definition, const char *type, List *
 /*
  * The same from JSON text (as CreateStateMachine receives it): empty text is
  * MISSING_DESCRIPTION, text that is not JSON INVALID_JSON_DESCRIPTION, and
- * text over 1 MiB is reported before parsing.
+ * text over 1 MiB is reported before parsing.  A key repeated in an object
+ * (which jsonb would silently drop) is reported at its location.
  */
 extern SfnPlan *sfn_asl_compile_text(const char *text, int len, const char *type,
 									 List **diags);
 
 /* Index of the state named name in plan, or SFN_NO_STATE. */
 extern int	sfn_plan_find_state(const SfnPlan *plan, const char *name);
+
+/*
+ * The same, looking into Parallel branches and Map processors too (state
+ * names are unique in the whole definition); *found is the plan holding it.
+ */
+extern int	sfn_plan_find_state_deep(const SfnPlan *plan, const char *name,
+									 const SfnPlan **found);
 
 extern const char *sfn_state_type_name(SfnStateType t);
 

@@ -146,12 +146,19 @@ run_pass(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue 
 	JsonbValue *result;
 	JsonbValue *output;
 
-	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err) ||
-		!sfn_parameters(st->parameters, effective, ctx, &effective, &err))
+	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err))
 		return sfn_fail_in_state(plan, exec, thread, &err);
+	SFN_INSPECT(exec, after_input_path, effective);
+	if (!sfn_parameters(st->parameters, effective, ctx, &effective, &err))
+		return sfn_fail_in_state(plan, exec, thread, &err);
+	SFN_INSPECT(exec, after_parameters, effective);
 	result = st->result ? st->result : effective;
-	if (!sfn_result_path(&st->result_path, thread->input, result, &output, &err) ||
-		!sfn_output_path(&st->output_path, output, ctx, &output, &err))
+	/* AWS shows a Pass state's result as afterResultSelector. */
+	SFN_INSPECT(exec, after_result_selector, result);
+	if (!sfn_result_path(&st->result_path, thread->input, result, &output, &err))
+		return sfn_fail_in_state(plan, exec, thread, &err);
+	SFN_INSPECT(exec, after_result_path, output);
+	if (!sfn_output_path(&st->output_path, output, ctx, &output, &err))
 		return sfn_fail_in_state(plan, exec, thread, &err);
 	sfn_leave_state(plan, exec, thread, output, st->next);
 }
@@ -167,6 +174,7 @@ run_choice(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValu
 
 	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err))
 		return sfn_fail_in_state(plan, exec, thread, &err);
+	SFN_INSPECT(exec, after_input_path, effective);
 	for (int i = 0; i < st->n_choices; i++)
 	{
 		bool		matched;
@@ -267,8 +275,10 @@ run_wait(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue 
 	JsonbValue *effective;
 	TimestampTz due;
 
-	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err) ||
-		!wait_until(st, thread, effective, ctx, &due, &err))
+	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err))
+		return sfn_fail_in_state(plan, exec, thread, &err);
+	SFN_INSPECT(exec, after_input_path, effective);
+	if (!wait_until(st, thread, effective, ctx, &due, &err))
 		return sfn_fail_in_state(plan, exec, thread, &err);
 	if (due <= exec->now)
 		return finish_wait(plan, exec, thread, ctx);
@@ -283,8 +293,10 @@ run_succeed(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbVal
 	SfnError	err;
 	JsonbValue *output;
 
-	if (!sfn_input_path(&st->input_path, thread->input, ctx, &output, &err) ||
-		!sfn_output_path(&st->output_path, output, ctx, &output, &err))
+	if (!sfn_input_path(&st->input_path, thread->input, ctx, &output, &err))
+		return sfn_fail_in_state(plan, exec, thread, &err);
+	SFN_INSPECT(exec, after_input_path, output);
+	if (!sfn_output_path(&st->output_path, output, ctx, &output, &err))
 		return sfn_fail_in_state(plan, exec, thread, &err);
 	sfn_leave_state(plan, exec, thread, output, SFN_NO_STATE);
 }
@@ -343,18 +355,37 @@ run_unsupported(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, Json
 	sfn_fail_in_state(plan, exec, thread, &err);
 }
 
+/* TestState's mocks run Task, Map and Parallel states (mocked.c). */
+static void
+run_task(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue *ctx)
+{
+	if (exec->mock)
+		sfn_run_mocked(plan, exec, thread, ctx);
+	else
+		sfn_run_task(plan, exec, thread, ctx);
+}
+
+static void
+run_branching(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue *ctx)
+{
+	if (exec->mock)
+		sfn_run_mocked(plan, exec, thread, ctx);
+	else
+		run_unsupported(plan, exec, thread, ctx);
+}
+
 typedef void (*SfnStateRunner) (const SfnPlan *plan, SfnExecution *exec,
 								SfnThread *thread, JsonbValue *ctx);
 
 static const SfnStateRunner state_runners[] = {
 	[SFN_STATE_PASS] = run_pass,
-	[SFN_STATE_TASK] = sfn_run_task,
+	[SFN_STATE_TASK] = run_task,
 	[SFN_STATE_CHOICE] = run_choice,
 	[SFN_STATE_WAIT] = run_wait,
 	[SFN_STATE_SUCCEED] = run_succeed,
 	[SFN_STATE_FAIL] = run_fail,
-	[SFN_STATE_PARALLEL] = run_unsupported,
-	[SFN_STATE_MAP] = run_unsupported,
+	[SFN_STATE_PARALLEL] = run_branching,
+	[SFN_STATE_MAP] = run_branching,
 };
 
 /* Enter the thread's current state and run it. */
@@ -370,6 +401,7 @@ run_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread)
 				  sfn_state_entered_details(st->name, sfn_jv_to_text(thread->input)));
 	thread->entered_event_id = ev->id;
 	thread->last_event_id = ev->id;
+	SFN_INSPECT(exec, input, thread->input);
 	ctx = sfn_context_object(exec, st, thread);
 	sfn_budget_begin();
 	state_runners[st->type] (plan, exec, thread, ctx);

@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * decide_int.h
- *	  What the state functions of the interpreter share (decide.c, task.c).
+ *	  What the state functions of the interpreter share (decide.c, task.c,
+ *	  mocked.c).
  *	  Not for use outside src/engine/.
  *
  *-------------------------------------------------------------------------
@@ -36,5 +37,16 @@ extern void sfn_run_task(const SfnPlan *plan, SfnExecution *exec, SfnThread *thr
 extern void sfn_task_wake(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
 						  const SfnWake *wake);
 extern void sfn_task_due(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread);
+
+/* mocked.c: TestState's mocked Task, Map and Parallel states */
+extern void sfn_run_mocked(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
+						   JsonbValue *ctx);
+
+/* Record a step's value for TestState's inspectionData. */
+#define SFN_INSPECT(exec, field, value) \
+	do { \
+		if ((exec)->inspect) \
+			(exec)->inspect->field = (value); \
+	} while (0)
 
 #endif							/* SFN_DECIDE_INT_H */

@@ -102,6 +102,39 @@ typedef struct SfnEvent
 	JsonbValue *details;		/* the *EventDetails object, or NULL */
 } SfnEvent;
 
+/*
+ * TestState's mock: the result, or the error and cause, that a Task, Map or
+ * Parallel state gets instead of running.
+ */
+typedef struct SfnMock
+{
+	JsonbValue *result;			/* NULL when the mock is an error */
+	const char *error;
+	const char *cause;
+	int			map_failure_count;	/* failed Map iterations (stateConfiguration) */
+} SfnMock;
+
+/*
+ * TestState's inspectionData: the value after each data-flow step of the
+ * state run, NULL where the step was not reached; -1 where no Retry or
+ * Catch applied.
+ */
+typedef struct SfnInspection
+{
+	JsonbValue *input;
+	JsonbValue *after_input_path;
+	JsonbValue *after_items_path;
+	JsonbValue *after_parameters;
+	JsonbValue *result;
+	JsonbValue *after_result_selector;
+	JsonbValue *after_result_path;
+	int			retry_index;
+	int64		retry_backoff_seconds;
+	int			catch_index;
+	const char *error;			/* the error Retry or Catch handled */
+	const char *cause;
+} SfnInspection;
+
 /* What the engine knows of an execution; filled by the caller. */
 typedef struct SfnExecution
 {
@@ -122,6 +155,11 @@ typedef struct SfnExecution
 	int			max_payload;	/* bytes (pg_sfn.max_payload_size) */
 	uint64		seed;			/* drives FULL jitter: fixed per execution */
 	const char *fresh_token;	/* unguessable; used if a task needs a token */
+
+	/* TestState only; NULL in executions */
+	JsonbValue *context;		/* when set, $$ is this object */
+	const SfnMock *mock;		/* Task, Map and Parallel states get this */
+	SfnInspection *inspect;		/* filled as the state runs */
 
 	/* results */
 	int32		last_event_id;	/* in: last id written; out: last appended */

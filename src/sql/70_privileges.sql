@@ -44,7 +44,9 @@ DECLARE
 BEGIN
 	FOREACH f IN ARRAY ARRAY[
 		'sfn_create_state_machine(text, jsonb, text, name, text)',
+		'sfn_create_state_machine(text, text, text, name, text)',
 		'sfn_update_state_machine(text, jsonb, name)',
+		'sfn_update_state_machine(text, text, name)',
 		'sfn_delete_state_machine(text)',
 		'sfn_describe_state_machine(text)',
 		'sfn_list_state_machines()',

@@ -74,3 +74,10 @@ COMMENT ON COLUMN sfn.task_tokens.thread_id IS 'The waiting thread';
 COMMENT ON COLUMN sfn.task_tokens.scheduled_event_id IS 'Id of the TaskScheduled event of the attempt that waits';
 COMMENT ON COLUMN sfn.task_tokens.created_at IS 'When the attempt was scheduled';
 SELECT pg_catalog.pg_extension_config_dump('sfn.task_tokens', '');
+
+-- TestState takes AWS's arguments (since 0.3) -----------------------------
+--
+-- sfn_test_state gains inspection_level, mock, context,
+-- state_configuration, reveal_secrets and variables, all with defaults, so
+-- calls written for 0.2 keep working; the old signature goes.
+DROP FUNCTION sfn_test_state(jsonb, jsonb, text);
