@@ -48,11 +48,19 @@ PG_CFLAGS += -fsanitize=address -fsanitize-recover=address -fno-omit-frame-point
 SHLIB_LINK += -fsanitize=address
 endif
 
-EXTRA_CLEAN = tmp_check_regress results regression.diffs regression.out
+# Each object depends on the headers it includes (-MMD writes x.d beside
+# x.o): a changed struct rebuilds every file that uses it.  The JIT
+# bitcode is built without it, or it would overwrite x.d.
+PG_CPPFLAGS += -MMD -MP
+DEPFILES = $(OBJS:.o=.d)
+EXTRA_CLEAN = tmp_check_regress results regression.diffs regression.out $(DEPFILES)
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+-include $(DEPFILES)
+%.bc: override CPPFLAGS := $(filter-out -MMD -MP,$(CPPFLAGS))
 
 # After PGXS, so that "all" stays the default target.
 $(EXTENSION)--$(EXTVERSION).sql: src/sql/00_schema.sql $(SQL_PIECES)
