@@ -190,7 +190,9 @@ schedule_attempt(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, Jso
 	eff->state = st;
 	eff->parameters = effective;
 	eff->timeout_seconds = timeout;
-	eff->token = st->target.wait_for_token ? exec->fresh_token : NULL;
+	/* An activity worker answers through a token too. */
+	eff->token = (st->target.wait_for_token || family(st) == FAMILY_ACTIVITY) ?
+		exec->fresh_token : NULL;
 	exec->effects = lappend(exec->effects, eff);
 
 	/* Only an activity starts later, when a worker takes it. */

@@ -268,3 +268,46 @@ COMMENT ON COLUMN sfn.task_tokens.thread_id IS 'The waiting thread';
 COMMENT ON COLUMN sfn.task_tokens.scheduled_event_id IS 'Id of the TaskScheduled event of the attempt that waits';
 COMMENT ON COLUMN sfn.task_tokens.created_at IS 'When the attempt was scheduled';
 SELECT pg_catalog.pg_extension_config_dump('sfn.task_tokens', '');
+
+-- Activities (since 0.3) ----------------------------------------------------
+
+CREATE TABLE sfn.activities (
+	id			bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	name		text NOT NULL UNIQUE,
+	owner		name NOT NULL,
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp()
+);
+COMMENT ON TABLE sfn.activities IS 'Activities: tasks that workers outside the database poll for (sfn_get_activity_task)';
+COMMENT ON COLUMN sfn.activities.id IS 'Internal id';
+COMMENT ON COLUMN sfn.activities.name IS 'Activity name, unique';
+COMMENT ON COLUMN sfn.activities.owner IS 'Role that created it; it and its members may poll and delete it';
+COMMENT ON COLUMN sfn.activities.created_at IS 'Creation time';
+
+-- Scheduled activity tasks not yet taken by a worker.  The token is here
+-- in clear until a worker takes the task (it must be handed out then);
+-- sfn.task_tokens keeps its hash for the answer.
+CREATE TABLE sfn.activity_tasks (
+	id			bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	activity_id bigint NOT NULL,
+	execution_id bigint NOT NULL,
+	thread_id	integer NOT NULL,
+	scheduled_event_id integer NOT NULL,
+	input		jsonb NOT NULL,
+	task_token	text NOT NULL,
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp()
+);
+CREATE INDEX activity_tasks_queue ON sfn.activity_tasks (activity_id, id);
+CREATE INDEX activity_tasks_execution ON sfn.activity_tasks (execution_id);
+COMMENT ON TABLE sfn.activity_tasks IS 'Activity tasks waiting for a worker (taken with FOR UPDATE SKIP LOCKED)';
+COMMENT ON COLUMN sfn.activity_tasks.id IS 'Queue order';
+COMMENT ON COLUMN sfn.activity_tasks.activity_id IS 'The activity';
+COMMENT ON COLUMN sfn.activity_tasks.execution_id IS 'The execution';
+COMMENT ON COLUMN sfn.activity_tasks.thread_id IS 'The waiting thread';
+COMMENT ON COLUMN sfn.activity_tasks.scheduled_event_id IS 'Id of the ActivityScheduled event';
+COMMENT ON COLUMN sfn.activity_tasks.input IS 'The task''s input (its effective parameters)';
+COMMENT ON COLUMN sfn.activity_tasks.task_token IS 'The token handed to the worker that takes the task';
+COMMENT ON COLUMN sfn.activity_tasks.created_at IS 'When it was scheduled';
+SELECT pg_catalog.pg_extension_config_dump('sfn.activities', '');
+SELECT pg_catalog.pg_extension_config_dump('sfn.activities_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('sfn.activity_tasks', '');
+SELECT pg_catalog.pg_extension_config_dump('sfn.activity_tasks_id_seq', '');

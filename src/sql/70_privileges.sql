@@ -62,7 +62,12 @@ BEGIN
 		'sfn_unschedule_execution(text)',
 		'sfn_send_task_success(text, jsonb)',
 		'sfn_send_task_failure(text, text, text)',
-		'sfn_send_task_heartbeat(text)'
+		'sfn_send_task_heartbeat(text)',
+		'sfn_create_activity(text)',
+		'sfn_delete_activity(text)',
+		'sfn_get_activity_task(text, text, integer)',
+		'sfn_describe_activity(text)',
+		'sfn_list_activities()'
 	]::pg_catalog.regprocedure[] LOOP
 		EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO sfn_user', f);
@@ -73,7 +78,7 @@ $$;
 -- Tables: read through the policies below; threads and work stay private.
 REVOKE ALL ON ALL TABLES IN SCHEMA sfn FROM PUBLIC;
 GRANT SELECT ON sfn.state_machines, sfn.state_machine_revisions, sfn.state_machine_grants,
-	sfn.executions, sfn.history, sfn.schedules TO sfn_user;
+	sfn.executions, sfn.history, sfn.schedules, sfn.activities TO sfn_user;
 -- sfn_schedule_execution runs as its caller (so does the pg_cron job it
 -- makes); the policy keeps each role to its own rows.
 GRANT INSERT, DELETE ON sfn.schedules TO sfn_user;
@@ -88,6 +93,8 @@ ALTER TABLE sfn.threads ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sfn.work ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sfn.inbox ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sfn.task_tokens ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sfn.activities ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sfn.activity_tasks ENABLE ROW LEVEL SECURITY;
 
 DROP POLICY IF EXISTS visible ON sfn.state_machines;
 CREATE POLICY visible ON sfn.state_machines FOR SELECT
@@ -105,6 +112,10 @@ CREATE POLICY visible ON sfn.executions FOR SELECT
 DROP POLICY IF EXISTS visible ON sfn.history;
 CREATE POLICY visible ON sfn.history FOR SELECT
 	USING (EXISTS (SELECT FROM sfn.executions e WHERE e.id OPERATOR(pg_catalog.=) execution_id));
+
+DROP POLICY IF EXISTS visible ON sfn.activities;
+CREATE POLICY visible ON sfn.activities FOR SELECT
+	USING (sfn.acts_as(owner) OR sfn.acts_as('sfn_admin'));
 
 -- Not through sfn.state_machines: its policy reads this table.
 DROP POLICY IF EXISTS visible ON sfn.state_machine_grants;

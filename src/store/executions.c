@@ -238,6 +238,8 @@ sfn_store_end_execution(int64 exec_id, const char *status, const char *event_typ
 				 " k AS (DELETE FROM sfn.task_tokens"
 				 "   WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM e)),"
 				 " i AS (DELETE FROM sfn.inbox"
+				 "   WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM e)),"
+				 " a AS (DELETE FROM sfn.activity_tasks"
 				 "   WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM e))"
 				 " SELECT stop_date, $4 FROM e",
 				 6, (Oid[]) {INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, BOOLOID},

@@ -47,7 +47,8 @@ sfn_retention_run(void)
 							   " t AS (DELETE FROM sfn.threads WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old)),"
 							   " w AS (DELETE FROM sfn.work WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old)),"
 							   " k AS (DELETE FROM sfn.task_tokens WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old)),"
-							   " i AS (DELETE FROM sfn.inbox WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old))"
+							   " i AS (DELETE FROM sfn.inbox WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old)),"
+							   " a AS (DELETE FROM sfn.activity_tasks WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old))"
 							   " SELECT id FROM old",
 							   2, (Oid[]) {INT4OID, INT4OID},
 							   (Datum[]) {Int32GetDatum(sfn_retention_minutes), Int32GetDatum(SFN_RETENTION_BATCH)},

@@ -32,6 +32,7 @@
 #define ERRCODE_SFN_INVALID_TOKEN				MAKE_SQLSTATE('S','F','0','1','6')
 #define ERRCODE_SFN_TASK_DOES_NOT_EXIST			MAKE_SQLSTATE('S','F','0','1','7')
 #define ERRCODE_SFN_TASK_TIMED_OUT				MAKE_SQLSTATE('S','F','0','1','8')
+#define ERRCODE_SFN_ACTIVITY_DOES_NOT_EXIST		MAKE_SQLSTATE('S','F','0','1','9')
 
 /*
  * Raised by a SQL task's function to fail the task with an error name that

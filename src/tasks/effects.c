@@ -10,7 +10,9 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 
+#include "store/spi_util.h"
 #include "tasks/tasks.h"
+#include "utils/builtins.h"
 
 /* sfn.task_tokens, as the batch inserts it. */
 enum
@@ -24,10 +26,41 @@ static const SfnColumn token_cols[TK_NCOLS] = {
 	[TK_EVENT] = {"scheduled_event_id", INT4OID, NULL},
 };
 
+/* sfn.activity_tasks */
+enum
+{
+	AT_ACTIVITY, AT_EXEC, AT_THREAD, AT_EVENT, AT_INPUT, AT_TOKEN, AT_NCOLS
+};
+static const SfnColumn activity_cols[AT_NCOLS] = {
+	[AT_ACTIVITY] = {"activity_id", INT8OID, NULL},
+	[AT_EXEC] = {"execution_id", INT8OID, NULL},
+	[AT_THREAD] = {"thread_id", INT4OID, NULL},
+	[AT_EVENT] = {"scheduled_event_id", INT4OID, NULL},
+	[AT_INPUT] = {"input", JSONBOID, NULL},
+	[AT_TOKEN] = {"task_token", TEXTOID, NULL},
+};
+
 void
 sfn_tasks_begin(SfnTaskBatch *b)
 {
 	sfn_rowset_init(&b->tokens, token_cols, TK_NCOLS);
+	sfn_rowset_init(&b->activity_tasks, activity_cols, AT_NCOLS);
+}
+
+/* The activity's id from its ARN (…:activity:NAME), or 0 if there is none. */
+static int64
+activity_id(const char *arn)
+{
+	const char *name = strstr(arn, ":activity:");
+	uint64		n;
+
+	if (name == NULL)
+		return 0;
+	name += strlen(":activity:");
+	n = sfn_spi_exec("SELECT id FROM sfn.activities WHERE name OPERATOR(pg_catalog.=) $1",
+					 1, (Oid[]) {TEXTOID}, (Datum[]) {CStringGetTextDatum(name)},
+					 NULL, false, SPI_OK_SELECT);
+	return n == 1 ? sfn_spi_get_int64(0, 1) : 0;
 }
 
 static SfnWake *
@@ -91,6 +124,29 @@ sfn_tasks_carry_out(SfnTaskBatch *b, int64 exec_id, Oid role, List *effects)
 						wakes = lappend(wakes, failure(eff, error, cause));
 					break;
 				}
+			case SFN_RESOURCE_ACTIVITY:
+				{
+					int64		id = activity_id(eff->state->resource);
+					Datum		v[AT_NCOLS];
+					bool		n[AT_NCOLS] = {0};
+
+					if (id == 0)
+					{
+						wakes = lappend(wakes,
+										failure(eff, "States.Runtime",
+												psprintf("The activity '%s' does not exist",
+														 eff->state->resource)));
+						break;
+					}
+					v[AT_ACTIVITY] = Int64GetDatum(id);
+					v[AT_EXEC] = Int64GetDatum(exec_id);
+					v[AT_THREAD] = Int32GetDatum(eff->thread_id);
+					v[AT_EVENT] = Int32GetDatum(eff->task_event_id);
+					v[AT_INPUT] = JsonbPGetDatum(sfn_jv_to_jsonb(eff->parameters));
+					v[AT_TOKEN] = CStringGetTextDatum(eff->token);
+					sfn_rowset_add(&b->activity_tasks, v, n);
+					break;
+				}
 			default:
 				wakes = lappend(wakes,
 								failure(eff, "States.Runtime",
@@ -102,25 +158,34 @@ sfn_tasks_carry_out(SfnTaskBatch *b, int64 exec_id, Oid role, List *effects)
 	return wakes;
 }
 
+/* INSERT INTO table (columns) SELECT * FROM unnest of the rows. */
+static void
+insert_rows(SPIPlanPtr *plan, const char *table, SfnRowSet *rows)
+{
+	if (rows->nrows == 0)
+		return;
+	if (*plan == NULL)
+	{
+		char	   *sql = psprintf("INSERT INTO %s (%s) SELECT * FROM %s", table,
+								   sfn_rowset_names(rows->cols, rows->ncols),
+								   sfn_rowset_unnest_sql(rows->cols, rows->ncols, "u"));
+
+		*plan = SPI_prepare(sql, rows->ncols, sfn_rowset_param_types(rows->cols, rows->ncols));
+		if (*plan == NULL)
+			elog(ERROR, "SPI_prepare failed for: %s", sql);
+		SPI_keepplan(*plan);
+	}
+	if (SPI_execute_plan(*plan, sfn_rowset_params(rows), NULL, false, 0) != SPI_OK_INSERT)
+		elog(ERROR, "could not insert into %s", table);
+}
+
 void
 sfn_tasks_finish(SfnTaskBatch *b)
 {
-	static SPIPlanPtr ins = NULL;
+	static SPIPlanPtr tokens = NULL;
+	static SPIPlanPtr activity_tasks = NULL;
 
-	if (b->tokens.nrows == 0)
-		return;
-	if (ins == NULL)
-	{
-		char	   *sql = psprintf("INSERT INTO sfn.task_tokens (%s) SELECT * FROM %s",
-								   sfn_rowset_names(token_cols, TK_NCOLS),
-								   sfn_rowset_unnest_sql(token_cols, TK_NCOLS, "u"));
-
-		ins = SPI_prepare(sql, TK_NCOLS, sfn_rowset_param_types(token_cols, TK_NCOLS));
-		if (ins == NULL)
-			elog(ERROR, "SPI_prepare failed for: %s", sql);
-		SPI_keepplan(ins);
-	}
-	if (SPI_execute_plan(ins, sfn_rowset_params(&b->tokens), NULL, false, 0) != SPI_OK_INSERT)
-		elog(ERROR, "could not record task tokens");
-	sfn_rowset_init(&b->tokens, token_cols, TK_NCOLS);
+	insert_rows(&tokens, "sfn.task_tokens", &b->tokens);
+	insert_rows(&activity_tasks, "sfn.activity_tasks", &b->activity_tasks);
+	sfn_tasks_begin(b);
 }

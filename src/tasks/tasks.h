@@ -21,6 +21,7 @@
 typedef struct SfnTaskBatch
 {
 	SfnRowSet	tokens;			/* sfn.task_tokens rows to insert */
+	SfnRowSet	activity_tasks; /* sfn.activity_tasks rows to insert */
 } SfnTaskBatch;
 
 extern void sfn_tasks_begin(SfnTaskBatch *b);
