@@ -29,5 +29,8 @@
 #define ERRCODE_SFN_INVALID_TEST_STATE			MAKE_SQLSTATE('S','F','0','1','3')
 #define ERRCODE_SFN_RESULT_PATH_MATCH_FAILURE	MAKE_SQLSTATE('S','F','0','1','4')
 #define ERRCODE_SFN_INTRINSIC_FAILURE			MAKE_SQLSTATE('S','F','0','1','5')
+/* Connections of HTTP tasks (EventBridge's error names); from SF050 on. */
+#define ERRCODE_SFN_RESOURCE_ALREADY_EXISTS		MAKE_SQLSTATE('S','F','0','5','0')
+#define ERRCODE_SFN_RESOURCE_NOT_FOUND			MAKE_SQLSTATE('S','F','0','5','1')
 
 #endif							/* SFN_ERRORS_H */
