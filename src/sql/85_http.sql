@@ -113,6 +113,9 @@ BEGIN
 	END LOOP;
 END
 $$;
+-- As 70_privileges.sql does for every sfn.* function (this one is newer).
+REVOKE ALL ON FUNCTION sfn.connection_arn(text, uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION sfn.connection_arn(text, uuid) TO sfn_user;
 -- Sends requests to any allowed host with any connection: not for sfn_user
 -- (70_privileges.sql grants every sfn.* function to it).
 REVOKE ALL ON FUNCTION sfn.http_enqueue(bigint, integer, integer, jsonb, integer, text, name) FROM PUBLIC, sfn_user;
