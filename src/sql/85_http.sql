@@ -58,7 +58,7 @@ BEGIN
 		'AuthorizationType', c.authorization_type,
 		'AuthParameters', c.auth_parameters,
 		'CreationTime', c.created_at,
-		'LastModifiedTime', pg_catalog.coalesce(c.updated_at, c.created_at)))
+		'LastModifiedTime', coalesce(c.updated_at, c.created_at)))
 	INTO result
 	FROM sfn.connections c
 	WHERE c.name OPERATOR(pg_catalog.=) conn_name;
@@ -80,7 +80,7 @@ RETURNS SETOF record
 	LANGUAGE sql STABLE
 	AS $$
 	SELECT sfn.connection_arn(c.name, c.uuid), c.name, c.authorization_type, 'AUTHORIZED',
-		c.created_at, pg_catalog.coalesce(c.updated_at, c.created_at)
+		c.created_at, coalesce(c.updated_at, c.created_at)
 	FROM sfn.connections c
 	ORDER BY c.name
 $$;
