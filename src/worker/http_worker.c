@@ -135,6 +135,7 @@ static CURLM *multi = NULL;
 static int	epfd = -1;
 static TimestampTz curl_due = 0;	/* 0: no libcurl timer */
 static dlist_head finished = DLIST_STATIC_INIT(finished);
+static dlist_head to_start = DLIST_STATIC_INIT(to_start);	/* after the claim commits */
 static int	in_flight = 0;		/* task transfers claimed and not answered */
 static SfnHttpAllowlist allow;
 static MemoryContext allow_cxt = NULL;
@@ -579,7 +580,7 @@ fetch_token(OAuthState *s, JsonbValue *auth, JsonbValue *secret)
 						  strchr(t->url, '?') ? "&" : "?");
 	MemoryContextSwitchTo(old);
 	s->fetching = true;
-	start_xfer(t);
+	dlist_push_tail(&to_start, &t->node);
 }
 
 /* A token request ended: send or fail the requests that waited for it. */
@@ -795,9 +796,9 @@ claim(bool first, bool sweep, bool *more, MemoryContext cxt)
 {
 	int			room = sfn_http_max_in_flight - in_flight;
 	uint64		n = 0;
-	List	   *started = NIL;
 	ListCell   *lc;
 	MemoryContext old;
+	dlist_mutable_iter it;
 
 	*more = false;
 	SetCurrentStatementStartTimestamp();
@@ -875,11 +876,7 @@ claim(bool first, bool sweep, bool *more, MemoryContext cxt)
 			char	   *conn = (char *) lfirst(lc2);
 
 			if (conn == NULL || authorize(x, conn, (char *) lfirst(lc3), conns, nconns))
-			{
-				old = MemoryContextSwitchTo(cxt);
-				started = lappend(started, x);
-				MemoryContextSwitchTo(old);
-			}
+				dlist_push_tail(&to_start, &x->node);
 		}
 		*more = (n == (uint64) room);
 	}
@@ -889,8 +886,13 @@ claim(bool first, bool sweep, bool *more, MemoryContext cxt)
 	pgstat_report_activity(STATE_IDLE, NULL);
 
 	/* Sent only now: never from inside a transaction. */
-	foreach(lc, started)
-		start_xfer((Xfer *) lfirst(lc));
+	dlist_foreach_modify(it, &to_start)
+	{
+		Xfer	   *x = dlist_container(Xfer, node, it.cur);
+
+		dlist_delete(&x->node);
+		start_xfer(x);
+	}
 	return true;
 }
 
