@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A small HTTP server for pg_sfn's HTTP task tests (standard library only).
 
-  server.py --port-file FILE --log FILE [--port N]
+  server.py --port-file FILE --log FILE [--port N] [--tls-cert PEM]
 
 Listens on 127.0.0.1 (port N, or a free one written to the port file) and
 appends every request it receives to the log, one JSON object a line:
@@ -24,6 +24,7 @@ Refusing connections is a port nothing listens on; the test picks one.
 import argparse
 import json
 import os
+import ssl
 import threading
 import time
 import urllib.parse
@@ -136,9 +137,14 @@ def main():
     ap.add_argument('--port', type=int, default=0)
     ap.add_argument('--port-file', required=True)
     ap.add_argument('--log', required=True)
+    ap.add_argument('--tls-cert', help='serve HTTPS with this certificate (PEM, key included)')
     args = ap.parse_args()
     log_file = open(args.log, 'a', encoding='utf-8')
     srv = Server(('127.0.0.1', args.port), Handler)
+    if args.tls_cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls_cert)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     tmp = args.port_file + '.tmp'
     with open(tmp, 'w') as f:
         f.write(str(srv.server_address[1]))

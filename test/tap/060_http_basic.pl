@@ -129,6 +129,19 @@ is(answer($e, "error || ': ' || cause"), 'States.Runtime: The header "Host" may 
 $e = call(qq({"ApiEndpoint": "http://127.0.0.1:$port/x", "Method": "GET", "Headers": {"X-A": "1\\r\\nX-B: 2"}}));
 is(answer($e, "error"), 'States.Runtime', 'a header value with a line break is refused');
 
+# --- TLS is verified ---------------------------------------------------------
+# A server with a self-signed certificate: the handshake fails.
+my $pem = "$srv->{dir}/self-signed.pem";
+system("openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -days 1 -keyout $pem -out $pem.crt >/dev/null 2>&1 && cat $pem.crt >> $pem") == 0
+  or die "openssl failed";
+my $tls = SfnHttp->start('basic_tls', tls_cert => $pem);
+my $tls_port = $tls->port;
+$e = call(qq({"ApiEndpoint": "https://127.0.0.1:$tls_port/json", "Method": "GET"}));
+is(answer($e, "error"), 'States.Http.Socket', 'a certificate that is not trusted: States.Http.Socket');
+like(answer($e, "cause"), qr/SSL certificate problem: self-signed certificate/, 'the certificate was checked');
+is(scalar(grep { m{"path": "/json"} } $tls->log_lines), 0, 'and no request was sent');
+$tls->stop;
+
 # --- the allowlist -----------------------------------------------------------
 $e = call(q({"ApiEndpoint": "http://example.invalid/x", "Method": "GET"}));
 is(answer($e, "error || ': ' || cause"), 'States.Permissions: pg_sfn.http_allowed_hosts does not allow the host "example.invalid".',

@@ -9,10 +9,11 @@ use Cwd qw(getcwd);
 
 my $root = $ENV{SFN_ROOT} or die "SFN_ROOT is not set (run through test/run)";
 
-# Start a server; its log goes to $dir/NAME.log.
+# Start a server (HTTPS with tls_cert => PEM file); its log goes to
+# $dir/requests.log.
 sub start
 {
-	my ($class, $name) = @_;
+	my ($class, $name, %opts) = @_;
 	my $dir = ($ENV{SFN_TAP_TMP} || getcwd() . "/tmp_tap") . "/httpsrv_$name";
 	system("rm -rf $dir; mkdir -p $dir") == 0 or die;
 	my $self = bless { dir => $dir, log => "$dir/requests.log", port_file => "$dir/port" }, $class;
@@ -20,7 +21,8 @@ sub start
 	die "fork: $!" unless defined $pid;
 	if ($pid == 0)
 	{
-		exec('python3', "$root/test/http/server.py", '--port-file', $self->{port_file}, '--log', $self->{log})
+		exec('python3', "$root/test/http/server.py", '--port-file', $self->{port_file}, '--log', $self->{log},
+			$opts{tls_cert} ? ('--tls-cert', $opts{tls_cert}) : ())
 		  or die "exec: $!";
 	}
 	$self->{pid} = $pid;
