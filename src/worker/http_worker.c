@@ -1029,7 +1029,9 @@ answer_finished(MemoryContext scratch)
 		SPI_connect();
 		PushActiveSnapshot(GetTransactionSnapshot());
 		pgstat_report_activity(STATE_RUNNING, "pg_sfn: answering HTTP requests");
-		(void) sfn_http_complete(answers, n);
+		/* Dropped or being updated: the requests are gone with their table. */
+		if (sfn_schema_state(NULL) == SFN_SCHEMA_CURRENT)
+			(void) sfn_http_complete(answers, n);
 		sfn_wake_workers_at_commit();
 		SPI_finish();
 		PopActiveSnapshot();
