@@ -419,7 +419,11 @@ start_xfer(Xfer *x)
 	else
 		curl_easy_reset(x->easy);
 	if (x->easy == NULL)
-		elog(ERROR, "could not create a libcurl handle");
+	{
+		MemoryContextSwitchTo(old);
+		fail_xfer(x, "States.Http.Socket", "The request could not be started (out of memory).");
+		return;
+	}
 	if (x->slist)
 		curl_slist_free_all(x->slist);
 	x->slist = NULL;

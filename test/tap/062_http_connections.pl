@@ -8,6 +8,7 @@ use strict;
 use warnings;
 use Test::More;
 use MIME::Base64;
+use Time::HiRes qw(time sleep);
 use SfnNode;
 use SfnHttp;
 
@@ -122,6 +123,18 @@ is(answer($e, 'error'), 'States.Permissions', 'a connection that does not exist:
 $e = call(qq({"ApiEndpoint": "http://127.0.0.1:$port/json", "Method": "GET",
 	"Authentication": {"ConnectionArn": "arn:aws:events:us-east-1:123456789012:rule/x"}}), 'alice');
 is(answer($e, 'error'), 'States.Runtime', 'a ConnectionArn that is not one: States.Runtime');
+
+# Without a role given, the requests of an execution use its state
+# machine's role (as when the engine queues them).
+as('alice', q{SELECT sfn_create_state_machine('waits', '{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 600, "End": true}}}')});
+as('alice', q{SELECT sfn_start_execution('waits', '{}', 'one')});
+my $exec_id = $node->psql(q{SELECT id FROM sfn.executions WHERE name = 'one'});
+$node->psql(qq{SELECT sfn.http_enqueue($exec_id, 0, 9, '{"ApiEndpoint": "http://127.0.0.1:$port/json/by-execution", "Method": "GET",
+	"Authentication": {"ConnectionArn": "$api_arn"}}', 10, 'by-exec', NULL)});
+my $deadline = time() + 20;
+sleep 0.1 while !seen('/json/by-execution') && time() < $deadline;
+is(header_of((seen('/json/by-execution'))[-1], 'x-api-key'), 'SECRET-api-4711',
+	'a request of alice\'s execution may use alice\'s connection');
 
 # Credentials go to the first URL's origin only.
 $e = call(qq({"ApiEndpoint": "http://127.0.0.1:$port/redirect?to=/json/same", "Method": "GET",
