@@ -43,6 +43,7 @@
 #include "pgstat.h"
 #include "postmaster/bgworker.h"
 #include "postmaster/interrupt.h"
+#include "storage/ipc.h"
 #include "storage/latch.h"
 #include "tcop/tcopprot.h"
 #include "utils/acl.h"
@@ -1134,6 +1135,13 @@ socket_events(void)
 	} while (k == EPOLL_BATCH);
 }
 
+/* Committers must not set the latch of whatever process gets our PGPROC. */
+static void
+detach_latch(int code, Datum arg)
+{
+	sfn_http_set_dispatcher_latch(NULL);
+}
+
 void
 sfn_http_worker_main(Datum arg)
 {
@@ -1190,6 +1198,7 @@ sfn_http_worker_main(Datum arg)
 	AddWaitEventToSet(wes, WL_EXIT_ON_PM_DEATH, PGINVALID_SOCKET, NULL, NULL);
 	AddWaitEventToSet(wes, WL_SOCKET_READABLE, epfd, NULL, NULL);
 	sfn_http_set_dispatcher_latch(MyLatch);
+	on_shmem_exit(detach_latch, (Datum) 0);
 	elog(LOG, "pg_sfn http dispatcher started in database \"%s\"", sfn_database);
 
 	for (;;)
