@@ -148,7 +148,9 @@ sfn_http_enqueue_as(List *requests, const char *role)
 		thread_ids[i] = Int32GetDatum(r->thread_id);
 		event_ids[i] = Int32GetDatum(r->scheduled_event_id);
 		params[i] = JsonbPGetDatum(sfn_jv_to_jsonb(r->parameters));
-		timeouts[i] = Int32GetDatum(r->timeout_seconds > 0 ? r->timeout_seconds : 60);
+		/* AWS's largest TimeoutSeconds; the dispatcher caps transfers at a day */
+		timeouts[i] = Int32GetDatum(r->timeout_seconds <= 0 ? 60 :
+									Min(r->timeout_seconds, 99999999));
 		keys[i] = CStringGetTextDatum(r->idempotency_key);
 		roles[i] = role ? CStringGetTextDatum(role) : (Datum) 0;
 		role_nulls[i] = (role == NULL);
@@ -207,8 +209,8 @@ sfn_http_claim(int limit)
 	Datum		values[1] = {Int32GetDatum(limit)};
 
 	/*
-	 * The lease outlasts the transfer (bounded by timeout_seconds) by a
-	 * minute: only a lost dispatcher lets it expire.
+	 * The lease outlasts the transfer (bounded by timeout_seconds, at most a
+	 * day) by a minute: only a lost dispatcher lets it expire.
 	 */
 	return sfn_spi_exec("WITH c AS (SELECT r.id FROM sfn.http_requests r"
 						" WHERE r.lease_until IS NULL ORDER BY r.id LIMIT $1"
@@ -216,7 +218,7 @@ sfn_http_claim(int limit)
 						" UPDATE sfn.http_requests r"
 						" SET lease_until = pg_catalog.now() OPERATOR(pg_catalog.+)"
 						" pg_catalog.make_interval(0, 0, 0, 0, 0, 0,"
-						" (r.timeout_seconds OPERATOR(pg_catalog.+) 60)::double precision),"
+						" (least(r.timeout_seconds, 86400) OPERATOR(pg_catalog.+) 60)::double precision),"
 						" sends = r.sends OPERATOR(pg_catalog.+) 1"
 						" FROM c WHERE r.id OPERATOR(pg_catalog.=) c.id"
 						" RETURNING r.id, r.parameters, r.timeout_seconds, r.idempotency_key, r.role",

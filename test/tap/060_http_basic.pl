@@ -63,6 +63,9 @@ is(answer($e, "(SELECT string_agg(k, ',' ORDER BY k) FROM jsonb_object_keys(outp
 is(seen('/json', 'headers,idempotency-key'), "key-$e", 'the request carries its Idempotency-Key');
 is($node->psql("SELECT count(*) FROM sfn.http_requests"), '0', 'answered requests leave the outbox');
 
+$e = call(qq({"ApiEndpoint": "http://127.0.0.1:$port/json", "Method": "GET"}), timeout => 2147483647);
+is(answer($e, 'kind'), 'SUCCEEDED', 'the largest timeout does not overflow the lease');
+
 $e = call(qq({"ApiEndpoint": "http://127.0.0.1:$port/text", "Method": "GET"}));
 is(answer($e, "output->'ResponseBody'"), '"plain text, not JSON"', 'a body that is not JSON stays text');
 
