@@ -311,3 +311,72 @@ SELECT pg_catalog.pg_extension_config_dump('sfn.activities', '');
 SELECT pg_catalog.pg_extension_config_dump('sfn.activities_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('sfn.activity_tasks', '');
 SELECT pg_catalog.pg_extension_config_dump('sfn.activity_tasks_id_seq', '');
+-- HTTP tasks: the outbox and connections (since 0.3) ----------------------
+--
+-- A Task with arn:aws:states:::http:invoke becomes one row here, inserted in
+-- the transaction of the transition that schedules it (src/tasks/http_queue.c)
+-- and never sent before that commits.  The HTTP dispatcher (a background
+-- worker of its own, src/worker/http_worker.c) claims pending rows, sends
+-- them, and for each answer inserts a sfn.inbox row and deletes the request
+-- in one transaction: a request is answered exactly once, and one without
+-- an answer is sent again after a crash (with the same Idempotency-Key).
+CREATE TABLE sfn.http_requests (
+	id			bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	execution_id bigint NOT NULL,
+	thread_id	integer NOT NULL,
+	scheduled_event_id integer NOT NULL,
+	parameters	jsonb NOT NULL,
+	timeout_seconds integer NOT NULL CHECK (timeout_seconds > 0),
+	idempotency_key text NOT NULL,
+	role		name,
+	sends		integer NOT NULL DEFAULT 0,
+	lease_until timestamptz,
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp()
+);
+CREATE INDEX http_requests_pending ON sfn.http_requests (id) WHERE lease_until IS NULL;
+CREATE INDEX http_requests_execution ON sfn.http_requests (execution_id);
+COMMENT ON TABLE sfn.http_requests IS 'HTTP task requests waiting to be sent or answered (the HTTP dispatcher''s outbox)';
+COMMENT ON COLUMN sfn.http_requests.id IS 'Arrival order';
+COMMENT ON COLUMN sfn.http_requests.execution_id IS 'The execution';
+COMMENT ON COLUMN sfn.http_requests.thread_id IS 'The thread whose task this is';
+COMMENT ON COLUMN sfn.http_requests.scheduled_event_id IS 'Id of the TaskScheduled event of this attempt (copied into the answer''s inbox row)';
+COMMENT ON COLUMN sfn.http_requests.parameters IS 'The state''s effective Parameters for arn:aws:states:::http:invoke (ApiEndpoint, Method, Headers, ...)';
+COMMENT ON COLUMN sfn.http_requests.timeout_seconds IS 'Bound of the whole transfer, redirects included';
+COMMENT ON COLUMN sfn.http_requests.idempotency_key IS 'Sent as the Idempotency-Key header with every send of this request';
+COMMENT ON COLUMN sfn.http_requests.role IS 'Role of the execution''s state machine when scheduled: the connections it may use are those of roles whose privileges it has';
+COMMENT ON COLUMN sfn.http_requests.sends IS 'How many times the dispatcher started sending it';
+COMMENT ON COLUMN sfn.http_requests.lease_until IS 'NULL while pending; while being sent, when the send is presumed lost and the request pending again';
+COMMENT ON COLUMN sfn.http_requests.created_at IS 'When it was scheduled';
+SELECT pg_catalog.pg_extension_config_dump('sfn.http_requests', '');
+SELECT pg_catalog.pg_extension_config_dump('sfn.http_requests_id_seq', '');
+
+-- Connections (AWS EventBridge connections): how an HTTP task authenticates.
+-- The secret values live in their own column, which no role but the
+-- extension's owner (and superusers) may read; describe and list show the
+-- rest.
+CREATE TABLE sfn.connections (
+	id			bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	name		text NOT NULL UNIQUE,
+	uuid		uuid NOT NULL DEFAULT pg_catalog.gen_random_uuid(),
+	authorization_type text NOT NULL
+				CHECK (authorization_type IN ('API_KEY', 'BASIC', 'OAUTH_CLIENT_CREDENTIALS')),
+	auth_parameters jsonb NOT NULL,
+	secret		jsonb NOT NULL,
+	owner		name NOT NULL,
+	description text,
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+	updated_at	timestamptz
+);
+COMMENT ON TABLE sfn.connections IS 'Connections: authorization for HTTP tasks (sfn_create_connection)';
+COMMENT ON COLUMN sfn.connections.id IS 'Internal id';
+COMMENT ON COLUMN sfn.connections.name IS 'Connection name, as in the ARN arn:aws:events:REGION:ACCOUNT:connection/NAME/UUID';
+COMMENT ON COLUMN sfn.connections.uuid IS 'The last part of the connection''s ARN';
+COMMENT ON COLUMN sfn.connections.authorization_type IS 'API_KEY, BASIC or OAUTH_CLIENT_CREDENTIALS';
+COMMENT ON COLUMN sfn.connections.auth_parameters IS 'AWS AuthParameters without the secret values (what DescribeConnection shows)';
+COMMENT ON COLUMN sfn.connections.secret IS 'The secret values (ApiKeyValue, Password or ClientSecret); readable by the extension''s owner only';
+COMMENT ON COLUMN sfn.connections.owner IS 'Role that created it; state machines whose role has its privileges may use it';
+COMMENT ON COLUMN sfn.connections.description IS 'Free text';
+COMMENT ON COLUMN sfn.connections.created_at IS 'Creation time';
+COMMENT ON COLUMN sfn.connections.updated_at IS 'Time of the last update, NULL if never updated';
+SELECT pg_catalog.pg_extension_config_dump('sfn.connections', '');
+SELECT pg_catalog.pg_extension_config_dump('sfn.connections_id_seq', '');

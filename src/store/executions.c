@@ -240,6 +240,8 @@ sfn_store_end_execution(int64 exec_id, const char *status, const char *event_typ
 				 " i AS (DELETE FROM sfn.inbox"
 				 "   WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM e)),"
 				 " a AS (DELETE FROM sfn.activity_tasks"
+				 "   WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM e)),"
+				 " r AS (DELETE FROM sfn.http_requests"
 				 "   WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM e))"
 				 " SELECT stop_date, $4 FROM e",
 				 6, (Oid[]) {INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, BOOLOID},

@@ -48,11 +48,23 @@ sfn_retention_run(void)
 							   " w AS (DELETE FROM sfn.work WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old)),"
 							   " k AS (DELETE FROM sfn.task_tokens WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old)),"
 							   " i AS (DELETE FROM sfn.inbox WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old)),"
-							   " a AS (DELETE FROM sfn.activity_tasks WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old))"
+							   " a AS (DELETE FROM sfn.activity_tasks WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old)),"
+							   " r AS (DELETE FROM sfn.http_requests WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old))"
 							   " SELECT id FROM old",
 							   2, (Oid[]) {INT4OID, INT4OID},
 							   (Datum[]) {Int32GetDatum(sfn_retention_minutes), Int32GetDatum(SFN_RETENTION_BATCH)},
 							   NULL, false, SPI_OK_SELECT);
+		/*
+		 * Answers that came after their execution ended (an HTTP response
+		 * to a stopped execution): no claim takes them.  Those of running
+		 * executions are consumed within moments; an hour is plenty.
+		 */
+		sfn_spi_exec("DELETE FROM sfn.inbox i"
+					 " WHERE i.created_at OPERATOR(pg_catalog.<) (pg_catalog.clock_timestamp()"
+					 "   OPERATOR(pg_catalog.-) '1 hour'::pg_catalog.interval)"
+					 " AND NOT EXISTS (SELECT 1 FROM sfn.work w"
+					 "   WHERE w.execution_id OPERATOR(pg_catalog.=) i.execution_id)",
+					 0, NULL, NULL, NULL, false, SPI_OK_DELETE);
 		/* Deleted state machines whose last execution is gone. */
 		sfn_spi_exec("DELETE FROM sfn.state_machines sm WHERE status OPERATOR(pg_catalog.=) 'DELETING'"
 					 " AND NOT EXISTS (SELECT 1 FROM sfn.executions e"

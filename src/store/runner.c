@@ -470,7 +470,8 @@ write_batch(BatchWrites *w)
 			  "WITH w AS (DELETE FROM sfn.work WHERE execution_id OPERATOR(pg_catalog.=) ANY ($1)),"
 			  " k AS (DELETE FROM sfn.task_tokens WHERE execution_id OPERATOR(pg_catalog.=) ANY ($1)),"
 			  " i AS (DELETE FROM sfn.inbox WHERE execution_id OPERATOR(pg_catalog.=) ANY ($1)),"
-			  " a AS (DELETE FROM sfn.activity_tasks WHERE execution_id OPERATOR(pg_catalog.=) ANY ($1))"
+			  " a AS (DELETE FROM sfn.activity_tasks WHERE execution_id OPERATOR(pg_catalog.=) ANY ($1)),"
+			  " r AS (DELETE FROM sfn.http_requests WHERE execution_id OPERATOR(pg_catalog.=) ANY ($1))"
 			  " DELETE FROM sfn.threads WHERE execution_id OPERATOR(pg_catalog.=) ANY ($1)",
 			  1, (Oid[]) {INT8ARRAYOID});
 	if (w->done.nrows > 0)
@@ -618,7 +619,7 @@ decide_and_carry_out(BatchWrites *w, const SfnPlan *plan, SfnExecution *exec,
 			List	   *effects = exec->effects;
 
 			exec->effects = NIL;
-			pending = list_concat(pending, sfn_tasks_carry_out(&w->tasks, exec->id, role, effects));
+			pending = list_concat(pending, sfn_tasks_carry_out(&w->tasks, exec->id, exec->arn, role, effects));
 		}
 		if (pending == NIL || exec->status != SFN_RUNNING)
 			break;

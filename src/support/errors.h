@@ -40,5 +40,8 @@
  * cause (RAISE EXCEPTION 'PaymentDeclined' USING ERRCODE = 'SF900', ...).
  */
 #define ERRCODE_SFN_TASK_ERROR					MAKE_SQLSTATE('S','F','9','0','0')
+/* Connections of HTTP tasks (EventBridge's error names); from SF050 on. */
+#define ERRCODE_SFN_RESOURCE_ALREADY_EXISTS		MAKE_SQLSTATE('S','F','0','5','0')
+#define ERRCODE_SFN_RESOURCE_NOT_FOUND			MAKE_SQLSTATE('S','F','0','5','1')
 
 #endif							/* SFN_ERRORS_H */

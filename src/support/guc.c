@@ -28,6 +28,8 @@ int			sfn_eval_step_limit = 10000000;
 int			sfn_eval_memory_limit = 65536;
 int			sfn_plan_cache_size_kb = 64 * 1024;
 int			sfn_batch_time_budget_ms = 200;
+char	   *sfn_http_allowed_hosts = NULL;
+int			sfn_http_max_in_flight = 1000;
 
 void
 sfn_guc_init(void)
@@ -84,5 +86,14 @@ sfn_guc_init(void)
 							"An execution still running then yields to the others; those not reached wait for the next batch.",
 							&sfn_batch_time_budget_ms, 200, 1, 60 * 60 * 1000,
 							PGC_SIGHUP, GUC_UNIT_MS, NULL, NULL, NULL);
+	DefineCustomStringVariable("pg_sfn.http_allowed_hosts",
+							   "Hosts HTTP tasks may call: names, *.domain, addresses, networks (addr/bits), or *.",
+							   "Loopback, link-local and metadata addresses are refused unless listed by address.",
+							   &sfn_http_allowed_hosts, "",
+							   PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("pg_sfn.http_max_in_flight",
+							"Most HTTP task requests the dispatcher sends at once.",
+							NULL, &sfn_http_max_in_flight, 1000, 1, 100000,
+							PGC_SIGHUP, 0, NULL, NULL, NULL);
 	MarkGUCPrefixReserved("pg_sfn");
 }

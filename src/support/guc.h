@@ -22,6 +22,8 @@ extern int	sfn_eval_step_limit;
 extern int	sfn_eval_memory_limit;
 extern int	sfn_plan_cache_size_kb;
 extern int	sfn_batch_time_budget_ms;
+extern char *sfn_http_allowed_hosts;
+extern int	sfn_http_max_in_flight;
 
 extern void sfn_guc_init(void);
 

@@ -11,6 +11,7 @@
 #include "executor/spi.h"
 
 #include "store/spi_util.h"
+#include "tasks/http_queue.h"
 #include "tasks/tasks.h"
 #include "utils/builtins.h"
 
@@ -45,6 +46,7 @@ sfn_tasks_begin(SfnTaskBatch *b)
 {
 	sfn_rowset_init(&b->tokens, token_cols, TK_NCOLS);
 	sfn_rowset_init(&b->activity_tasks, activity_cols, AT_NCOLS);
+	b->http = NIL;
 }
 
 /* The activity's id from its ARN (…:activity:NAME), or 0 if there is none. */
@@ -84,7 +86,8 @@ failure(const SfnEffect *eff, const char *error, const char *cause)
 }
 
 List *
-sfn_tasks_carry_out(SfnTaskBatch *b, int64 exec_id, Oid role, List *effects)
+sfn_tasks_carry_out(SfnTaskBatch *b, int64 exec_id, const char *exec_arn, Oid role,
+					List *effects)
 {
 	List	   *wakes = NIL;
 	ListCell   *lc;
@@ -122,6 +125,28 @@ sfn_tasks_carry_out(SfnTaskBatch *b, int64 exec_id, Oid role, List *effects)
 					}
 					else
 						wakes = lappend(wakes, failure(eff, error, cause));
+					break;
+				}
+			case SFN_RESOURCE_HTTP:
+				{
+					SfnHttpRequest *r = palloc0(sizeof(SfnHttpRequest));
+
+					r->execution_id = exec_id;
+					r->thread_id = eff->thread_id;
+					r->scheduled_event_id = eff->task_event_id;
+					r->parameters = eff->parameters;
+
+					/*
+					 * The engine's own timer ends the task at TimeoutSeconds
+					 * (States.Timeout, as on AWS); the transfer gets a
+					 * second more, so that the timer fires first.
+					 * Without TimeoutSeconds the dispatcher's default
+					 * bounds it.
+					 */
+					r->timeout_seconds = eff->timeout_seconds > 0 ?
+						(int32) Min(eff->timeout_seconds + 1, PG_INT32_MAX) : 0;
+					r->idempotency_key = psprintf("%s:%d", exec_arn, eff->task_event_id);
+					b->http = lappend(b->http, r);
 					break;
 				}
 			case SFN_RESOURCE_ACTIVITY:
@@ -187,5 +212,7 @@ sfn_tasks_finish(SfnTaskBatch *b)
 
 	insert_rows(&tokens, "sfn.task_tokens", &b->tokens);
 	insert_rows(&activity_tasks, "sfn.activity_tasks", &b->activity_tasks);
+	if (b->http != NIL)
+		sfn_http_enqueue(b->http);
 	sfn_tasks_begin(b);
 }

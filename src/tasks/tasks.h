@@ -22,16 +22,19 @@ typedef struct SfnTaskBatch
 {
 	SfnRowSet	tokens;			/* sfn.task_tokens rows to insert */
 	SfnRowSet	activity_tasks; /* sfn.activity_tasks rows to insert */
+	List	   *http;			/* SfnHttpRequest * to enqueue */
 } SfnTaskBatch;
 
 extern void sfn_tasks_begin(SfnTaskBatch *b);
 
 /*
- * Carry out the effects of one sfn_decide() call of execution exec_id,
+ * Carry out the effects of one sfn_decide() call of execution exec_id
+ * (exec_arn),
  * whose state machine runs as role.  Returns the wake-ups (SfnWake *) to
  * give sfn_decide() at once, in order.
  */
-extern List *sfn_tasks_carry_out(SfnTaskBatch *b, int64 exec_id, Oid role, List *effects);
+extern List *sfn_tasks_carry_out(SfnTaskBatch *b, int64 exec_id, const char *exec_arn,
+								 Oid role, List *effects);
 
 /* The batch's set-based writes; SPI connected, before commit. */
 extern void sfn_tasks_finish(SfnTaskBatch *b);

@@ -31,6 +31,7 @@
 #include "support/guc.h"
 #include "store/retention.h"
 #include "store/runner.h"
+#include "worker/http_worker.h"
 #include "worker/worker.h"
 
 #define SFN_MAX_WORKERS 64
@@ -103,6 +104,7 @@ sfn_worker_init(void)
 		worker.bgw_main_arg = Int32GetDatum(i);
 		RegisterBackgroundWorker(&worker);
 	}
+	sfn_http_worker_init();
 }
 
 /*

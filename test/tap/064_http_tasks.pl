@@ -1,0 +1,85 @@
+# HTTP Task states end to end: a definition with
+# arn:aws:states:::http:invoke runs through the engine, the outbox, the
+# HTTP dispatcher and the inbox; Retry on States.Http.StatusCode.500,
+# Catch on a 404, TimeoutSeconds as States.Timeout (the engine's timer,
+# not the transfer's), a SQL task and an HTTP task in one execution, and
+# 200 executions at once.
+use strict;
+use warnings;
+use Test::More;
+use Time::HiRes qw(time sleep);
+use SfnNode;
+use SfnHttp;
+
+my $srv = SfnHttp->start('tasks');
+my $base = "http://127.0.0.1:" . $srv->port;
+my $node = SfnNode->new('http_tasks', conf => "pg_sfn.http_allowed_hosts = '127.0.0.1'\n");
+$node->start;
+$node->psql('CREATE EXTENSION pg_sfn');
+
+sub machine
+{
+	my ($name, $json) = @_;
+	$node->psql("SELECT sfn_create_state_machine('$name', \$j\$$json\$j\$)");
+}
+
+sub run
+{
+	my ($sm, $name, $input) = @_;
+	$node->psql("SELECT sfn_start_execution('$sm', '$input', '$name')");
+	$node->poll("SELECT status <> 'RUNNING' FROM sfn.executions WHERE name = '$name'", 't', 60)
+	  or diag("execution $name did not finish");
+	return $node->psql("SELECT status || ' ' || coalesce(output::text, error) FROM sfn.executions WHERE name = '$name'");
+}
+
+sub events
+{
+	my ($name) = @_;
+	return $node->psql("SELECT string_agg(type, ',' ORDER BY event_id) FROM sfn.history h JOIN sfn.executions e ON e.id = h.execution_id WHERE e.name = '$name'");
+}
+
+# A GET whose JSON answer is selected into the state's output.
+machine('get', qq({"StartAt":"Get","States":{"Get":{"Type":"Task","Resource":"arn:aws:states:::http:invoke","Parameters":{"ApiEndpoint":"$base/json","Method":"GET"},"ResultSelector":{"status.\$":"\$.StatusCode","body.\$":"\$.ResponseBody"},"End":true}}}));
+like(run('get', 'g1', '{}'), qr/^SUCCEEDED \{"body": \{.*\}, "status": 200\}$/, 'a GET succeeds with StatusCode and the parsed ResponseBody');
+is(events('g1'), 'ExecutionStarted,TaskStateEntered,TaskScheduled,TaskStarted,TaskSucceeded,TaskStateExited,ExecutionSucceeded',
+	'its history is AWS\'s for a Task');
+is($node->psql(q{SELECT details->>'resourceType' || ' ' || (details->>'resource') FROM sfn.history h JOIN sfn.executions e ON e.id = h.execution_id WHERE e.name = 'g1' AND type = 'TaskScheduled'}),
+	'http invoke', 'TaskScheduled names resourceType http, resource invoke');
+
+# 500 twice, then 200: the retrier for States.Http.StatusCode.500 retries.
+machine('flaky', qq({"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"arn:aws:states:::http:invoke","Parameters":{"ApiEndpoint":"$base/flaky/f1/2","Method":"POST","RequestBody":{"order":1}},"Retry":[{"ErrorEquals":["States.Http.StatusCode.500"],"IntervalSeconds":1,"BackoffRate":1,"MaxAttempts":3}],"OutputPath":"\$.StatusCode","End":true}}}));
+is(run('flaky', 'f1', '{}'), 'SUCCEEDED 200', 'two 500s are retried, the third attempt succeeds');
+is(events('f1'), 'ExecutionStarted,TaskStateEntered,TaskScheduled,TaskStarted,TaskFailed,TaskScheduled,TaskStarted,TaskFailed,TaskScheduled,TaskStarted,TaskSucceeded,TaskStateExited,ExecutionSucceeded',
+	'three attempts in the history');
+my @flaky = grep { m{"/flaky/f1/2"} } $srv->log_lines;
+is(scalar(@flaky), 3, 'the server saw three requests');
+my %keys = map { /"idempotency-key": "([^"]+)"/ ? ($1 => 1) : () } @flaky;
+is(scalar(keys %keys), 3, 'each attempt carries its own Idempotency-Key');
+
+# A 404 is caught.
+machine('missing', qq({"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"arn:aws:states:::http:invoke","Parameters":{"ApiEndpoint":"$base/status/404","Method":"GET"},"Catch":[{"ErrorEquals":["States.Http.StatusCode.404"],"ResultPath":"\$.error","Next":"Gone"}],"End":true},"Gone":{"Type":"Pass","End":true}}}));
+like(run('missing', 'm1', '{"id": 5}'), qr/^SUCCEEDED \{"id": 5, "error": \{"Cause": .*"Error": "States.Http.StatusCode.404"\}\}$/,
+	'a 404 is caught with its error name');
+
+# TimeoutSeconds 1 against an answer that takes 5 s: States.Timeout.
+machine('slow', qq({"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"arn:aws:states:::http:invoke","Parameters":{"ApiEndpoint":"$base/delay/5","Method":"GET"},"TimeoutSeconds":1,"End":true}}}));
+my $t0 = time();
+is(run('slow', 's1', '{}'), 'FAILED States.Timeout', 'TimeoutSeconds ends the task with States.Timeout');
+ok(time() - $t0 < 4.5, 'without waiting for the slow answer');
+is(events('s1'), 'ExecutionStarted,TaskStateEntered,TaskScheduled,TaskStarted,TaskTimedOut,ExecutionFailed', 'TaskTimedOut in the history');
+
+# A SQL task and an HTTP task in one execution.
+$node->psql(q{CREATE FUNCTION public.note(p jsonb) RETURNS jsonb LANGUAGE sql AS $$ SELECT jsonb_build_object('noted', p) $$});
+machine('mixed', qq({"StartAt":"Sql","States":{"Sql":{"Type":"Task","Resource":"arn:aws:states:::sql:invoke","Parameters":{"FunctionName":"public.note","Payload.\$":"\$"},"ResultSelector":{"n.\$":"\$.Payload.noted"},"Next":"Http"},"Http":{"Type":"Task","Resource":"arn:aws:states:::http:invoke","Parameters":{"ApiEndpoint":"$base/echo","Method":"POST","RequestBody.\$":"\$"},"ResultSelector":{"sent.\$":"\$.ResponseBody.body"},"End":true}}}));
+like(run('mixed', 'x1', '{"a": 1}'), qr/^SUCCEEDED \{"sent": .*a.*1/, 'the SQL task\'s output is the HTTP task\'s body');
+
+# 200 executions, one HTTP call each.
+$node->psql(q{SELECT count(sfn_start_execution('get', '{}', 'many-' || g)) FROM generate_series(1, 200) g});
+ok($node->poll(q{SELECT count(*) FROM sfn.executions WHERE name LIKE 'many-%' AND status = 'SUCCEEDED'}, '200', 60),
+	'200 executions with an HTTP task each all succeed');
+is($node->psql(q{SELECT count(*) FROM sfn.http_requests}), '0', 'the outbox is empty');
+is($node->psql(q{SELECT count(*) FROM sfn.inbox}), '0', 'every answer was applied');
+
+$node->stop;
+$srv->stop;
+done_testing();
