@@ -111,12 +111,22 @@ sfn_tasks_carry_out(SfnTaskBatch *b, int64 exec_id, const char *exec_arn, Oid ro
 		switch (eff->state->target.kind)
 		{
 			case SFN_RESOURCE_SQL:
+			case SFN_RESOURCE_LAMBDA:
+			case SFN_RESOURCE_LAMBDA_FUNCTION:
 				{
 					JsonbValue *output;
 					char	   *error;
 					char	   *cause;
+					SfnResourceKind kind = eff->state->target.kind;
+					bool		ok;
 
-					if (sfn_sql_invoke(eff->parameters, role, &output, &error, &cause))
+					if (kind == SFN_RESOURCE_SQL)
+						ok = sfn_sql_invoke(eff->parameters, role, &output, &error, &cause);
+					else
+						ok = sfn_lambda_invoke(eff->parameters, eff->state->resource,
+											   kind == SFN_RESOURCE_LAMBDA_FUNCTION, role,
+											   &output, &error, &cause);
+					if (ok)
 					{
 						SfnWake    *w = answer(eff, SFN_WAKE_TASK_SUCCEEDED);
 

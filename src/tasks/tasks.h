@@ -43,6 +43,10 @@ extern void sfn_tasks_finish(SfnTaskBatch *b);
 extern bool sfn_sql_invoke(JsonbValue *parameters, Oid role, JsonbValue **output,
 						   char **error, char **cause);
 
+/* lambda.c: a Lambda resource through its mapped SQL function. */
+extern bool sfn_lambda_invoke(JsonbValue *parameters, const char *resource, bool bare,
+							  Oid role, JsonbValue **output, char **error, char **cause);
+
 /* tokens.c */
 #define SFN_TOKEN_BYTES 16		/* random bytes in a task token */
 #define SFN_TOKEN_HASH_BYTES 32 /* SHA-256 */
