@@ -172,3 +172,30 @@ SELECT sfn_create_state_machine('task-unmapped', $j$
 $j$);
 CALL pg_temp.run('task-unmapped', '{}', 'e1');
 SELECT * FROM pg_temp.outcome('task-unmapped', 'e1');
+
+--
+-- Credentials.RoleArn: the SQL task runs as that role, if the state
+-- machine's role is a member of it (it could SET ROLE to it); otherwise
+-- States.Permissions.  TaskScheduled records taskCredentials.
+--
+CREATE ROLE task_auditor;
+GRANT task_auditor TO task_clerk;
+CREATE ROLE task_outsider;
+SELECT sfn_create_state_machine('task-sql-cred', $j$
+{"StartAt": "T", "States": {
+  "T": {"Type": "Task", "Resource": "arn:aws:states:::sql:invoke",
+    "Credentials": {"RoleArn": "arn:aws:iam::123456789012:role/task_auditor"},
+    "Parameters": {"FunctionName": "shop.whoami"}, "OutputPath": "$.Payload", "End": true}}}
+$j$, 'STANDARD', 'task_clerk');
+CALL pg_temp.run('task-sql-cred', '{}', 'e1');
+SELECT * FROM pg_temp.outcome('task-sql-cred', 'e1');
+SELECT details->'taskCredentials' AS credentials
+FROM sfn_get_execution_history(pg_temp.arn('task-sql-cred', 'e1')) WHERE type = 'TaskScheduled';
+SELECT sfn_create_state_machine('task-sql-cred-denied', $j$
+{"StartAt": "T", "States": {
+  "T": {"Type": "Task", "Resource": "arn:aws:states:::sql:invoke",
+    "Credentials": {"RoleArn": "arn:aws:iam::123456789012:role/task_outsider"},
+    "Parameters": {"FunctionName": "shop.whoami"}, "End": true}}}
+$j$, 'STANDARD', 'task_clerk');
+CALL pg_temp.run('task-sql-cred-denied', '{}', 'e1');
+SELECT * FROM pg_temp.outcome('task-sql-cred-denied', 'e1');

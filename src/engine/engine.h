@@ -82,6 +82,7 @@ typedef struct SfnEffect
 	JsonbValue *parameters;		/* the effective parameters */
 	int64		timeout_seconds;	/* 0 when none was given */
 	const char *token;			/* .waitForTaskToken: the token, else NULL */
+	const char *role_arn;		/* Credentials.RoleArn, else NULL */
 } SfnEffect;
 
 typedef enum SfnStatus

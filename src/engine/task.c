@@ -99,6 +99,33 @@ task_seconds(int64 literal, SfnPath *path, const char *field, JsonbValue *input,
 	return true;
 }
 
+/*
+ * Credentials.RoleArn: the role a task runs as instead of the state
+ * machine's (pg_sfn takes the role name after "role/").  Only a literal
+ * RoleArn is supported.
+ */
+static bool
+credentials_role(const SfnState *st, const char **role_arn, SfnError *err)
+{
+	JsonbValue *v;
+
+	*role_arn = NULL;
+	if (st->credentials == NULL || !sfn_jv_is_object(st->credentials))
+		return true;
+	v = sfn_jv_object_cget(st->credentials, "RoleArn");
+	if (v == NULL)
+	{
+		if (sfn_jv_object_cget(st->credentials, "RoleArn.$") != NULL)
+			return sfn_fail(err, "States.Runtime",
+							"pg_sfn supports only a literal Credentials.RoleArn, not RoleArn.$");
+		return true;
+	}
+	if (!sfn_jv_is_string(v))
+		return sfn_fail(err, "States.Runtime", "Credentials.RoleArn must be a string");
+	*role_arn = sfn_jv_cstr(v);
+	return true;
+}
+
 static void
 set_due(SfnThread *thread)
 {
@@ -135,6 +162,7 @@ schedule_attempt(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, Jso
 	int64		timeout,
 				heartbeat;
 	char	   *text;
+	const char *role_arn;
 	JsonbValue *d;
 	SfnEvent   *ev;
 	SfnEffect  *eff;
@@ -155,6 +183,8 @@ schedule_attempt(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, Jso
 	}
 	if ((text = sfn_payload_text(exec, st, effective, &err)) == NULL)
 		return sfn_fail_in_state(plan, exec, thread, &err);
+	if (!credentials_role(st, &role_arn, &err))
+		return sfn_fail_in_state(plan, exec, thread, &err);
 
 	d = task_details(st);
 	switch (family(st))
@@ -174,6 +204,13 @@ schedule_attempt(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, Jso
 		sfn_jv_object_put(d, "timeoutInSeconds", 16, sfn_jv_int(timeout));
 	if (heartbeat > 0 && family(st) != FAMILY_LAMBDA)
 		sfn_jv_object_put(d, "heartbeatInSeconds", 18, sfn_jv_int(heartbeat));
+	if (role_arn && family(st) == FAMILY_TASK)
+	{
+		JsonbValue *c = sfn_jv_object();
+
+		sfn_jv_object_put(c, "roleArn", 7, sfn_jv_cstring(role_arn));
+		sfn_jv_object_put(d, "taskCredentials", 15, c);
+	}
 	ev = sfn_emit(exec, thread->last_event_id, event_type(st, "Scheduled"), d);
 	thread->last_event_id = ev->id;
 
@@ -193,6 +230,7 @@ schedule_attempt(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, Jso
 	/* An activity worker answers through a token too. */
 	eff->token = (st->target.wait_for_token || family(st) == FAMILY_ACTIVITY) ?
 		exec->fresh_token : NULL;
+	eff->role_arn = role_arn;
 	exec->effects = lappend(exec->effects, eff);
 
 	/* Only an activity starts later, when a worker takes it. */

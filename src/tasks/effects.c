@@ -8,6 +8,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "utils/acl.h"
 #include "executor/spi.h"
 
 #include "store/spi_util.h"
@@ -65,6 +66,28 @@ activity_id(const char *arn)
 	return n == 1 ? sfn_spi_get_int64(0, 1) : 0;
 }
 
+/*
+ * The role of Credentials.RoleArn (…:role/NAME, or NAME): only one the
+ * state machine's role is a member of (it could SET ROLE to it).
+ */
+static bool
+credentials_role(const char *role_arn, Oid sm_role, Oid *as, char **error, char **cause)
+{
+	const char *slash = strstr(role_arn, ":role/");
+	const char *name = slash ? slash + strlen(":role/") : role_arn;
+	Oid			r = get_role_oid(name, true);
+
+	if (!OidIsValid(r) || !OidIsValid(sm_role) || !is_member_of_role(sm_role, r))
+	{
+		*error = pstrdup("States.Permissions");
+		*cause = psprintf("The state machine's role may not run tasks as role \"%s\" (Credentials.RoleArn)",
+						  name);
+		return false;
+	}
+	*as = r;
+	return true;
+}
+
 static SfnWake *
 answer(const SfnEffect *eff, SfnWakeKind kind)
 {
@@ -119,12 +142,18 @@ sfn_tasks_carry_out(SfnTaskBatch *b, int64 exec_id, const char *exec_arn, Oid ro
 					char	   *cause;
 					SfnResourceKind kind = eff->state->target.kind;
 					bool		ok;
+					Oid			as = role;
 
+					if (eff->role_arn && !credentials_role(eff->role_arn, role, &as, &error, &cause))
+					{
+						wakes = lappend(wakes, failure(eff, error, cause));
+						break;
+					}
 					if (kind == SFN_RESOURCE_SQL)
-						ok = sfn_sql_invoke(eff->parameters, role, &output, &error, &cause);
+						ok = sfn_sql_invoke(eff->parameters, as, &output, &error, &cause);
 					else
 						ok = sfn_lambda_invoke(eff->parameters, eff->state->resource,
-											   kind == SFN_RESOURCE_LAMBDA_FUNCTION, role,
+											   kind == SFN_RESOURCE_LAMBDA_FUNCTION, as,
 											   &output, &error, &cause);
 					if (ok)
 					{

@@ -80,6 +80,39 @@ ok($node->poll(q{SELECT count(*) FROM sfn.executions WHERE name LIKE 'many-%' AN
 is($node->psql(q{SELECT count(*) FROM sfn.http_requests}), '0', 'the outbox is empty');
 is($node->psql(q{SELECT count(*) FROM sfn.inbox}), '0', 'every answer was applied');
 
+# kill -9 of the postmaster while 200 executions have HTTP tasks in flight
+# against a server that takes 2 s to answer: after the restart every
+# execution finishes once, with contiguous history and one terminal event;
+# the server saw every request at least once, every repeat with the same
+# Idempotency-Key.
+machine('slowget', qq({"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"arn:aws:states:::http:invoke","Parameters":{"ApiEndpoint.\$":"States.Format('$base/delay/2/{}', \$\$.Execution.Name)","Method":"GET"},"TimeoutSeconds":60,"OutputPath":"\$.StatusCode","End":true}}}));
+$node->psql(q{SELECT count(sfn_start_execution('slowget', '{}', 'crash-' || g)) FROM generate_series(1, 200) g});
+ok($node->poll(q{SELECT count(*) >= 100 FROM sfn.http_requests WHERE lease_until IS NOT NULL}, 't', 30),
+	'HTTP requests are in flight');
+$node->kill9;
+$node->start;
+ok($node->poll(q{SELECT count(*) FROM sfn.executions WHERE name LIKE 'crash-%' AND status = 'SUCCEEDED' AND output = '200'}, '200', 120),
+	'after the crash all 200 executions succeed');
+is($node->psql(q{SELECT count(*) FROM sfn.executions e WHERE e.name LIKE 'crash-%' AND (
+		(SELECT count(*) FROM sfn.history h WHERE h.execution_id = e.id) <> e.last_event_id
+		OR (SELECT max(event_id) FROM sfn.history h WHERE h.execution_id = e.id) <> e.last_event_id
+		OR (SELECT count(*) FROM sfn.history h WHERE h.execution_id = e.id
+		    AND h.type IN ('ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut')) <> 1)}),
+	'0', 'each has contiguous event ids and exactly one terminal event');
+my (%seen, %key_of, $mismatch);
+for my $line ($srv->log_lines)
+{
+	next unless $line =~ m{"/delay/2/(crash-\d+)"};
+	my $name = $1;
+	my ($key) = $line =~ /"idempotency-key": "([^"]+)"/;
+	$seen{$name}++;
+	$mismatch++ if defined $key_of{$name} && $key_of{$name} ne $key;
+	$key_of{$name} //= $key;
+}
+is(scalar(keys %seen), 200, 'the server saw every request');
+ok(!$mismatch, 'every repeat carried the same Idempotency-Key');
+diag(sprintf('%d requests were sent again after the crash', (grep { $_ > 1 } values %seen) + 0));
+
 $node->stop;
 $srv->stop;
 done_testing();
