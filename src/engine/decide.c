@@ -20,6 +20,8 @@
 #include "engine/engine.h"
 #include "engine/events.h"
 #include "eval/budget.h"
+#include "eval/entropy.h"
+#include "engine/retry.h"
 
 /* Longest Wait AWS accepts: 24855 days. */
 #define SFN_MAX_WAIT_USECS ((int64) 24855 * USECS_PER_DAY)
@@ -404,6 +406,7 @@ run_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread)
 	SFN_INSPECT(exec, input, thread->input);
 	ctx = sfn_context_object(exec, st, thread);
 	sfn_budget_begin();
+	sfn_entropy_begin(exec->seed ? sfn_mix_seed(exec->seed, (uint64) thread->entered_event_id) : 0);
 	state_runners[st->type] (plan, exec, thread, ctx);
 }
 

@@ -20,6 +20,7 @@
 #include "engine/events.h"
 #include "engine/retry.h"
 #include "eval/budget.h"
+#include "eval/entropy.h"
 
 /* AWS's TimeoutSeconds / HeartbeatSeconds upper bound. */
 #define SFN_MAX_TASK_SECONDS INT64CONST(99999999)
@@ -371,6 +372,7 @@ sfn_task_wake(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, const 
 				ev = sfn_emit(exec, thread->last_event_id, event_type(st, "Succeeded"), d);
 				thread->last_event_id = ev->id;
 				sfn_budget_begin();
+				sfn_entropy_begin(exec->seed ? ~attempt_seed(exec, thread) : 0);
 				sfn_task_succeeded(st, thread->input, wake->output,
 								   task_context(exec, st, thread),
 								   thread->n_retry_counts ? thread->retry_counts : NULL,
@@ -401,6 +403,7 @@ sfn_task_due(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread)
 	if (thread->phase == SFN_PHASE_RETRY)
 	{
 		sfn_budget_begin();
+		sfn_entropy_begin(exec->seed ? attempt_seed(exec, thread) : 0);
 		schedule_attempt(plan, exec, thread, task_context(exec, st, thread));
 		return;
 	}
