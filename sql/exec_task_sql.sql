@@ -199,3 +199,23 @@ SELECT sfn_create_state_machine('task-sql-cred-denied', $j$
 $j$, 'STANDARD', 'task_clerk');
 CALL pg_temp.run('task-sql-cred-denied', '{}', 'e1');
 SELECT * FROM pg_temp.outcome('task-sql-cred-denied', 'e1');
+
+--
+-- A result over pg_sfn.max_payload_size (256 KiB as on AWS):
+-- States.DataLimitExceeded, which States.ALL does not catch (AWS: a
+-- terminal error).  The function's writes roll back as if it had raised.
+--
+CREATE FUNCTION shop.big(p jsonb) RETURNS jsonb LANGUAGE sql AS $$
+	INSERT INTO shop.reservations VALUES ('big', 1);
+	SELECT jsonb_build_object('blob', repeat('x', 300000)) $$;
+SELECT sfn_create_state_machine('task-sql-big', $j$
+{"StartAt": "T", "States": {
+  "T": {"Type": "Task", "Resource": "arn:aws:states:::sql:invoke",
+    "Parameters": {"FunctionName": "shop.big"},
+    "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}], "End": true},
+  "Caught": {"Type": "Pass", "End": true}}}
+$j$);
+CALL pg_temp.run('task-sql-big', '{}', 'e1');
+SELECT status, error, left(cause, 80) AS cause FROM pg_temp.outcome('task-sql-big', 'e1');
+SELECT * FROM pg_temp.events('task-sql-big', 'e1');
+SELECT count(*) AS rows_of_the_big_task FROM shop.reservations WHERE order_id = 'big';

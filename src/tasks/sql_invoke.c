@@ -37,6 +37,7 @@
 #include "utils/syscache.h"
 
 #include "support/errors.h"
+#include "support/guc.h"
 #include "tasks/tasks.h"
 
 static bool
@@ -116,9 +117,21 @@ is_interrupt(int sqlerrcode)
 		sqlerrcode == ERRCODE_OUT_OF_MEMORY;
 }
 
+/*
+ * Is the function's result over the payload limit?  Its JSON text is
+ * measured only when the binary form is large enough to be near it.
+ */
+static bool
+too_large(Jsonb *result)
+{
+	if (VARSIZE(result) < (Size) sfn_max_payload_size / 4)
+		return false;
+	return strlen(JsonbToCString(NULL, &result->root, VARSIZE(result))) > (Size) sfn_max_payload_size;
+}
+
 bool
-sfn_sql_invoke(JsonbValue *parameters, Oid role, JsonbValue **output,
-			   char **error, char **cause)
+sfn_sql_invoke(JsonbValue *parameters, Oid role, const char *state_name,
+			   JsonbValue **output, char **error, char **cause)
 {
 	JsonbValue *fname = NULL;
 	JsonbValue *payload = NULL;
@@ -128,9 +141,9 @@ sfn_sql_invoke(JsonbValue *parameters, Oid role, JsonbValue **output,
 	ResourceOwner oldowner = CurrentResourceOwner;
 	Oid			save_userid;
 	int			save_sec;
-	Datum		result = (Datum) 0;
-	bool		isnull = true;
-	bool		ok = true;
+	volatile Datum result = (Datum) 0;
+	volatile bool isnull = true;
+	volatile bool ok = true;
 
 	if (parameters && sfn_jv_is_object(parameters))
 	{
@@ -167,7 +180,21 @@ sfn_sql_invoke(JsonbValue *parameters, Oid role, JsonbValue **output,
 		/* The result lives in oldcontext: copy it out before the release. */
 		if (!isnull)
 			result = PointerGetDatum(DatumGetJsonbPCopy(result));
-		ReleaseCurrentSubTransaction();
+
+		/*
+		 * A result the execution cannot take fails the task: its writes
+		 * roll back as if it had raised, so a retry does not repeat them.
+		 */
+		if (!isnull && too_large(DatumGetJsonbP(result)))
+		{
+			RollbackAndReleaseCurrentSubTransaction();
+			ok = false;
+			*error = pstrdup("States.DataLimitExceeded");
+			*cause = psprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.",
+							  state_name);
+		}
+		else
+			ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcontext);
 		CurrentResourceOwner = oldowner;
 	}
