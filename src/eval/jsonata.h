@@ -1,0 +1,61 @@
+/*-------------------------------------------------------------------------
+ *
+ * jsonata.h
+ *	  JSONata expressions (the query language of JSONata states).
+ *
+ * The language is JSONata 2.0 as the reference implementation (jsonata-js)
+ * defines it, with the functions AWS Step Functions adds ($partition,
+ * $range, $hash, $random, $uuid, $parse) and without $eval, which AWS does
+ * not support.  See docs/JSONATA.md.
+ *
+ * An expression is compiled once and evaluated many times.  Evaluation is
+ * pure: the result depends only on the expression, the input, the bindings
+ * and the seed (for $random, $uuid, $shuffle); $now and $millis read the
+ * environment's timestamp.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SFN_JSONATA_H
+#define SFN_JSONATA_H
+
+#include "eval/json.h"
+
+typedef struct SfnJsonata SfnJsonata;
+
+/* A named variable binding ("states" for $states; names without the $). */
+typedef struct SfnJsonataBinding
+{
+	const char *name;
+	JsonbValue *value;
+} SfnJsonataBinding;
+
+typedef struct SfnJsonataEnv
+{
+	int			nbindings;
+	const SfnJsonataBinding *bindings;
+	uint64		seed;			/* $random, $uuid, $shuffle */
+	int64		now_ms;			/* $now, $millis: ms since the Unix epoch */
+} SfnJsonataEnv;
+
+/*
+ * Compile text[0..len-1].  On a syntax error returns NULL and fills err
+ * (States.QueryEvaluationError, a cause with JSONata's code, the character
+ * position and message).
+ */
+extern SfnJsonata *sfn_jsonata_compile(const char *text, int len, SfnError *err);
+
+/*
+ * Evaluate against input (NULL: no input).  *result is NULL when the
+ * expression evaluates to nothing (JSONata's undefined).  The result may
+ * share structure with input and the bindings.  Returns false with err set
+ * on a runtime error (States.QueryEvaluationError) or when the evaluation
+ * budget (eval/budget.h) is spent (States.Runtime).
+ */
+extern bool sfn_jsonata_eval(const SfnJsonata *expr, JsonbValue *input,
+							 const SfnJsonataEnv *env, JsonbValue **result,
+							 SfnError *err);
+
+/* The AWS error name of JSONata evaluation failures. */
+#define SFN_JSONATA_ERROR "States.QueryEvaluationError"
+
+#endif							/* SFN_JSONATA_H */
