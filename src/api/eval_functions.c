@@ -148,18 +148,21 @@ jsonata_env(JsonbValue *bindings)
 }
 
 static JsonbValue *
-jsonata_run(const char *expr, JsonbValue *input, JsonbValue *bindings)
+jsonata_run(const char *expr, JsonbValue *input, JsonbValue *bindings, int max_depth)
 {
 	SfnError	err = {0};
 	SfnJsonata *c = sfn_jsonata_compile(expr, strlen(expr), &err);
 	JsonbValue *res;
+	SfnJsonataEnv *env;
 
 	if (c == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid JSONata expression: %s", err.cause)));
+	env = jsonata_env(bindings);
+	env->max_depth = max_depth;
 	sfn_budget_begin();
-	if (!sfn_jsonata_eval(c, input, jsonata_env(bindings), &res, &err))
+	if (!sfn_jsonata_eval(c, input, env, &res, &err))
 		report_sfn_error(ERRCODE_SFN_QUERY_EVALUATION_ERROR, &err);
 	return res;
 }
@@ -176,7 +179,7 @@ sfn_jsonata_eval_sql(PG_FUNCTION_ARGS)
 	expr = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	res = jsonata_run(expr,
 					  PG_ARGISNULL(1) ? NULL : sfn_jv_from_jsonb(PG_GETARG_JSONB_P(1)),
-					  PG_ARGISNULL(2) ? NULL : sfn_jv_from_jsonb(PG_GETARG_JSONB_P(2)));
+					  PG_ARGISNULL(2) ? NULL : sfn_jv_from_jsonb(PG_GETARG_JSONB_P(2)), 0);
 	if (res == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_JSONB_P(sfn_jv_to_jsonb(res));
@@ -216,7 +219,7 @@ sfn_jsonata_eval_text_sql(PG_FUNCTION_ARGS)
 		else
 			bind = v;
 	}
-	res = jsonata_run(expr, in, bind);
+	res = jsonata_run(expr, in, bind, PG_ARGISNULL(3) ? 0 : PG_GETARG_INT32(3));
 	if (res == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(cstring_to_text(sfn_jv_to_text(res)));

@@ -35,6 +35,7 @@ typedef struct SfnJsonataEnv
 	const SfnJsonataBinding *bindings;
 	uint64		seed;			/* $random, $uuid, $shuffle */
 	int64		now_ms;			/* $now, $millis: ms since the Unix epoch */
+	int			max_depth;		/* nesting limit; 0: the default */
 } SfnJsonataEnv;
 
 /*

@@ -287,13 +287,9 @@ jn_env_lookup(JnEnv *env, const char *name, bool *found)
 
 		if (b)
 		{
-			JnFunc	   *f = palloc0(sizeof(JnFunc));
-
-			f->kind = JFK_BUILTIN;
-			f->builtin = b;
 			if (found)
 				*found = true;
-			return jn_funcval(f);
+			return b->value;
 		}
 	}
 	if (found)
@@ -877,11 +873,14 @@ eval_wildcard(JnVal *input)
 
 	if (is_arr(input) && (input->flags & JNF_OUTER) && input->u.a.n > 0)
 		input = input->u.a.items[0];
-	if (input != NULL && input->type == JN_OBJ)
+	if (input != NULL && (input->type == JN_OBJ || input->type == JN_ARR))
 	{
-		for (int i = 0; i < input->u.o.n; i++)
+		/* an array is an object whose keys are its indexes */
+		int			n = input->type == JN_OBJ ? input->u.o.n : input->u.a.n;
+
+		for (int i = 0; i < n; i++)
 		{
-			JnVal	   *value = input->u.o.pairs[i].val;
+			JnVal	   *value = input->type == JN_OBJ ? input->u.o.pairs[i].val : input->u.a.items[i];
 
 			jn_charge(1);
 			if (is_arr(value))
@@ -1953,6 +1952,8 @@ sfn_jsonata_eval(const SfnJsonata *expr, JsonbValue *input, const SfnJsonataEnv 
 	ctx.max_depth = JN_MAX_DEPTH;
 	ctx.rng = senv && senv->seed ? senv->seed : UINT64CONST(0x9E3779B97F4A7C15);
 	ctx.now_ms = senv ? senv->now_ms : 0;
+	if (senv && senv->max_depth > 0)
+		ctx.max_depth = Min(senv->max_depth, JN_MAX_DEPTH);
 	jn_ctx = &ctx;
 	cur_pos = -1;
 	cur_token = NULL;

@@ -86,6 +86,19 @@ jn_string_of(JnVal *v, bool pretty)
 		jn_throw("D3001", -1, NULL, v);
 	if (is_arr(v) && (v->flags & JNF_OUTER) && v->u.a.n > 0)
 		v = v->u.a.items[0];
+	if (v->type == JN_NUM || v->type == JN_BOOL || v->type == JN_NULL)
+	{
+		/* small buffer: $string over many numbers must not take 1 kB each */
+		char		small[64];
+
+		buf.data = small;
+		buf.maxlen = sizeof(small);
+		buf.len = 0;
+		buf.cursor = 0;
+		buf.data[0] = '\0';
+		jn_stringify(&buf, v, false, 0);
+		return jn_str(buf.data, buf.len);
+	}
 	initStringInfo(&buf);
 	jn_stringify(&buf, v, pretty, 0);
 	return jn_str(buf.data, buf.len);
@@ -694,6 +707,8 @@ FN(fn_split)
 		const char *s = str->u.s.p;
 		int			len = str->u.s.len;
 
+		if (lim)
+			lim = jn_num(floor(lim->u.n));
 		if (sep->u.s.len == 0)
 		{
 			for (int i = 0; i < len && (lim == NULL || count < lim->u.n); count++)
@@ -1633,76 +1648,76 @@ FN(fn_parse)
 /* ---- the table ---- */
 
 static JnBuiltin builtins[] = {
-	{"abs", "<n-:n>", fn_abs, 1, NULL},
-	{"append", "<xx:a>", fn_append, 2, NULL},
-	{"assert", "<bs?:x>", fn_assert, 2, NULL},
-	{"average", "<a<n>:n>", fn_average, 1, NULL},
-	{"base64decode", "<s-:s>", fn_base64decode, 1, NULL},
-	{"base64encode", "<s-:s>", fn_base64encode, 1, NULL},
-	{"boolean", "<x-:b>", fn_boolean, 1, NULL},
-	{"ceil", "<n-:n>", fn_ceil, 1, NULL},
-	{"clone", "<(oa)-:o>", fn_clone, 1, NULL},
-	{"contains", "<s-(sf):b>", fn_contains, 2, NULL},
-	{"count", "<a:n>", fn_count, 1, NULL},
-	{"decodeUrl", "<s-:s>", fn_decode_url, 1, NULL},
-	{"decodeUrlComponent", "<s-:s>", fn_decode_url_component, 1, NULL},
-	{"distinct", "<x:x>", fn_distinct, 1, NULL},
-	{"each", "<o-f:a>", fn_each, 2, NULL},
-	{"encodeUrl", "<s-:s>", fn_encode_url, 1, NULL},
-	{"encodeUrlComponent", "<s-:s>", fn_encode_url_component, 1, NULL},
-	{"error", "<s?:x>", fn_error, 1, NULL},
-	{"eval", "<sx?:x>", fn_eval, 2, NULL},
-	{"exists", "<x:b>", fn_exists, 1, NULL},
-	{"filter", "<af>", fn_filter, 2, NULL},
-	{"floor", "<n-:n>", fn_floor, 1, NULL},
-	{"formatBase", "<n-n?:s>", jn_fn_format_base, 2, NULL},
-	{"formatInteger", "<n-s:s>", jn_fn_format_integer, 2, NULL},
-	{"formatNumber", "<n-so?:s>", jn_fn_format_number, 3, NULL},
-	{"fromMillis", "<n-s?s?:s>", jn_fn_from_millis, 3, NULL},
-	{"hash", "<s-s?:s>", fn_hash, 2, NULL},
-	{"join", "<a<s>s?:s>", fn_join, 2, NULL},
-	{"keys", "<x-:a<s>>", fn_keys, 1, NULL},
-	{"length", "<s-:n>", fn_length, 1, NULL},
-	{"lookup", "<x-s:x>", fn_lookup, 2, NULL},
-	{"lowercase", "<s-:s>", fn_lowercase, 1, NULL},
-	{"map", "<af>", fn_map, 2, NULL},
-	{"match", "<s-f<s:o>n?:a<o>>", fn_match, 3, NULL},
-	{"max", "<a<n>:n>", fn_max, 1, NULL},
-	{"merge", "<a<o>:o>", fn_merge, 1, NULL},
-	{"millis", "<:n>", jn_fn_millis, 0, NULL},
-	{"min", "<a<n>:n>", fn_min, 1, NULL},
-	{"not", "<x-:b>", fn_not, 1, NULL},
-	{"now", "<s?s?:s>", jn_fn_now, 2, NULL},
-	{"number", "<(nsb)-:n>", fn_number, 1, NULL},
-	{"pad", "<s-ns?:s>", fn_pad, 3, NULL},
-	{"parse", "<s-:j>", fn_parse, 1, NULL},
-	{"parseInteger", "<s-s:n>", jn_fn_parse_integer, 2, NULL},
-	{"partition", "<an:a>", fn_partition, 2, NULL},
-	{"power", "<n-n:n>", fn_power, 2, NULL},
-	{"random", "<:n>", fn_random, 0, NULL},
-	{"range", "<nnn?:a>", fn_range, 3, NULL},
-	{"reduce", "<afj?:j>", fn_reduce, 3, NULL},
-	{"replace", "<s-(sf)(sf)n?:s>", fn_replace, 4, NULL},
-	{"reverse", "<a:a>", fn_reverse, 1, NULL},
-	{"round", "<n-n?:n>", fn_round, 2, NULL},
-	{"shuffle", "<a:a>", fn_shuffle, 1, NULL},
-	{"sift", "<o-f?:o>", fn_sift, 2, NULL},
-	{"single", "<af?>", fn_single, 2, NULL},
-	{"sort", "<af?:a>", fn_sort, 2, NULL},
-	{"split", "<s-(sf)n?:a<s>>", fn_split, 3, NULL},
-	{"spread", "<x-:a<o>>", fn_spread, 1, NULL},
-	{"sqrt", "<n-:n>", fn_sqrt, 1, NULL},
-	{"string", "<x-b?:s>", fn_string, 2, NULL},
-	{"substring", "<s-nn?:s>", fn_substring, 3, NULL},
-	{"substringAfter", "<s-s:s>", fn_substring_after, 2, NULL},
-	{"substringBefore", "<s-s:s>", fn_substring_before, 2, NULL},
-	{"sum", "<a<n>:n>", fn_sum, 1, NULL},
-	{"toMillis", "<s-s?:n>", jn_fn_to_millis, 2, NULL},
-	{"trim", "<s-:s>", fn_trim, 1, NULL},
-	{"type", "<x:s>", fn_type, 1, NULL},
-	{"uppercase", "<s-:s>", fn_uppercase, 1, NULL},
-	{"uuid", "<:s>", fn_uuid, 0, NULL},
-	{"zip", "<a+>", fn_zip, 1, NULL},
+	{"abs", "<n-:n>", fn_abs, 1, NULL, NULL},
+	{"append", "<xx:a>", fn_append, 2, NULL, NULL},
+	{"assert", "<bs?:x>", fn_assert, 2, NULL, NULL},
+	{"average", "<a<n>:n>", fn_average, 1, NULL, NULL},
+	{"base64decode", "<s-:s>", fn_base64decode, 1, NULL, NULL},
+	{"base64encode", "<s-:s>", fn_base64encode, 1, NULL, NULL},
+	{"boolean", "<x-:b>", fn_boolean, 1, NULL, NULL},
+	{"ceil", "<n-:n>", fn_ceil, 1, NULL, NULL},
+	{"clone", "<(oa)-:o>", fn_clone, 1, NULL, NULL},
+	{"contains", "<s-(sf):b>", fn_contains, 2, NULL, NULL},
+	{"count", "<a:n>", fn_count, 1, NULL, NULL},
+	{"decodeUrl", "<s-:s>", fn_decode_url, 1, NULL, NULL},
+	{"decodeUrlComponent", "<s-:s>", fn_decode_url_component, 1, NULL, NULL},
+	{"distinct", "<x:x>", fn_distinct, 1, NULL, NULL},
+	{"each", "<o-f:a>", fn_each, 2, NULL, NULL},
+	{"encodeUrl", "<s-:s>", fn_encode_url, 1, NULL, NULL},
+	{"encodeUrlComponent", "<s-:s>", fn_encode_url_component, 1, NULL, NULL},
+	{"error", "<s?:x>", fn_error, 1, NULL, NULL},
+	{"eval", "<sx?:x>", fn_eval, 2, NULL, NULL},
+	{"exists", "<x:b>", fn_exists, 1, NULL, NULL},
+	{"filter", "<af>", fn_filter, 2, NULL, NULL},
+	{"floor", "<n-:n>", fn_floor, 1, NULL, NULL},
+	{"formatBase", "<n-n?:s>", jn_fn_format_base, 2, NULL, NULL},
+	{"formatInteger", "<n-s:s>", jn_fn_format_integer, 2, NULL, NULL},
+	{"formatNumber", "<n-so?:s>", jn_fn_format_number, 3, NULL, NULL},
+	{"fromMillis", "<n-s?s?:s>", jn_fn_from_millis, 3, NULL, NULL},
+	{"hash", "<s-s?:s>", fn_hash, 2, NULL, NULL},
+	{"join", "<a<s>s?:s>", fn_join, 2, NULL, NULL},
+	{"keys", "<x-:a<s>>", fn_keys, 1, NULL, NULL},
+	{"length", "<s-:n>", fn_length, 1, NULL, NULL},
+	{"lookup", "<x-s:x>", fn_lookup, 2, NULL, NULL},
+	{"lowercase", "<s-:s>", fn_lowercase, 1, NULL, NULL},
+	{"map", "<af>", fn_map, 2, NULL, NULL},
+	{"match", "<s-f<s:o>n?:a<o>>", fn_match, 3, NULL, NULL},
+	{"max", "<a<n>:n>", fn_max, 1, NULL, NULL},
+	{"merge", "<a<o>:o>", fn_merge, 1, NULL, NULL},
+	{"millis", "<:n>", jn_fn_millis, 0, NULL, NULL},
+	{"min", "<a<n>:n>", fn_min, 1, NULL, NULL},
+	{"not", "<x-:b>", fn_not, 1, NULL, NULL},
+	{"now", "<s?s?:s>", jn_fn_now, 2, NULL, NULL},
+	{"number", "<(nsb)-:n>", fn_number, 1, NULL, NULL},
+	{"pad", "<s-ns?:s>", fn_pad, 3, NULL, NULL},
+	{"parse", "<s-:j>", fn_parse, 1, NULL, NULL},
+	{"parseInteger", "<s-s:n>", jn_fn_parse_integer, 2, NULL, NULL},
+	{"partition", "<an:a>", fn_partition, 2, NULL, NULL},
+	{"power", "<n-n:n>", fn_power, 2, NULL, NULL},
+	{"random", "<:n>", fn_random, 0, NULL, NULL},
+	{"range", "<nnn?:a>", fn_range, 3, NULL, NULL},
+	{"reduce", "<afj?:j>", fn_reduce, 3, NULL, NULL},
+	{"replace", "<s-(sf)(sf)n?:s>", fn_replace, 4, NULL, NULL},
+	{"reverse", "<a:a>", fn_reverse, 1, NULL, NULL},
+	{"round", "<n-n?:n>", fn_round, 2, NULL, NULL},
+	{"shuffle", "<a:a>", fn_shuffle, 1, NULL, NULL},
+	{"sift", "<o-f?:o>", fn_sift, 2, NULL, NULL},
+	{"single", "<af?>", fn_single, 2, NULL, NULL},
+	{"sort", "<af?:a>", fn_sort, 2, NULL, NULL},
+	{"split", "<s-(sf)n?:a<s>>", fn_split, 3, NULL, NULL},
+	{"spread", "<x-:a<o>>", fn_spread, 1, NULL, NULL},
+	{"sqrt", "<n-:n>", fn_sqrt, 1, NULL, NULL},
+	{"string", "<x-b?:s>", fn_string, 1, NULL, NULL},
+	{"substring", "<s-nn?:s>", fn_substring, 3, NULL, NULL},
+	{"substringAfter", "<s-s:s>", fn_substring_after, 2, NULL, NULL},
+	{"substringBefore", "<s-s:s>", fn_substring_before, 2, NULL, NULL},
+	{"sum", "<a<n>:n>", fn_sum, 1, NULL, NULL},
+	{"toMillis", "<s-s?:n>", jn_fn_to_millis, 2, NULL, NULL},
+	{"trim", "<s-:s>", fn_trim, 1, NULL, NULL},
+	{"type", "<x:s>", fn_type, 1, NULL, NULL},
+	{"uppercase", "<s-:s>", fn_uppercase, 1, NULL, NULL},
+	{"uuid", "<:s>", fn_uuid, 0, NULL, NULL},
+	{"zip", "<a+>", fn_zip, 1, NULL, NULL},
 };
 
 static int
@@ -1722,7 +1737,13 @@ jn_lookup_builtin(const char *name)
 	{
 		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
 
+		JnFunc	   *f;
+
 		b->sig = jn_parse_signature(b->signature, strlen(b->signature), 0);
+		f = palloc0(sizeof(JnFunc));
+		f->kind = JFK_BUILTIN;
+		f->builtin = b;
+		b->value = jn_funcval(f);
 		MemoryContextSwitchTo(old);
 	}
 	return b;

@@ -256,6 +256,7 @@ typedef struct JnBuiltin
 	JnBuiltinFn fn;
 	int			arity;			/* parameters the implementation declares */
 	JnSig	   *sig;			/* parsed once */
+	JnVal	   *value;			/* the function value, made once */
 } JnBuiltin;
 
 typedef enum JnFuncKind

@@ -557,7 +557,7 @@ jn_stringify(StringInfo buf, const JnVal *v, bool pretty, int indent)
 			break;
 		case JN_NUM:
 			if (!isfinite(v->u.n))
-				appendStringInfoString(buf, "null");
+				jn_throw("D1001", -1, NULL, (JnVal *) v);
 			else
 			{
 				char		tmp[40];

@@ -30,9 +30,9 @@ RETURNS jsonb
 COMMENT ON FUNCTION sfn.jsonata_eval(text, jsonb, jsonb) IS
 'Evaluate a JSONata expression against input, with bindings (a JSON object: variable name without $ to value); NULL when the result is undefined; runtime failures raise States.QueryEvaluationError (SF016)';
 
-CREATE OR REPLACE FUNCTION sfn.jsonata_eval_text(expression text, input text DEFAULT NULL, bindings text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION sfn.jsonata_eval_text(expression text, input text DEFAULT NULL, bindings text DEFAULT NULL, max_depth int DEFAULT NULL)
 RETURNS text
 	SET search_path = pg_catalog, pg_temp
 	AS 'MODULE_PATHNAME', 'sfn_jsonata_eval_text_sql' LANGUAGE C STABLE;
-COMMENT ON FUNCTION sfn.jsonata_eval_text(text, text, text) IS
-'sfn.jsonata_eval on JSON text, keeping the order of object keys; returns compact JSON text';
+COMMENT ON FUNCTION sfn.jsonata_eval_text(text, text, text, int) IS
+'sfn.jsonata_eval on JSON text, keeping the order of object keys; returns compact JSON text; max_depth lowers the limit of nested evaluation steps (for tests)';

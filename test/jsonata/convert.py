@@ -45,10 +45,13 @@ def main():
                         row["data"] = case["data"]
                     else:
                         row["dataset"] = case.get("dataset")
-                    if "code" in case:
-                        row["code"] = case["code"]
-                        if "token" in case:
-                            row["token"] = case["token"]
+                    if "timelimit" in case and "depth" in case:
+                        row["depth"] = case["depth"]
+                    if "code" in case or "error" in case:
+                        err = case.get("error") or {}
+                        row["code"] = case.get("code") or err.get("code")
+                        if "token" in case or "token" in err:
+                            row["token"] = case.get("token") or err.get("token")
                     elif "undefinedResult" in case:
                         row["undefined"] = True
                     elif "result" in case:
