@@ -1050,7 +1050,7 @@ parse_iso(const char *s, double *ms)
 				return false;
 		}
 	}
-	if (*p == 'T' || *p == ' ')
+	if (*p == 'T')
 	{
 		p++;
 		if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi))
@@ -1101,6 +1101,474 @@ parse_iso(const char *s, double *ms)
 	return true;
 }
 
+/* ---- parsing integers and timestamps with pictures ---- */
+
+static double
+letters_to_decimal(const char *s, char a)
+{
+	double		d = 0;
+	int			n = strlen(s);
+
+	for (int i = 0; i < n; i++)
+		d += (s[n - i - 1] - a + 1) * pow(26, i);
+	return d;
+}
+
+static double
+roman_to_decimal(const char *s)
+{
+	double		d = 0;
+	int			max = 1;
+
+	for (int i = strlen(s) - 1; i >= 0; i--)
+	{
+		int			v;
+
+		switch (pg_toupper((unsigned char) s[i]))
+		{
+			case 'M':
+				v = 1000;
+				break;
+			case 'D':
+				v = 500;
+				break;
+			case 'C':
+				v = 100;
+				break;
+			case 'L':
+				v = 50;
+				break;
+			case 'X':
+				v = 10;
+				break;
+			case 'V':
+				v = 5;
+				break;
+			case 'I':
+				v = 1;
+				break;
+			default:
+				return NAN;
+		}
+		if (v < max)
+			d -= v;
+		else
+		{
+			max = v;
+			d += v;
+		}
+	}
+	return d;
+}
+
+/* the value of a number word, or -1 */
+static double
+word_value(const char *w)
+{
+	for (int i = 0; i < (int) lengthof(few); i++)
+		if (pg_strcasecmp(w, few[i]) == 0 || pg_strcasecmp(w, ordinals[i]) == 0)
+			return i;
+	for (int i = 0; i < (int) lengthof(decades); i++)
+	{
+		char	   *ieth = psprintf("%.*sieth", (int) strlen(decades[i]) - 1, decades[i]);
+
+		if (pg_strcasecmp(w, decades[i]) == 0 || pg_strcasecmp(w, ieth) == 0)
+			return (i + 2) * 10;
+	}
+	if (pg_strcasecmp(w, "hundredth") == 0)
+		return 100;
+	for (int i = 0; i < (int) lengthof(magnitudes); i++)
+	{
+		char	   *th = psprintf("%sth", magnitudes[i]);
+
+		if (pg_strcasecmp(w, magnitudes[i]) == 0 || pg_strcasecmp(w, th) == 0)
+			return pow(10, (i + 1) * 3);
+	}
+	return -1;
+}
+
+static double
+words_to_number(const char *text)
+{
+	double		segs[64];
+	int			nsegs = 1;
+	char	   *t = pstrdup(text);
+	char	   *p = t;
+	double		result = 0;
+
+	segs[0] = 0;
+	while (*p)
+	{
+		char	   *start = p;
+		double		v;
+
+		/* separators: ", ", " and ", white space, "-" */
+		while (*p && !isspace((unsigned char) *p) && *p != '-' && *p != ',')
+			p++;
+		if (*p == ',' && isspace((unsigned char) p[1]))
+			*p++ = '\0';
+		if (*p)
+			*p++ = '\0';
+		if (pg_strcasecmp(start, "and") == 0 || *start == '\0')
+			continue;
+		v = word_value(start);
+		if (v < 0)
+			return NAN;
+		if (v < 100)
+		{
+			double		top = segs[--nsegs];
+
+			if (top >= 1000)
+			{
+				segs[nsegs++] = top;
+				top = 0;
+			}
+			segs[nsegs++] = top + v;
+		}
+		else
+			segs[nsegs - 1] *= v;
+		if (nsegs >= (int) lengthof(segs) - 1)
+			return NAN;
+	}
+	for (int i = 0; i < nsegs; i++)
+		result += segs[i];
+	return result;
+}
+
+static double
+parse_integer_value(IntFormat *f, const char *value)
+{
+	switch (f->primary)
+	{
+		case IF_LETTERS:
+			return letters_to_decimal(value, f->tcase == TC_UPPER ? 'A' : 'a');
+		case IF_ROMAN:
+			return roman_to_decimal(value);
+		case IF_WORDS:
+			return words_to_number(value);
+		case IF_DECIMAL:
+			{
+				int			wl;
+				pg_wchar   *w = jn_to_wide(value, strlen(value), &wl);
+				StringInfoData d;
+
+				if (f->ordinal && wl >= 2)
+					wl -= 2;
+				initStringInfo(&d);
+				for (int i = 0; i < wl; i++)
+				{
+					bool		sep = false;
+
+					if (f->regular)
+						sep = w[i] == ',';
+					else
+						for (int k = 0; k < f->nseps; k++)
+							if (w[i] == f->seps[k].ch)
+								sep = true;
+					if (sep)
+						continue;
+					if (w[i] >= f->zero && w[i] <= f->zero + 9)
+						appendStringInfoChar(&d, '0' + (w[i] - f->zero));
+					else
+						break;	/* parseInt stops at the first non-digit */
+				}
+				if (d.len == 0)
+					return NAN;
+				return strtod(d.data, NULL);
+			}
+		case IF_SEQUENCE:
+			jn_throw("D3130", -1, NULL, jn_cstr(f->token));
+	}
+	return NAN;
+}
+
+JnVal *
+jn_fn_parse_integer(JnVal **args, int nargs, JnVal *input, JnEnv *env, int pos)
+{
+	IntFormat	f;
+
+	if (ARG(0) == NULL)
+		return NULL;
+	analyse_integer_picture(args[1]->u.s.p, &f);
+	return jn_num(parse_integer_value(&f, args[0]->u.s.p));
+}
+
+static void
+append_regex_literal(StringInfo re, const char *s)
+{
+	for (; *s; s++)
+	{
+		if (strchr(".*+?^${}()|[]\\", *s))
+			appendStringInfoChar(re, '\\');
+		appendStringInfoChar(re, *s);
+	}
+}
+
+static void
+integer_regex(StringInfo re, IntFormat *f, int n)
+{
+	char	   *occ;
+
+	if (n > 0)
+		occ = f->optional == 0 ? psprintf("{%d}", n) : psprintf("{%d,%d}", Max(n - f->optional, 0), n);
+	else
+		occ = "+";
+	switch (f->primary)
+	{
+		case IF_LETTERS:
+			appendStringInfoString(re, f->tcase == TC_UPPER ? "[A-Z]+" : "[a-z]+");
+			break;
+		case IF_ROMAN:
+			appendStringInfoString(re, f->tcase == TC_UPPER ? "[MDCLXVI]+" : "[mdclxvi]+");
+			break;
+		case IF_WORDS:
+			/* the number words (longest match in an ARE), "and", separators */
+			appendStringInfoString(re, "(?:");
+			for (int i = 0; i < (int) lengthof(few); i++)
+				appendStringInfo(re, "%s|%s|", few[i], ordinals[i]);
+			for (int i = 0; i < (int) lengthof(decades); i++)
+				appendStringInfo(re, "%s|%.*sieth|", decades[i], (int) strlen(decades[i]) - 1, decades[i]);
+			appendStringInfoString(re, "hundredth|");
+			for (int i = 0; i < (int) lengthof(magnitudes); i++)
+				appendStringInfo(re, "%s|%sth|", magnitudes[i], magnitudes[i]);
+			appendStringInfoString(re, "and|[-, ])+");
+			break;
+		case IF_DECIMAL:
+			appendStringInfo(re, "[0-9]%s", occ);
+			if (f->ordinal)
+				appendStringInfoString(re, "(?:th|st|nd|rd)");
+			break;
+		case IF_SEQUENCE:
+			jn_throw("D3130", -1, NULL, jn_cstr(f->token));
+	}
+}
+
+static int
+name_lookup(DtPart *d, const char *v)
+{
+	if (d->component == 'M' || d->component == 'x')
+	{
+		for (int i = 0; i < 12; i++)
+			if (d->wmax > 0 ? pg_strncasecmp(month_names_all[i], v, d->wmax) == 0 && (int) strlen(v) == Min(d->wmax, (int) strlen(month_names_all[i]))
+				: pg_strcasecmp(month_names_all[i], v) == 0)
+				return i + 1;
+		return -1;
+	}
+	if (d->component == 'F')
+	{
+		for (int i = 1; i < 8; i++)
+			if (d->wmax > 0 ? pg_strncasecmp(day_names_iso[i], v, d->wmax) == 0 && (int) strlen(v) == Min(d->wmax, (int) strlen(day_names_iso[i]))
+				: pg_strcasecmp(day_names_iso[i], v) == 0)
+				return i;
+		return -1;
+	}
+	if (d->component == 'P')
+		return pg_strcasecmp(v, "pm") == 0 ? 1 : 0;
+	jn_throw("D3133", -1, NULL, jn_str(&d->component, 1));
+	return -1;
+}
+
+static double
+utc_millis(double y, double mon0, double d, double h, double mi, double s, double ms)
+{
+	double		ym;
+
+	if (y >= 0 && y <= 99)
+		y += 1900;
+	/* months past December carry into years, as Date.UTC does */
+	ym = y + floor(mon0 / 12);
+	mon0 = fmod(fmod(mon0, 12) + 12, 12);
+	return days_from_civil((int64) ym, (int) mon0 + 1, 1) * MS_PER_DAY +
+		(d - 1) * MS_PER_DAY + h * 3600000.0 + mi * 60000.0 + s * 1000.0 + ms;
+}
+
+static JnVal *
+parse_datetime(const char *ts, const char *picture)
+{
+	DtPicture  *dp = analyse_datetime_picture(picture);
+	StringInfoData re;
+	void	   *rx;
+	pg_wchar   *w;
+	int			wl;
+	JnMatch		m;
+	double		comp[128];
+	bool		have[128];
+	bool		any = false;
+	int			mask;
+	bool		dateA,
+				dateB,
+				dateC,
+				dateD,
+				timeA,
+				timeB;
+	const char *comps;
+	bool		start_specified = false,
+				end_specified = false;
+	JnDate		now;
+	double		millis;
+
+	memset(have, 0, sizeof(have));
+	initStringInfo(&re);
+	appendStringInfoChar(&re, '^');
+	for (int i = 0; i < dp->nparts; i++)
+	{
+		DtPart	   *d = &dp->parts[i];
+
+		appendStringInfoChar(&re, '(');
+		if (d->literal)
+			append_regex_literal(&re, d->text);
+		else if (d->component == 'Z' || d->component == 'z')
+		{
+			if (d->component == 'z')
+				appendStringInfoString(&re, "GMT");
+			appendStringInfoString(&re, "[-+][0-9]+");
+			if (d->ifmt.regular && d->ifmt.nseps > 0)
+			{
+				char		sep[8];
+				int			l = pg_wchar2mb_with_len(&d->ifmt.seps[0].ch, sep, 1);
+
+				sep[l] = '\0';
+				append_regex_literal(&re, sep);
+				appendStringInfoString(&re, "[0-9]+");
+			}
+		}
+		else if (d->has_ifmt)
+			integer_regex(&re, &d->ifmt, d->n);
+		else
+		{
+			if (!strchr("MxFP", d->component))
+				jn_throw("D3133", -1, NULL, jn_str(&d->component, 1));
+			appendStringInfoString(&re, "[a-zA-Z]+");
+		}
+		appendStringInfoChar(&re, ')');
+	}
+	appendStringInfoChar(&re, '$');
+	rx = jn_regex_compile(re.data, re.len, "i", -1);
+	w = jn_to_wide(ts, strlen(ts), &wl);
+	if (!jn_regex_exec(rx, w, wl, 0, &m))
+		return NULL;
+	for (int i = 0; i < dp->nparts && i < m.ngroups; i++)
+	{
+		DtPart	   *d = &dp->parts[i];
+		int			blen;
+		char	   *v;
+		unsigned char c = (unsigned char) d->component;
+
+		if (d->literal || m.gstart[i] < 0)
+			continue;
+		v = jn_from_wide(w + m.gstart[i], m.gend[i] - m.gstart[i], &blen);
+		if (c == 'Z' || c == 'z')
+		{
+			char	   *val = c == 'z' ? v + 3 : v;
+			int			oh = 0,
+						om = 0;
+
+			if (d->ifmt.regular && d->ifmt.nseps > 0)
+			{
+				char	   *sep = val + 1;
+
+				while (*sep && isdigit((unsigned char) *sep))
+					sep++;
+				oh = atoi(val);
+				om = *sep ? atoi(sep + 1) : 0;
+			}
+			else if (strlen(val) - 1 <= 2)
+				oh = atoi(val);
+			else
+			{
+				oh = atoi(pnstrdup(val, 3));
+				om = atoi(val + 3);
+			}
+			comp[c] = oh * 60 + om;
+		}
+		else if (d->has_ifmt)
+		{
+			IntFormat	f = d->ifmt;
+
+			comp[c] = parse_integer_value(&f, v);
+		}
+		else
+		{
+			int			nv = name_lookup(d, v);
+
+			if (nv < 0)
+				continue;
+			comp[c] = nv;
+		}
+		have[c] = true;
+		any = true;
+	}
+	if (!any)
+		return NULL;
+#define PRESENT(c) (have[(unsigned char) (c)] && comp[(unsigned char) (c)] != 0)
+#define IS_TYPE(t) (((~(t)) & mask) == 0 && ((t) & mask) != 0)
+	mask = 0;
+	for (const char *p = "YXMxWwdD"; *p; p++)
+		mask = (mask << 1) | (PRESENT(*p) ? 1 : 0);
+	dateA = IS_TYPE(161);
+	dateB = !dateA && IS_TYPE(130);
+	dateC = IS_TYPE(84);
+	dateD = !dateC && IS_TYPE(72);
+	mask = 0;
+	for (const char *p = "PHhmsf"; *p; p++)
+		mask = (mask << 1) | (PRESENT(*p) ? 1 : 0);
+	timeA = IS_TYPE(23);
+	timeB = !timeA && IS_TYPE(47);
+	comps = psprintf("%s%s", dateB ? "YD" : dateC ? "XxwF" : dateD ? "XWF" : "YMD",
+					 timeB ? "Phmsf" : "Hmsf");
+	date_of_millis((double) jn_ctx->now_ms, &now);
+	for (const char *p = comps; *p; p++)
+	{
+		unsigned char c = (unsigned char) *p;
+
+		if (!have[c])
+		{
+			if (start_specified)
+			{
+				comp[c] = strchr("MDd", c) ? 1 : 0;
+				end_specified = true;
+			}
+			else
+				comp[c] = c == 'P' ? 0 : component_value((double) jn_ctx->now_ms, &now, c);
+			have[c] = true;
+		}
+		else
+		{
+			start_specified = true;
+			if (end_specified)
+				jn_throw("D3136", -1, NULL, NULL);
+		}
+	}
+	if (comp['M'] > 0)
+		comp['M'] -= 1;
+	else
+		comp['M'] = 0;
+	if (dateB)
+	{
+		JnDate		t;
+
+		date_of_millis(utc_millis(comp['Y'], 0, 1, 0, 0, 0, 0) + (comp['d'] - 1) * MS_PER_DAY, &t);
+		comp['M'] = t.month - 1;
+		comp['D'] = t.day;
+	}
+	if (dateC || dateD)
+		jn_throw("D3136", -1, NULL, NULL);
+	if (timeB)
+	{
+		comp['H'] = comp['h'] == 12 ? 0 : comp['h'];
+		if (comp['P'] == 1)
+			comp['H'] += 12;
+	}
+	millis = utc_millis(comp['Y'], comp['M'], comp['D'], comp['H'], comp['m'], comp['s'], comp['f']);
+	if (have['Z'] && comp['Z'] != 0)
+		millis -= comp['Z'] * 60000.0;
+	else if (have['z'] && comp['z'] != 0)
+		millis -= comp['z'] * 60000.0;
+	if (isnan(millis))
+		return NULL;
+	return jn_num(millis);
+}
+
 JnVal *
 jn_fn_to_millis(JnVal **args, int nargs, JnVal *input, JnEnv *env, int pos)
 {
@@ -1109,7 +1577,7 @@ jn_fn_to_millis(JnVal **args, int nargs, JnVal *input, JnEnv *env, int pos)
 	if (ARG(0) == NULL)
 		return NULL;
 	if (ARG(1) != NULL)
-		jn_throw("D3136", -1, NULL, NULL);
+		return parse_datetime(args[0]->u.s.p, args[1]->u.s.p);
 	if (!parse_iso(args[0]->u.s.p, &ms))
 		jn_throw("D3110", -1, NULL, args[0]);
 	return jn_num(ms);
@@ -1626,16 +2094,3 @@ jn_fn_format_number(JnVal **args, int nargs, JnVal *input, JnEnv *env, int pos)
 	}
 }
 
-JnVal *
-jn_fn_parse_integer(JnVal **args, int nargs, JnVal *input, JnEnv *env, int pos)
-{
-	StringInfoData buf;
-
-	if (ARG(0) == NULL)
-		return NULL;
-	initStringInfo(&buf);
-	for (int i = 0; i < args[0]->u.s.len; i++)
-		if (isdigit((unsigned char) args[0]->u.s.p[i]) || args[0]->u.s.p[i] == '-')
-			appendStringInfoChar(&buf, args[0]->u.s.p[i]);
-	return jn_num(strtod(buf.data, NULL));
-}

@@ -126,6 +126,8 @@ append_json(StringInfo buf, JnVal *v)
 {
 	if (v == NULL)
 		appendStringInfoString(buf, "undefined");
+	else if (v->type == JN_NUM && !isfinite(v->u.n))
+		appendStringInfoString(buf, "null");	/* as JSON.stringify prints it */
 	else
 		jn_stringify(buf, v, false, 0);
 }
