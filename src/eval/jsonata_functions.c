@@ -969,9 +969,22 @@ FN(fn_round)
 	return jn_num(jn_round_half_even(args[0]->u.n, ARG(1) ? num_int(args[1]) : 0));
 }
 
+/* AWS's $random accepts a seed: the same seed gives the same number */
 FN(fn_random)
 {
-	return jn_num(jn_random_double());
+	uint64		x;
+	double		seed;
+
+	if (ARG(0) == NULL)
+		return jn_num(jn_random_double());
+	seed = args[0]->u.n;
+	memcpy(&x, &seed, sizeof(x));
+	/* splitmix64 of the seed's bits */
+	x += UINT64CONST(0x9E3779B97F4A7C15);
+	x = (x ^ (x >> 30)) * UINT64CONST(0xBF58476D1CE4E5B9);
+	x = (x ^ (x >> 27)) * UINT64CONST(0x94D049BB133111EB);
+	x ^= x >> 31;
+	return jn_num((x >> 11) * (1.0 / 9007199254740992.0));
 }
 
 /* ---- booleans ---- */
@@ -1553,7 +1566,7 @@ FN(fn_range)
 
 FN(fn_hash)
 {
-	const char *alg = ARG(1) ? args[1]->u.s.p : "SHA-256";
+	const char *alg = ARG(1)->u.s.p;
 	pg_cryptohash_type type;
 	int			dlen;
 	uint8		digest[PG_SHA512_DIGEST_LENGTH];
@@ -1674,7 +1687,7 @@ static JnBuiltin builtins[] = {
 	{"formatInteger", "<n-s:s>", jn_fn_format_integer, 2, NULL, NULL},
 	{"formatNumber", "<n-so?:s>", jn_fn_format_number, 3, NULL, NULL},
 	{"fromMillis", "<n-s?s?:s>", jn_fn_from_millis, 3, NULL, NULL},
-	{"hash", "<s-s?:s>", fn_hash, 2, NULL, NULL},
+	{"hash", "<s-s:s>", fn_hash, 2, NULL, NULL},
 	{"join", "<a<s>s?:s>", fn_join, 2, NULL, NULL},
 	{"keys", "<x-:a<s>>", fn_keys, 1, NULL, NULL},
 	{"length", "<s-:n>", fn_length, 1, NULL, NULL},
@@ -1694,7 +1707,7 @@ static JnBuiltin builtins[] = {
 	{"parseInteger", "<s-s:n>", jn_fn_parse_integer, 2, NULL, NULL},
 	{"partition", "<an:a>", fn_partition, 2, NULL, NULL},
 	{"power", "<n-n:n>", fn_power, 2, NULL, NULL},
-	{"random", "<:n>", fn_random, 0, NULL, NULL},
+	{"random", "<n?:n>", fn_random, 1, NULL, NULL},
 	{"range", "<nnn?:a>", fn_range, 3, NULL, NULL},
 	{"reduce", "<afj?:j>", fn_reduce, 3, NULL, NULL},
 	{"replace", "<s-(sf)(sf)n?:s>", fn_replace, 4, NULL, NULL},
