@@ -16,6 +16,7 @@
 #include <math.h>
 
 #include "miscadmin.h"
+#include "utils/memutils.h"
 
 #include "eval/budget.h"
 #include "eval/jsonata_int.h"
@@ -821,6 +822,9 @@ eval_binary(JnNode *expr, JnVal *input, JnEnv *env)
 				int			ll = ls ? ls->u.s.len : 0;
 				int			rl = rs ? rs->u.s.len : 0;
 
+				if (!sfn_budget_reserve((Size) ll + rl + 1) ||
+					(Size) ll + rl + 1 > MaxAllocSize)
+					jn_charge(PG_INT64_MAX);	/* the memory budget's error */
 				result = jn_str("", 0);
 				result->u.s.p = palloc(ll + rl + 1);
 				if (ll)
