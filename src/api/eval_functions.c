@@ -14,7 +14,9 @@
 #include "fmgr.h"
 #include "utils/builtins.h"
 #include "access/xact.h"
+#include "miscadmin.h"
 #include "utils/jsonb.h"
+#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 #include "support/errors.h"
@@ -29,6 +31,7 @@ PG_FUNCTION_INFO_V1(sfn_jsonpath_set);
 PG_FUNCTION_INFO_V1(sfn_intrinsic_eval_sql);
 PG_FUNCTION_INFO_V1(sfn_jsonata_eval_sql);
 PG_FUNCTION_INFO_V1(sfn_jsonata_eval_text_sql);
+PG_FUNCTION_INFO_V1(sfn_jsonata_bench_sql);
 
 static SfnPath *
 parse_path_or_error(const char *text, bool reference_only)
@@ -223,4 +226,54 @@ sfn_jsonata_eval_text_sql(PG_FUNCTION_ARGS)
 	if (res == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(cstring_to_text(sfn_jv_to_text(res)));
+}
+
+/*
+ * sfn.jsonata_bench(expression text, input jsonb, seconds float8) returns
+ * float8: evaluations per second of one compiled expression over one
+ * converted input, as the engine runs them (test/bench/jsonata/).  Each
+ * evaluation starts a fresh budget and memory context and builds its result
+ * as a JsonbValue.
+ */
+Datum
+sfn_jsonata_bench_sql(PG_FUNCTION_ARGS)
+{
+	char	   *expr = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	JsonbValue *input = sfn_jv_from_jsonb(PG_GETARG_JSONB_P(1));
+	float8		seconds = PG_GETARG_FLOAT8(2);
+	SfnError	err = {0};
+	SfnJsonata *c = sfn_jsonata_compile(expr, strlen(expr), &err);
+	SfnJsonataValue *in;
+	SfnJsonataEnv *env = jsonata_env(NULL);
+	MemoryContext iter;
+	MemoryContext old;
+	TimestampTz start = GetCurrentTimestamp();
+	int64		n = 0;
+	float8		elapsed = 0;
+
+	if (c == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid JSONata expression: %s", err.cause)));
+	if (!(seconds > 0 && seconds <= 60))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("seconds must be between 0 and 60")));
+	in = sfn_jsonata_value(input);
+	iter = AllocSetContextCreate(CurrentMemoryContext, "jsonata bench", ALLOCSET_DEFAULT_SIZES);
+	while (elapsed < seconds)
+	{
+		JsonbValue *res;
+
+		CHECK_FOR_INTERRUPTS();
+		old = MemoryContextSwitchTo(iter);
+		sfn_budget_begin();
+		if (!sfn_jsonata_eval_value(c, in, env, &res, &err))
+			report_sfn_error(ERRCODE_SFN_QUERY_EVALUATION_ERROR, &err);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(iter);
+		n++;
+		elapsed = (GetCurrentTimestamp() - start) / 1000000.0;
+	}
+	PG_RETURN_FLOAT8(n / elapsed);
 }

@@ -56,6 +56,19 @@ extern bool sfn_jsonata_eval(const SfnJsonata *expr, JsonbValue *input,
 							 const SfnJsonataEnv *env, JsonbValue **result,
 							 SfnError *err);
 
+/*
+ * An input converted once for several evaluations (the engine evaluates
+ * many expressions over one state input): conversion of a large document
+ * costs more than evaluating most expressions over it.  Lives in the
+ * current memory context; evaluations never modify it.
+ */
+typedef struct SfnJsonataValue SfnJsonataValue;
+
+extern SfnJsonataValue *sfn_jsonata_value(JsonbValue *v);
+extern bool sfn_jsonata_eval_value(const SfnJsonata *expr, const SfnJsonataValue *input,
+								   const SfnJsonataEnv *env, JsonbValue **result,
+								   SfnError *err);
+
 /* The AWS error name of JSONata evaluation failures. */
 #define SFN_JSONATA_ERROR "States.QueryEvaluationError"
 

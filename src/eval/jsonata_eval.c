@@ -975,8 +975,38 @@ eval_group(JnNode *group, JnVal *input, JnEnv *env)
 	int		   *table;
 	int			tsize = 64;
 
-	if (!is_arr(input))
-		input = seq_of(input);
+	if (!is_arr(input) || (input->u.a.n == 1 && !reduce))
+	{
+		/* one item (an object constructor in a step): no grouping needed */
+		JnVal	   *item = is_arr(input) ? input->u.a.items[0] : input;
+		JnVal	  **keys = palloc(sizeof(JnVal *) * (npairs + 1));
+
+		for (int pi = 0; pi < npairs; pi++)
+		{
+			JnVal	   *key = jn_eval(group->items.items[pi * 2], item, env);
+
+			keys[pi] = key;
+			if (key == NULL)
+				continue;
+			if (key->type != JN_STR)
+				jn_throw("T1003", group->pos, NULL, key);
+			for (int k = 0; k < pi; k++)
+				if (keys[k] && keys[k]->u.s.len == key->u.s.len &&
+					memcmp(keys[k]->u.s.p, key->u.s.p, key->u.s.len) == 0)
+					jn_throw("D1009", group->pos, NULL, key);
+		}
+		for (int pi = 0; pi < npairs; pi++)
+		{
+			JnVal	   *value;
+
+			if (keys[pi] == NULL)
+				continue;
+			value = jn_eval(group->items.items[pi * 2 + 1], item, env);
+			if (value != NULL)
+				jn_put(result, keys[pi]->u.s.p, keys[pi]->u.s.len, value);
+		}
+		return result;
+	}
 	if (input->u.a.n == 0)
 		jn_push(input = jn_seq(), NULL);
 	entries = palloc(sizeof(JnGroupEntry) * cap);
@@ -1917,9 +1947,24 @@ sfn_jsonata_compile(const char *text, int len, SfnError *err)
 	return result;
 }
 
+struct SfnJsonataValue
+{
+	JnVal	   *v;
+};
+
+SfnJsonataValue *
+sfn_jsonata_value(JsonbValue *v)
+{
+	SfnJsonataValue *r = palloc(sizeof(SfnJsonataValue));
+
+	r->v = v ? jn_from_jsonb(v) : NULL;
+	return r;
+}
+
 /* the evaluation proper, below the entry point's jump buffer */
 static JsonbValue *
-eval_top(const SfnJsonata *expr, JsonbValue *input, const SfnJsonataEnv *senv)
+eval_top(const SfnJsonata *expr, JsonbValue *input, const SfnJsonataValue *pre,
+		 const SfnJsonataEnv *senv)
 {
 	JnEnv	   *env;
 	JnVal	   *in = NULL;
@@ -1929,7 +1974,9 @@ eval_top(const SfnJsonata *expr, JsonbValue *input, const SfnJsonataEnv *senv)
 		jn_charge(1);
 	env = jn_env_new(NULL);
 	jn_ctx->global = env;
-	if (input != NULL)
+	if (pre != NULL)
+		in = pre->v;
+	else if (input != NULL)
 		in = jn_from_jsonb(input);
 	for (int i = 0; senv && i < senv->nbindings; i++)
 		jn_env_bind(env, senv->bindings[i].name,
@@ -1946,9 +1993,9 @@ eval_top(const SfnJsonata *expr, JsonbValue *input, const SfnJsonataEnv *senv)
 	return res ? jn_to_jsonb(res) : NULL;
 }
 
-bool
-sfn_jsonata_eval(const SfnJsonata *expr, JsonbValue *input, const SfnJsonataEnv *senv,
-				 JsonbValue **result, SfnError *err)
+static bool
+eval_entry(const SfnJsonata *expr, JsonbValue *input, const SfnJsonataValue *pre,
+		   const SfnJsonataEnv *senv, JsonbValue **result, SfnError *err)
 {
 	sigjmp_buf	jb;
 	JnCtx		ctx;
@@ -1969,7 +2016,21 @@ sfn_jsonata_eval(const SfnJsonata *expr, JsonbValue *input, const SfnJsonataEnv 
 		fill_error(err, ctx.error);
 		return false;
 	}
-	*result = eval_top(expr, input, senv);
+	*result = eval_top(expr, input, pre, senv);
 	jn_ctx = NULL;
 	return true;
+}
+
+bool
+sfn_jsonata_eval(const SfnJsonata *expr, JsonbValue *input, const SfnJsonataEnv *senv,
+				 JsonbValue **result, SfnError *err)
+{
+	return eval_entry(expr, input, NULL, senv, result, err);
+}
+
+bool
+sfn_jsonata_eval_value(const SfnJsonata *expr, const SfnJsonataValue *input,
+					   const SfnJsonataEnv *senv, JsonbValue **result, SfnError *err)
+{
+	return eval_entry(expr, NULL, input, senv, result, err);
 }

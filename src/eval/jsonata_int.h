@@ -59,6 +59,7 @@ struct JnVal
 {
 	uint8		type;
 	uint8		flags;
+	void	   *numeric;		/* a number from the input: its Numeric, for output */
 	union
 	{
 		bool		b;

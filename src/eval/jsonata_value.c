@@ -11,6 +11,7 @@
 #include <math.h>
 
 #include "miscadmin.h"
+#include "common/shortest_dec.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 #include "utils/fmgrprotos.h"
@@ -19,9 +20,9 @@
 #include "eval/budget.h"
 #include "eval/jsonata_int.h"
 
-JnVal		jn_null_val = {JN_NULL, 0, {0}};
-JnVal		jn_true_val = {JN_BOOL, 0, {.b = true}};
-JnVal		jn_false_val = {JN_BOOL, 0, {.b = false}};
+JnVal		jn_null_val = {JN_NULL, 0, NULL, {0}};
+JnVal		jn_true_val = {JN_BOOL, 0, NULL, {.b = true}};
+JnVal		jn_false_val = {JN_BOOL, 0, NULL, {.b = false}};
 
 JnVal *
 jn_num(double d)
@@ -30,6 +31,7 @@ jn_num(double d)
 
 	v->type = JN_NUM;
 	v->flags = 0;
+	v->numeric = NULL;
 	v->u.n = d;
 	return v;
 }
@@ -309,7 +311,9 @@ jn_from_jsonb(const JsonbValue *v)
 		case jbvBool:
 			return JN_BOOLV(v->val.boolean);
 		case jbvNumeric:
-			return jn_num(sfn_jv_get_float8(v));
+			r = jn_num(sfn_jv_get_float8(v));
+			r->numeric = v->val.numeric;	/* numerics are immutable */
+			return r;
 		case jbvString:
 			r = palloc(sizeof(JnVal));
 			r->type = JN_STR;
@@ -341,6 +345,8 @@ jn_from_jsonb(const JsonbValue *v)
 	return NULL;
 }
 
+static int	jn_shortest_digits(double d, char *digits, int *n);
+
 /* Undefined items of arrays become null; functions become "". */
 JsonbValue *
 jn_to_jsonb(const JnVal *v)
@@ -361,9 +367,33 @@ jn_to_jsonb(const JnVal *v)
 			{
 				StringInfoData buf;
 
+				char		small[64];
+
 				if (!isfinite(v->u.n))
 					jn_throw("D1001", -1, NULL, (JnVal *) v);
-				initStringInfo(&buf);
+				if (v->numeric != NULL)
+					return sfn_jv_numeric((Numeric) v->numeric);
+				if (v->u.n == floor(v->u.n) && fabs(v->u.n) < 1e15)
+					return sfn_jv_numeric(int64_to_numeric((int64) v->u.n));
+				else
+				{
+					/* a decimal fraction: its digits over a power of ten */
+					char		digits[40];
+					int			n;
+					int			k = jn_shortest_digits(v->u.n, digits, &n);
+
+					if (k <= 17 && n <= k && k - n <= 300)
+					{
+						int64		m = strtoll(digits, NULL, 10);
+
+						return sfn_jv_numeric(int64_div_fast_to_numeric(v->u.n < 0 ? -m : m, k - n));
+					}
+				}
+				buf.data = small;
+				buf.maxlen = sizeof(small);
+				buf.len = 0;
+				buf.cursor = 0;
+				small[0] = '\0';
 				jn_format_number(&buf, v->u.n);
 				return sfn_jv_numeric(DatumGetNumeric(DirectFunctionCall3(numeric_in,
 																		  CStringGetDatum(buf.data),
@@ -393,30 +423,42 @@ jn_to_jsonb(const JnVal *v)
 /* ---- numbers ---- */
 
 /*
- * The shortest decimal digits that read back as d: digits[] and the decimal
- * exponent n such that d = 0.digits * 10^n.
+ * The shortest decimal digits that read back as d (PostgreSQL's Ryu):
+ * digits[] and the decimal exponent n such that |d| = 0.digits * 10^n.
  */
 static int
 jn_shortest_digits(double d, char *digits, int *n)
 {
-	char		buf[40];
-	int			k = 0;
+	char		buf[DOUBLE_SHORTEST_DECIMAL_LEN];
+	char	   *p = buf;
+	int			k = 0,
+				dp = -1,
+				exp = 0;
 
-	for (int prec = 0; prec < 17; prec++)
+	double_to_shortest_decimal_buf(d, buf);
+	if (*p == '-')
+		p++;
+	for (; *p && *p != 'e'; p++)
 	{
-		snprintf(buf, sizeof(buf), "%.*e", prec, d);
-		if (strtod(buf, NULL) == d || prec == 16)
-			break;
-	}
-	/* buf is d.ddddde[+-]xx */
-	for (char *p = buf; *p && *p != 'e'; p++)
-		if (*p >= '0' && *p <= '9')
+		if (*p == '.')
+			dp = k;
+		else
 			digits[k++] = *p;
-	/* strip trailing zeros */
+	}
+	if (*p == 'e')
+		exp = atoi(p + 1);
+	if (dp < 0)
+		dp = k;
+	/* leading zeros move the decimal point; trailing zeros go */
+	while (k > 1 && digits[0] == '0')
+	{
+		memmove(digits, digits + 1, --k);
+		dp--;
+	}
 	while (k > 1 && digits[k - 1] == '0')
 		k--;
 	digits[k] = '\0';
-	*n = atoi(strchr(buf, 'e') + 1) + 1;
+	*n = dp + exp;
 	return k;
 }
 
@@ -540,8 +582,13 @@ jn_stringify(StringInfo buf, const JnVal *v, bool pretty, int indent)
 {
 	check_stack_depth();
 	jn_charge(1);
-	if (!sfn_budget_reserve(buf->len))
-		jn_charge(PG_INT64_MAX);
+	/* measuring memory is not free: check the text's growth now and then */
+	if (buf->len > 65536 && buf->len / 65536 != buf->cursor)
+	{
+		buf->cursor = buf->len / 65536;
+		if (!sfn_budget_reserve(buf->len))
+			jn_charge(PG_INT64_MAX);
+	}
 	if (v == NULL)
 	{
 		appendStringInfoString(buf, "null");
@@ -560,11 +607,21 @@ jn_stringify(StringInfo buf, const JnVal *v, bool pretty, int indent)
 				jn_throw("D1001", -1, NULL, (JnVal *) v);
 			else
 			{
-				char		tmp[40];
+				char		digits[40];
+				int			n;
 
 				/* JSONata prints numbers to 15 significant digits */
-				snprintf(tmp, sizeof(tmp), "%.14e", v->u.n);
-				jn_format_number(buf, strtod(tmp, NULL));
+				if (v->u.n == floor(v->u.n) && fabs(v->u.n) < 1e15)
+					appendStringInfo(buf, "%.0f", v->u.n);
+				else if (jn_shortest_digits(v->u.n, digits, &n) <= 15)
+					jn_format_number(buf, v->u.n);
+				else
+				{
+					char		tmp[40];
+
+					snprintf(tmp, sizeof(tmp), "%.14e", v->u.n);
+					jn_format_number(buf, strtod(tmp, NULL));
+				}
 			}
 			break;
 		case JN_STR:

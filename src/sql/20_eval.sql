@@ -36,3 +36,10 @@ RETURNS text
 	AS 'MODULE_PATHNAME', 'sfn_jsonata_eval_text_sql' LANGUAGE C STABLE;
 COMMENT ON FUNCTION sfn.jsonata_eval_text(text, text, text, int) IS
 'sfn.jsonata_eval on JSON text, keeping the order of object keys; returns compact JSON text; max_depth lowers the limit of nested evaluation steps (for tests)';
+
+CREATE OR REPLACE FUNCTION sfn.jsonata_bench(expression text, input jsonb, seconds float8 DEFAULT 1)
+RETURNS float8
+	SET search_path = pg_catalog, pg_temp
+	AS 'MODULE_PATHNAME', 'sfn_jsonata_bench_sql' LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION sfn.jsonata_bench(text, jsonb, float8) IS
+'Benchmark helper: evaluations per second of one compiled JSONata expression over one input converted once, for the given seconds (at most 60)';
