@@ -150,6 +150,15 @@ jsonata_env(JsonbValue *bindings)
 	return env;
 }
 
+/* the budget's States.Runtime as for JSONPath, the rest as AWS names it */
+static void
+report_jsonata_error(const SfnError *err)
+{
+	if (strcmp(err->error, SFN_JSONATA_ERROR) == 0)
+		report_sfn_error(ERRCODE_SFN_QUERY_EVALUATION_ERROR, err);
+	report_sfn_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED, err);
+}
+
 static JsonbValue *
 jsonata_run(const char *expr, JsonbValue *input, JsonbValue *bindings, int max_depth)
 {
@@ -166,7 +175,7 @@ jsonata_run(const char *expr, JsonbValue *input, JsonbValue *bindings, int max_d
 	env->max_depth = max_depth;
 	sfn_budget_begin();
 	if (!sfn_jsonata_eval(c, input, env, &res, &err))
-		report_sfn_error(ERRCODE_SFN_QUERY_EVALUATION_ERROR, &err);
+		report_jsonata_error(&err);
 	return res;
 }
 
@@ -269,7 +278,7 @@ sfn_jsonata_bench_sql(PG_FUNCTION_ARGS)
 		old = MemoryContextSwitchTo(iter);
 		sfn_budget_begin();
 		if (!sfn_jsonata_eval_value(c, in, env, &res, &err))
-			report_sfn_error(ERRCODE_SFN_QUERY_EVALUATION_ERROR, &err);
+			report_jsonata_error(&err);
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(iter);
 		n++;

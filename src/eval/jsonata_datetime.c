@@ -18,6 +18,7 @@
 #include "eval/jsonata_int.h"
 
 #define ARG(i) ((i) < nargs ? args[(i)] : NULL)
+#define MS_PER_DAY 86400000.0
 
 
 /* days since 1970-01-01 of a civil date (proleptic Gregorian) */
@@ -73,9 +74,16 @@ typedef struct JnDate
 static void
 date_of_millis(double ms, JnDate *t)
 {
-	int64		total = (int64) floor(ms);
-	int64		days = total >= 0 ? total / 86400000 : -((-total + 86399999) / 86400000);
-	int64		rem = total - days * 86400000;
+	int64		total,
+				days,
+				rem;
+
+	/* JavaScript's dates end 100,000,000 days either side of 1970 */
+	if (!(fabs(ms) <= 8.64e15 + MS_PER_DAY * 2))
+		jn_throw("D1001", -1, NULL, jn_num(ms));
+	total = (int64) floor(ms);
+	days = total >= 0 ? total / 86400000 : -((-total + 86399999) / 86400000);
+	rem = total - days * 86400000;
 
 	civil_from_days(days, &t->year, &t->month, &t->day);
 	t->hour = (int) (rem / 3600000);
@@ -742,8 +750,6 @@ analyse_datetime_picture(const char *pic)
 	return dp;
 }
 
-#define MS_PER_DAY 86400000.0
-
 /* start of the first week (ISO: the week with the 4th) of a month, in ms */
 static double
 start_of_first_week(int64 year, int month0)
@@ -1391,8 +1397,8 @@ parse_datetime(const char *ts, const char *picture)
 	pg_wchar   *w;
 	int			wl;
 	JnMatch		m;
-	double		comp[128];
-	bool		have[128];
+	double		comp[256];
+	bool		have[256];
 	bool		any = false;
 	int			mask;
 	bool		dateA,
@@ -1591,7 +1597,8 @@ JnVal *
 jn_fn_format_base(JnVal **args, int nargs, JnVal *input, JnEnv *env, int pos)
 {
 	double		v;
-	int			radix = ARG(1) ? (int) args[1]->u.n : 10;
+	double		r = ARG(1) ? args[1]->u.n : 10;
+	int			radix = (r >= 2 && r <= 36) ? (int) r : 0;
 	char		tmp[80];
 	int			k = 0;
 	bool		neg;

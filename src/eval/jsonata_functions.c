@@ -182,10 +182,13 @@ num_int(JnVal *v)
 {
 	double		d = v ? v->u.n : 0;
 
+	/* saturate (symmetrically, so that abs() cannot overflow) */
+	if (isnan(d))
+		return 0;
 	if (d > PG_INT32_MAX)
 		return PG_INT32_MAX;
-	if (d < PG_INT32_MIN)
-		return PG_INT32_MIN;
+	if (d < -PG_INT32_MAX)
+		return -PG_INT32_MAX;
 	return (int) d;
 }
 
