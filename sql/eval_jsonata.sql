@@ -111,6 +111,17 @@ SELECT pg_temp.fails($$SELECT sfn.jsonata_eval('$assert(1 = 2, "not equal")')$$)
 SELECT pg_temp.fails($$SELECT sfn.jsonata_eval('1/0')$$);
 SELECT pg_temp.fails($$SELECT sfn.jsonata_eval('$number("12a")')$$);
 
+-- Undefined arguments where a function needs a value (found by mutating
+-- the suite's expressions; these crashed an early build).
+SELECT pg_temp.fails($$SELECT sfn.jsonata_eval('$replace("abc", /b/, nothing)')$$);
+SELECT pg_temp.fails($$SELECT sfn.jsonata_eval('$split("abc", nothing)')$$);
+SELECT pg_temp.fails($$SELECT sfn.jsonata_eval('$range(1, nothing)')$$);
+SELECT pg_temp.fails($$SELECT sfn.jsonata_eval('$formatNumber(1, nothing)')$$);
+SELECT pg_temp.fails($$SELECT sfn.jsonata_eval('$assert(nothing)')$$);
+SELECT sfn.jsonata_eval('$substring("abc", nothing)'), sfn.jsonata_eval('$lookup({"a":1}, nothing)') IS NULL AS undefined;
+-- A grouping over an empty tuple stream.
+SELECT sfn.jsonata_eval('x@$e{ "a": 1 }', '{}'), sfn.jsonata_eval('x#$i{ "a": $i }', '{}');
+
 -- ===================================================================
 -- Hostile expressions end with an error
 -- ===================================================================

@@ -94,6 +94,18 @@ date_of_millis(double ms, JnDate *t)
 }
 
 
+/* the picture argument was undefined */
+static pg_attribute_noreturn() void
+picture_missing(void)
+{
+	JnError    *e = palloc0(sizeof(JnError));
+
+	e->code = "T0410";
+	e->pos = -1;
+	e->index = 2;
+	jn_throw_err(e);
+}
+
 /* ---- wide strings ---- */
 
 typedef struct WBuf
@@ -521,6 +533,8 @@ jn_fn_format_integer(JnVal **args, int nargs, JnVal *input, JnEnv *env, int pos)
 
 	if (ARG(0) == NULL)
 		return NULL;
+	if (ARG(1) == NULL)
+		picture_missing();
 	analyse_integer_picture(args[1]->u.s.p, &f);
 	return format_integer(floor(args[0]->u.n), &f);
 }
@@ -1295,6 +1309,8 @@ jn_fn_parse_integer(JnVal **args, int nargs, JnVal *input, JnEnv *env, int pos)
 
 	if (ARG(0) == NULL)
 		return NULL;
+	if (ARG(1) == NULL)
+		picture_missing();
 	analyse_integer_picture(args[1]->u.s.p, &f);
 	return jn_num(parse_integer_value(&f, args[0]->u.s.p));
 }
@@ -1958,6 +1974,8 @@ jn_fn_format_number(JnVal **args, int nargs, JnVal *input, JnEnv *env, int pos)
 
 	if (ARG(0) == NULL)
 		return NULL;
+	if (ARG(1) == NULL)
+		picture_missing();
 	value = args[0]->u.n;
 	p.decimal = prop_char(opts, "decimal-separator", '.');
 	p.grouping = prop_char(opts, "grouping-separator", ',');

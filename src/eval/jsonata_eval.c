@@ -216,6 +216,9 @@ jn_throw(const char *code, int pos, const char *token, JnVal *value)
 void
 jn_charge(int64 steps)
 {
+	/* formatting an error message after the evaluation charges nothing */
+	if (jn_ctx == NULL)
+		return;
 	if (!sfn_budget_charge(steps))
 		jn_throw("BUDGET", -1, NULL, NULL);
 }
@@ -305,6 +308,9 @@ frame_from_tuple(JnEnv *env, JnVal *tuple)
 {
 	JnEnv	   *f = jn_env_new(env);
 
+	/* an empty tuple stream is grouped as one undefined item */
+	if (tuple == NULL || tuple->type != JN_OBJ)
+		return f;
 	for (int i = 0; i < tuple->u.o.n; i++)
 		jn_env_bind(f, tuple->u.o.pairs[i].key, tuple->u.o.pairs[i].val);
 	return f;
@@ -336,6 +342,8 @@ seq_of(JnVal *v)
 static JnVal *
 tuple_at(JnVal *tuple)
 {
+	if (tuple == NULL || tuple->type != JN_OBJ)
+		return NULL;
 	return jn_get(tuple, "@", 1);
 }
 
@@ -946,12 +954,17 @@ reduce_tuple_stream(JnVal *ts)
 {
 	JnVal	   *result;
 
+	if (ts == NULL || (!is_arr(ts) && ts->type != JN_OBJ))
+		return jn_obj(1);
 	if (!is_arr(ts))
 		return jn_shallow_obj(ts);
-	result = jn_shallow_obj(ts->u.a.items[0]);
+	result = reduce_tuple_stream(ts->u.a.n > 0 ? ts->u.a.items[0] : NULL);
 	for (int i = 1; i < ts->u.a.n; i++)
 	{
 		JnVal	   *t = ts->u.a.items[i];
+
+		if (t == NULL || t->type != JN_OBJ)
+			continue;
 
 		for (int k = 0; k < t->u.o.n; k++)
 		{

@@ -177,6 +177,21 @@ jn_type_name(const JnVal *v)
 	}
 }
 
+/* an argument the signature let through as undefined but which is needed */
+static void
+require_arg(JnVal **args, int nargs, int i)
+{
+	if (ARG(i) == NULL)
+	{
+		JnError    *e = palloc0(sizeof(JnError));
+
+		e->code = "T0410";
+		e->pos = -1;
+		e->index = i + 1;
+		jn_throw_err(e);
+	}
+}
+
 static int
 num_int(JnVal *v)
 {
@@ -280,6 +295,8 @@ FN(fn_substring)
 
 	if (ARG(0) == NULL)
 		return NULL;
+	if (ARG(1) == NULL || isnan(args[1]->u.n))
+		return args[0];			/* slice(NaN) is slice(0) */
 	w = wide(args[0], &n);
 	start = ARG(1)->u.n;
 	if (n + start < 0)
@@ -321,6 +338,8 @@ FN(fn_substring_before)
 
 	if (ARG(0) == NULL)
 		return NULL;
+	if (ARG(1) == NULL)
+		return args[0];
 	p = mem_find(args[0]->u.s.p, args[0]->u.s.len, args[1]->u.s.p, args[1]->u.s.len);
 	if (p == NULL)
 		return args[0];
@@ -334,6 +353,8 @@ FN(fn_substring_after)
 
 	if (ARG(0) == NULL)
 		return NULL;
+	if (ARG(1) == NULL)
+		return args[0];
 	p = mem_find(args[0]->u.s.p, args[0]->u.s.len, args[1]->u.s.p, args[1]->u.s.len);
 	if (p == NULL)
 		return args[0];
@@ -506,6 +527,7 @@ FN(fn_contains)
 {
 	if (ARG(0) == NULL)
 		return NULL;
+	require_arg(args, nargs, 1);
 	if (args[1]->type == JN_STR)
 		return JN_BOOLV(mem_find(args[0]->u.s.p, args[0]->u.s.len, args[1]->u.s.p, args[1]->u.s.len) != NULL);
 	{
@@ -619,6 +641,8 @@ FN(fn_replace)
 
 	if (str == NULL)
 		return NULL;
+	require_arg(args, nargs, 1);
+	require_arg(args, nargs, 2);
 	if (pattern->type == JN_STR && pattern->u.s.len == 0)
 		jn_throw("D3010", -1, NULL, pattern);
 	if (lim && lim->u.n < 0)
@@ -700,6 +724,7 @@ FN(fn_split)
 
 	if (str == NULL)
 		return NULL;
+	require_arg(args, nargs, 1);
 	if (lim && lim->u.n < 0)
 		jn_throw("D3020", -1, NULL, lim);
 	result = jn_arr(4);
@@ -913,7 +938,7 @@ FN(fn_power)
 
 	if (ARG(0) == NULL)
 		return NULL;
-	r = pow(args[0]->u.n, args[1]->u.n);
+	r = ARG(1) ? pow(args[0]->u.n, args[1]->u.n) : NAN;
 	if (!isfinite(r))
 	{
 		JnError    *e = palloc0(sizeof(JnError));
@@ -1134,6 +1159,7 @@ FN(fn_sift)
 
 	if (obj == NULL)
 		return NULL;
+	require_arg(args, nargs, 1);
 	result = jn_obj(obj->u.o.n);
 	for (int i = 0; i < obj->u.o.n; i++)
 	{
@@ -1251,6 +1277,8 @@ FN(fn_keys)
 
 FN(fn_lookup)
 {
+	if (ARG(1) == NULL)
+		return NULL;
 	return jn_lookup(ARG(0), args[1]->u.s.p, args[1]->u.s.len);
 }
 
@@ -1385,7 +1413,7 @@ FN(fn_error)
 
 FN(fn_assert)
 {
-	if (!ARG(0)->u.b)
+	if (ARG(0) == NULL || !ARG(0)->u.b)
 	{
 		JnError    *e = palloc0(sizeof(JnError));
 
@@ -1550,11 +1578,15 @@ FN(fn_partition)
 
 FN(fn_range)
 {
-	double		start = ARG(0)->u.n,
-				end = ARG(1)->u.n,
+	double		start,
+				end,
 				step = ARG(2) ? args[2]->u.n : 1;
 	JnVal	   *r = jn_arr(4);
 
+	require_arg(args, nargs, 0);
+	require_arg(args, nargs, 1);
+	start = args[0]->u.n;
+	end = args[1]->u.n;
 	if (step == 0 || !isfinite(step))
 		return r;
 	for (double v = start; step > 0 ? v <= end : v >= end; v += step)
@@ -1569,7 +1601,7 @@ FN(fn_range)
 
 FN(fn_hash)
 {
-	const char *alg = ARG(1)->u.s.p;
+	const char *alg = ARG(1) ? ARG(1)->u.s.p : "undefined";
 	pg_cryptohash_type type;
 	int			dlen;
 	uint8		digest[PG_SHA512_DIGEST_LENGTH];
