@@ -340,7 +340,7 @@ static const char *const magnitudes[] = {"Thousand", "Million", "Billion", "Tril
 static void
 words(StringInfo out, double num, bool prev, bool ord)
 {
-	check_stack_depth();
+	jn_check_stack();
 	if (num <= 19)
 	{
 		if (prev)

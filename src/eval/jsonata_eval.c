@@ -223,6 +223,14 @@ jn_charge(int64 steps)
 		jn_throw("BUDGET", -1, NULL, NULL);
 }
 
+void
+jn_check_stack(void)
+{
+	if (jn_ctx != NULL && stack_is_too_deep())
+		jn_throw("U1001", -1, NULL, NULL);
+	check_stack_depth();
+}
+
 /* ---- random numbers: xorshift64*, seeded per evaluation ---- */
 
 uint64
@@ -872,7 +880,7 @@ eval_binary(JnNode *expr, JnVal *input, JnEnv *env)
 static void
 flatten_into(JnVal *v, JnVal *out)
 {
-	check_stack_depth();
+	jn_check_stack();
 	if (is_arr(v))
 		for (int i = 0; i < v->u.a.n; i++)
 			flatten_into(v->u.a.items[i], out);
@@ -914,7 +922,7 @@ eval_wildcard(JnVal *input)
 static void
 recurse_descendants(JnVal *input, JnVal *results)
 {
-	check_stack_depth();
+	jn_check_stack();
 	jn_charge(1);
 	if (!is_arr(input))
 		jn_push(results, input);
@@ -1191,7 +1199,7 @@ merge_sort(JnVal **items, JnVal **tmp, int n, JnAfterFn after, void *arg)
 
 	if (n <= 1)
 		return;
-	check_stack_depth();
+	jn_check_stack();
 	mid = n / 2;
 	merge_sort(items, tmp, mid, after, arg);
 	merge_sort(items + mid, tmp, n - mid, after, arg);

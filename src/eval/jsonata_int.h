@@ -343,6 +343,8 @@ extern JnVal *jn_apply(JnVal *fn, JnVal **args, int nargs, JnVal *input, JnEnv *
 extern int	jn_func_arity(const JnFunc *f);
 extern JnVal *jn_apply_hof(JnVal *fn, JnVal *a1, JnVal *a2, JnVal *a3, JnEnv *env);
 extern void jn_charge(int64 steps);
+/* recursion guard: U1001 inside an evaluation, PostgreSQL's check outside */
+extern void jn_check_stack(void);
 /* stable merge sort; after(a, b) true puts b first */
 extern JnVal *jn_sort_values(JnVal *arr, bool (*after) (void *arg, JnVal *a, JnVal *b), void *arg);
 extern uint64 jn_random_u64(void);

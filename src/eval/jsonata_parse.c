@@ -885,7 +885,7 @@ expression(JnParser *ps, int rbp)
 	JnTok		t;
 	JnNode	   *left;
 
-	check_stack_depth();
+	jn_check_stack();
 	if (++ps->depth > 500)
 		jn_throw("U1001", ps->tok.pos, NULL, NULL);
 	t = ps->tok;
@@ -970,7 +970,7 @@ seek_parent(JnParser *ps, JnNode *node, JnSlot *slot)
 {
 	int			index;
 
-	check_stack_depth();
+	jn_check_stack();
 	switch (node->type)
 	{
 		case NT_NAME:
@@ -1084,7 +1084,7 @@ process(JnParser *ps, JnNode *expr)
 	JnNode	   *result = expr;
 	JnNode	   *step;
 
-	check_stack_depth();
+	jn_check_stack();
 	switch (expr->type)
 	{
 		case NT_RAW_DOT:

@@ -197,7 +197,7 @@ jn_deep_copy(const JnVal *v)
 {
 	JnVal	   *r;
 
-	check_stack_depth();
+	jn_check_stack();
 	jn_charge(1);
 	switch (v->type)
 	{
@@ -228,7 +228,7 @@ jn_deep_equal(const JnVal *a, const JnVal *b)
 		return true;
 	if (a == NULL || b == NULL)
 		return false;
-	check_stack_depth();
+	jn_check_stack();
 	jn_charge(1);
 	if (a->type != b->type)
 		return false;
@@ -303,7 +303,7 @@ jn_from_jsonb(const JsonbValue *v)
 {
 	JnVal	   *r;
 
-	check_stack_depth();
+	jn_check_stack();
 	switch (v->type)
 	{
 		case jbvNull:
@@ -353,7 +353,7 @@ jn_to_jsonb(const JnVal *v)
 {
 	JsonbValue *r;
 
-	check_stack_depth();
+	jn_check_stack();
 	jn_charge(1);
 	if (v == NULL)
 		return sfn_jv_null();
@@ -580,7 +580,7 @@ jn_newline(StringInfo buf, bool pretty, int indent)
 void
 jn_stringify(StringInfo buf, const JnVal *v, bool pretty, int indent)
 {
-	check_stack_depth();
+	jn_check_stack();
 	jn_charge(1);
 	/* measuring memory is not free: check the text's growth now and then */
 	if (buf->len > 65536 && buf->len / 65536 != buf->cursor)
