@@ -467,28 +467,83 @@ FN(fn_pad)
 
 /* ---- regex matching ---- */
 
+/*
+ * A matcher: a regex, or a JSONata function that returns match objects
+ * ({match, start, end, groups, next}) as jsonata-js allows.
+ */
 typedef struct JnMatcher
 {
-	JnVal	   *fn;				/* a regex function value */
+	JnVal	   *fn;				/* a regex or a matcher function */
 	pg_wchar   *w;
 	int			wlen;
 	int			last;			/* lastIndex */
 	bool		started;
+	JnVal	   *cur;			/* a matcher function's current match object */
+	JnVal	   *str;
+	JnEnv	   *env;
 } JnMatcher;
 
-static void *
-matcher_regex(JnVal *fn)
+/* the next match object of a matcher function, as a JnMatch */
+static bool
+matcher_next_fn(JnMatcher *mt, JnMatch *m)
 {
-	if (!is_func(fn) || fn->u.f->kind != JFK_REGEX)
+	JnVal	   *obj;
+	JnVal	   *start,
+			   *end,
+			   *groups,
+			   *next,
+			   *match;
+	double		s,
+				e;
+
+	if (!mt->started)
+	{
+		mt->started = true;
+		obj = jn_apply(mt->fn, &mt->str, 1, NULL, mt->env);
+	}
+	else
+	{
+		next = mt->cur ? jn_get(mt->cur, "next", 4) : NULL;
+		if (next == NULL || next->type != JN_FUNC)
+			return false;
+		obj = jn_apply(next, NULL, 0, NULL, mt->env);
+	}
+	mt->cur = NULL;
+	if (obj == NULL)
+		return false;
+	if (obj->type != JN_OBJ)
 		jn_throw("T1010", -1, NULL, NULL);
-	return fn->u.f->node->regex;
+	start = jn_get(obj, "start", 5);
+	end = jn_get(obj, "end", 3);
+	groups = jn_get(obj, "groups", 6);
+	next = jn_get(obj, "next", 4);
+	match = jn_get(obj, "match", 5);
+	if (!((start && start->type == JN_NUM) || (end && end->type == JN_NUM) ||
+		  (groups && groups->type == JN_ARR) || (next && next->type == JN_FUNC)))
+		jn_throw("T1010", -1, NULL, NULL);
+	mt->cur = obj;
+	/* offsets come from the user: keep them inside the string */
+	s = (start && start->type == JN_NUM) ? start->u.n : 0;
+	e = s + ((match && match->type == JN_STR) ? jn_utf8_len(match->u.s.p, match->u.s.len) : 0);
+	s = isnan(s) ? 0 : Max(0, Min(s, mt->wlen));
+	e = isnan(e) ? s : Max(s, Min(e, mt->wlen));
+	m->start = (int) s;
+	m->end = (int) e;
+	m->ngroups = 0;
+	return true;
 }
 
 /* the next match as JavaScript's exec with the g flag finds it */
 static bool
 matcher_next(JnMatcher *mt, JnMatch *m)
 {
-	void	   *re = matcher_regex(mt->fn);
+	void	   *re;
+
+	if (is_func(mt->fn) && mt->fn->u.f->kind != JFK_REGEX)
+		return matcher_next_fn(mt, m);
+	if (!is_func(mt->fn))
+		jn_throw("T1010", -1, NULL, NULL);
+	re = mt->fn->u.f->node->regex;
 
 	if (!mt->started)
 	{
@@ -508,10 +563,30 @@ matcher_next(JnMatcher *mt, JnMatch *m)
 	return true;
 }
 
+/* the matched text */
+static JnVal *
+match_text(JnMatcher *mt, JnMatch *m)
+{
+	if (mt->cur)
+	{
+		JnVal	   *match = jn_get(mt->cur, "match", 5);
+
+		return match ? match : jn_str("", 0);
+	}
+	return wide_str(mt->w + m->start, m->end - m->start);
+}
+
 static JnVal *
 group_array(JnMatcher *mt, JnMatch *m)
 {
-	JnVal	   *groups = jn_arr(m->ngroups);
+	JnVal	   *groups;
+
+	if (mt->cur)
+	{
+		groups = jn_get(mt->cur, "groups", 6);
+		return (groups && groups->type == JN_ARR) ? groups : jn_arr(1);
+	}
+	groups = jn_arr(m->ngroups);
 
 	for (int g = 0; g < m->ngroups; g++)
 	{
@@ -531,7 +606,7 @@ FN(fn_contains)
 	if (args[1]->type == JN_STR)
 		return JN_BOOLV(mem_find(args[0]->u.s.p, args[0]->u.s.len, args[1]->u.s.p, args[1]->u.s.len) != NULL);
 	{
-		JnMatcher	mt = {args[1], NULL, 0, 0, false};
+		JnMatcher	mt = {args[1], NULL, 0, 0, false, NULL, args[0], env};
 		JnMatch		m;
 
 		mt.w = wide(args[0], &mt.wlen);
@@ -542,7 +617,7 @@ FN(fn_contains)
 FN(fn_match)
 {
 	JnVal	   *result;
-	JnMatcher	mt = {ARG(1), NULL, 0, 0, false};
+	JnMatcher	mt = {ARG(1), NULL, 0, 0, false, NULL, ARG(0), env};
 	JnMatch		m;
 	double		limit = ARG(2) ? args[2]->u.n : -1;
 	int			count = 0;
@@ -559,7 +634,7 @@ FN(fn_match)
 	{
 		JnVal	   *o = jn_obj(3);
 
-		jn_put(o, "match", 5, wide_str(mt.w + m.start, m.end - m.start));
+		jn_put(o, "match", 5, match_text(&mt, &m));
 		jn_put(o, "index", 5, jn_num(m.start));
 		jn_put(o, "groups", 6, group_array(&mt, &m));
 		jn_push(result, o);
@@ -574,7 +649,8 @@ substitute(StringInfo out, JnVal *repl, JnMatcher *mt, JnMatch *m)
 {
 	const char *r = repl->u.s.p;
 	int			rl = repl->u.s.len;
-	int			ng = m->ngroups;
+	JnVal	   *groups = group_array(mt, m);
+	int			ng = groups->u.a.n;
 	int			i = 0;
 
 	while (i < rl)
@@ -592,7 +668,7 @@ substitute(StringInfo out, JnVal *repl, JnMatcher *mt, JnMatch *m)
 		}
 		else if (i < rl && r[i] == '0')
 		{
-			JnVal	   *s = wide_str(mt->w + m->start, m->end - m->start);
+			JnVal	   *s = match_text(mt, m);
 
 			appendBinaryStringInfo(out, s->u.s.p, s->u.s.len);
 			i++;
@@ -617,10 +693,10 @@ substitute(StringInfo out, JnVal *repl, JnMatcher *mt, JnMatch *m)
 				appendStringInfoChar(out, '$');
 			else
 			{
-				if (ng > 0 && idx >= 1 && idx <= ng && m->gstart[idx - 1] >= 0)
+				if (ng > 0 && idx >= 1 && idx <= ng && groups->u.a.items[idx - 1] &&
+					groups->u.a.items[idx - 1]->type == JN_STR)
 				{
-					JnVal	   *s = wide_str(mt->w + m->gstart[idx - 1],
-											 m->gend[idx - 1] - m->gstart[idx - 1]);
+					JnVal	   *s = groups->u.a.items[idx - 1];
 
 					appendBinaryStringInfo(out, s->u.s.p, s->u.s.len);
 				}
@@ -672,7 +748,7 @@ FN(fn_replace)
 		return jn_str(out.data, out.len);
 	}
 	{
-		JnMatcher	mt = {pattern, NULL, 0, 0, false};
+		JnMatcher	mt = {pattern, NULL, 0, 0, false, NULL, str, env};
 		JnMatch		m;
 		int			position = 0;
 		bool		any = false;
@@ -691,7 +767,7 @@ FN(fn_replace)
 				JnVal	   *mo = jn_obj(4);
 				JnVal	   *r;
 
-				jn_put(mo, "match", 5, wide_str(mt.w + m.start, m.end - m.start));
+				jn_put(mo, "match", 5, match_text(&mt, &m));
 				jn_put(mo, "start", 5, jn_num(m.start));
 				jn_put(mo, "end", 3, jn_num(m.end));
 				jn_put(mo, "groups", 6, group_array(&mt, &m));
@@ -771,7 +847,7 @@ FN(fn_split)
 		return result;
 	}
 	{
-		JnMatcher	mt = {sep, NULL, 0, 0, false};
+		JnMatcher	mt = {sep, NULL, 0, 0, false, NULL, str, env};
 		JnMatch		m;
 		int			start = 0;
 		bool		any = false;
