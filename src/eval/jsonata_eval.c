@@ -1642,11 +1642,8 @@ eval_partial(JnNode *expr, JnVal *input, JnEnv *env)
 		if (found && v != NULL)
 			jn_throw("T1007", expr->pos, expr->procedure->items.items[0]->str, NULL);
 	}
-	if (!is_func(proc) || proc->u.f->kind == JFK_REGEX || proc->u.f->kind == JFK_TRANSFORM)
-	{
-		if (!is_func(proc))
-			jn_throw("T1008", expr->pos, proc_name(expr->procedure), NULL);
-	}
+	if (!is_func(proc))
+		jn_throw("T1008", expr->pos, proc_name(expr->procedure), NULL);
 	f->target = proc->u.f;
 	return jn_funcval(f);
 }

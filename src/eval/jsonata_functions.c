@@ -1586,14 +1586,16 @@ url_decode(JnVal *s, const char *reserved, const char *fname)
 			int			h,
 						l;
 
-			if (i + 2 >= s->u.s.len + 0 && i + 2 > s->u.s.len - 1 + 0 && i + 2 >= s->u.s.len)
+			if (i + 2 >= s->u.s.len)
 				jn_throw("D3140", -1, fname, s);
 			h = hexval(s->u.s.p[i + 1]);
 			l = hexval(s->u.s.p[i + 2]);
 			if (h < 0 || l < 0)
 				jn_throw("D3140", -1, fname, s);
 			c = (char) (h * 16 + l);
-			if (c != 0 && strchr(reserved, c))
+			if (c == 0)			/* PostgreSQL text cannot hold NUL */
+				jn_throw("D3140", -1, fname, s);
+			if (strchr(reserved, c))
 				appendBinaryStringInfo(&buf, s->u.s.p + i, 3);
 			else
 				appendStringInfoChar(&buf, c);
