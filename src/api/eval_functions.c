@@ -136,6 +136,7 @@ jsonata_env(JsonbValue *bindings)
 		{
 			b[i].name = sfn_jv_cstr(&bindings->val.object.pairs[i].key);
 			b[i].value = &bindings->val.object.pairs[i].value;
+			b[i].converted = NULL;
 		}
 		env->bindings = b;
 		env->nbindings = bindings->val.object.nPairs;

@@ -22,11 +22,18 @@
 
 typedef struct SfnJsonata SfnJsonata;
 
-/* A named variable binding ("states" for $states; names without the $). */
+typedef struct SfnJsonataValue SfnJsonataValue;
+
+/*
+ * A named variable binding ("states" for $states; names without the $):
+ * a JsonbValue, or a value converted once with sfn_jsonata_value (used
+ * when set, e.g. for a $states shared by many evaluations).
+ */
 typedef struct SfnJsonataBinding
 {
 	const char *name;
 	JsonbValue *value;
+	const SfnJsonataValue *converted;
 } SfnJsonataBinding;
 
 typedef struct SfnJsonataEnv
@@ -62,8 +69,6 @@ extern bool sfn_jsonata_eval(const SfnJsonata *expr, JsonbValue *input,
  * costs more than evaluating most expressions over it.  Lives in the
  * current memory context; evaluations never modify it.
  */
-typedef struct SfnJsonataValue SfnJsonataValue;
-
 extern SfnJsonataValue *sfn_jsonata_value(JsonbValue *v);
 extern bool sfn_jsonata_eval_value(const SfnJsonata *expr, const SfnJsonataValue *input,
 								   const SfnJsonataEnv *env, JsonbValue **result,

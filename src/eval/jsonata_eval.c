@@ -1997,8 +1997,14 @@ eval_top(const SfnJsonata *expr, JsonbValue *input, const SfnJsonataValue *pre,
 	else if (input != NULL)
 		in = jn_from_jsonb(input);
 	for (int i = 0; senv && i < senv->nbindings; i++)
-		jn_env_bind(env, senv->bindings[i].name,
-					senv->bindings[i].value ? jn_from_jsonb(senv->bindings[i].value) : NULL);
+	{
+		const SfnJsonataBinding *b = &senv->bindings[i];
+
+		if (b->converted)
+			jn_env_bind(env, b->name, b->converted->v);
+		else
+			jn_env_bind(env, b->name, b->value ? jn_from_jsonb(b->value) : NULL);
+	}
 	jn_env_bind(env, "$", in);
 	if (is_arr(in))
 	{
