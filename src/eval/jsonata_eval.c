@@ -1975,6 +1975,8 @@ sfn_jsonata_value(JsonbValue *v)
 {
 	SfnJsonataValue *r = palloc(sizeof(SfnJsonataValue));
 
+	/* outside an evaluation (one that an ERROR ended may have left it set) */
+	jn_ctx = NULL;
 	r->v = v ? jn_from_jsonb(v) : NULL;
 	return r;
 }
