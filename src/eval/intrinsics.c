@@ -191,6 +191,12 @@ append_java_double(StringInfo buf, double d)
 		appendStringInfoString(buf, signbit(d) ? "-0.0" : "0.0");
 		return;
 	}
+	/* Past double's range (1e400): Java's Double.toString says Infinity. */
+	if (isinf(d) || isnan(d))
+	{
+		appendStringInfoString(buf, isnan(d) ? "NaN" : (d < 0 ? "-Infinity" : "Infinity"));
+		return;
+	}
 	for (int prec = 0; prec <= 17; prec++)
 	{
 		snprintf(sci, sizeof(sci), "%.*e", prec, d);

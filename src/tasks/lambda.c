@@ -53,6 +53,12 @@ candidates(const char *given)
 static char *
 mapped_function(const char *given)
 {
+	SfnSpiScope scope;
+	MemoryContext caller = CurrentMemoryContext;
+	char	   *fn = NULL;
+
+	/* Its own SPI scope: TestState calls this outside any. */
+	sfn_spi_begin(&scope);
 	/* Exact patterns first, then the longest matching prefix pattern. */
 	if (sfn_spi_exec("SELECT sql_function FROM sfn.lambda_functions"
 					 " WHERE pattern OPERATOR(pg_catalog.=) ANY ($1)"
@@ -62,9 +68,15 @@ mapped_function(const char *given)
 					 " ORDER BY pg_catalog.right(pattern, 1) OPERATOR(pg_catalog.=) '*',"
 					 "   pg_catalog.length(pattern) DESC LIMIT 1",
 					 1, (Oid[]) {TEXTARRAYOID}, (Datum[]) {candidates(given)},
-					 NULL, false, SPI_OK_SELECT) == 0)
-		return NULL;
-	return sfn_spi_get_text(0, 1);
+					 NULL, false, SPI_OK_SELECT) == 1)
+	{
+		MemoryContext spi = MemoryContextSwitchTo(caller);
+
+		fn = pstrdup(sfn_spi_get_text(0, 1));
+		MemoryContextSwitchTo(spi);
+	}
+	sfn_spi_end(&scope);
+	return fn;
 }
 
 bool
