@@ -219,3 +219,29 @@ CALL pg_temp.run('task-sql-big', '{}', 'e1');
 SELECT status, error, left(cause, 80) AS cause FROM pg_temp.outcome('task-sql-big', 'e1');
 SELECT * FROM pg_temp.events('task-sql-big', 'e1');
 SELECT count(*) AS rows_of_the_big_task FROM shop.reservations WHERE order_id = 'big';
+
+--
+-- A loop of 150 SQL tasks in one execution: a batch runs at most 60 SQL
+-- tasks (subtransactions) before it commits, so the loop spans batches;
+-- every call happens exactly once.
+--
+CREATE TABLE shop.ticks (n int PRIMARY KEY);
+CREATE FUNCTION shop.tick(p jsonb) RETURNS jsonb LANGUAGE sql AS $$
+	INSERT INTO shop.ticks VALUES ((p->>'n')::int + 1) RETURNING jsonb_build_object('n', n) $$;
+SELECT sfn_create_state_machine('task-sql-loop', $j$
+{"StartAt": "Tick", "States": {
+  "Tick": {"Type": "Task", "Resource": "arn:aws:states:::sql:invoke",
+    "Parameters": {"FunctionName": "shop.tick", "Payload.$": "$"},
+    "OutputPath": "$.Payload", "Next": "More"},
+  "More": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericLessThan": 150, "Next": "Tick"}],
+    "Default": "Done"},
+  "Done": {"Type": "Succeed"}}}
+$j$);
+CALL pg_temp.run('task-sql-loop', '{"n": 0}', 'e1');
+SELECT * FROM pg_temp.outcome('task-sql-loop', 'e1');
+SELECT count(*) AS ticks, min(n), max(n) FROM shop.ticks;
+SELECT count(*) AS task_succeeded_events FROM sfn_get_execution_history(pg_temp.arn('task-sql-loop', 'e1'))
+WHERE type = 'TaskSucceeded';
+-- Events of one batch share its clock: at least 3 batches (150 / 60).
+SELECT count(DISTINCT "timestamp") >= 3 AS spans_three_batches_or_more
+FROM sfn_get_execution_history(pg_temp.arn('task-sql-loop', 'e1')) WHERE type = 'TaskSucceeded';

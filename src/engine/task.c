@@ -233,6 +233,8 @@ schedule_attempt(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, Jso
 		exec->fresh_token : NULL;
 	eff->role_arn = role_arn;
 	exec->effects = lappend(exec->effects, eff);
+	if (sfn_resource_runs_inline(&st->target))
+		exec->inline_tasks++;
 
 	/* Only an activity starts later, when a worker takes it. */
 	if (family(st) != FAMILY_ACTIVITY)

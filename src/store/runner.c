@@ -76,6 +76,14 @@
  * inbox; its work row is looked at again after this long anyway.
  */
 #define SFN_PARKED_RECHECK_USECS ((int64) 7 * USECS_PER_DAY)
+/*
+ * SQL tasks (subtransactions) per batch: pg_sfn.sql_tasks_per_batch.
+ * PostgreSQL caches 64 subtransaction ids per backend; past that, every
+ * other session's snapshots are marked overflowed and may have to read
+ * pg_subtrans.  Once a batch has run that many, the executions not
+ * reached wait for the next batch, and the one running yields.
+ */
+#define SFN_MAX_SQL_TASKS_PER_BATCH sfn_sql_tasks_per_batch
 /* Orphaned work rows handled per sweep. */
 #define SFN_ORPHANS_PER_SWEEP 1000
 
@@ -609,6 +617,10 @@ decide_and_carry_out(BatchWrites *w, const SfnPlan *plan, SfnExecution *exec,
 {
 	List	   *pending = NIL;
 
+	/* SQL tasks still allowed in this batch (see SFN_MAX_SQL_TASKS_PER_BATCH) */
+	exec->limit_inline_tasks = true;
+	exec->inline_tasks = 0;
+	exec->max_inline_tasks = Max(0, SFN_MAX_SQL_TASKS_PER_BATCH - w->tasks.sql_calls);
 	exec->fresh_token = sfn_token_new();
 	sfn_decide(plan, exec, thread, wake);
 	collect_events(w, exec);
@@ -623,11 +635,19 @@ decide_and_carry_out(BatchWrites *w, const SfnPlan *plan, SfnExecution *exec,
 		}
 		if (pending == NIL || exec->status != SFN_RUNNING)
 			break;
+		exec->inline_tasks = 0;
+		exec->max_inline_tasks = Max(0, SFN_MAX_SQL_TASKS_PER_BATCH - w->tasks.sql_calls);
 		exec->fresh_token = sfn_token_new();
 		sfn_decide(plan, exec, thread, linitial(pending));
 		pending = list_delete_first(pending);
 		collect_events(w, exec);
 	}
+}
+
+static bool
+batch_full(const BatchWrites *w)
+{
+	return w->tasks.sql_calls >= SFN_MAX_SQL_TASKS_PER_BATCH;
 }
 
 /* Build the engine's view of claimed row r and advance it. */
@@ -723,7 +743,7 @@ advance_row(uint64 r, TimestampTz now, BatchWrites *w)
 			if (thread.done || exec.status != SFN_RUNNING ||
 				thread.phase != SFN_PHASE_ENTER ||
 				done >= SFN_MAX_TRANSITIONS_PER_BATCH ||
-				GetCurrentTimestamp() >= batch_deadline)
+				GetCurrentTimestamp() >= batch_deadline || batch_full(w))
 				break;
 		}
 	}
@@ -870,7 +890,7 @@ sfn_runner_run_due(int worker_slot)
 		for (uint64 r = 0; r < n; r++)
 		{
 			/* Out of time: the rest stay due, for the next batch. */
-			if (r > 0 && GetCurrentTimestamp() >= batch_deadline)
+			if (r > 0 && (GetCurrentTimestamp() >= batch_deadline || batch_full(&w)))
 			{
 				batch_left_work_due = true;
 				break;

@@ -48,6 +48,7 @@ sfn_tasks_begin(SfnTaskBatch *b)
 	sfn_rowset_init(&b->tokens, token_cols, TK_NCOLS);
 	sfn_rowset_init(&b->activity_tasks, activity_cols, AT_NCOLS);
 	b->http = NIL;
+	b->sql_calls = 0;
 }
 
 /* The activity's id from its ARN (…:activity:NAME), or 0 if there is none. */
@@ -149,6 +150,7 @@ sfn_tasks_carry_out(SfnTaskBatch *b, int64 exec_id, const char *exec_arn, Oid ro
 						wakes = lappend(wakes, failure(eff, error, cause));
 						break;
 					}
+					b->sql_calls++;
 					if (kind == SFN_RESOURCE_SQL)
 						ok = sfn_sql_invoke(eff->parameters, as, eff->state->name, &output, &error, &cause);
 					else

@@ -23,6 +23,7 @@ typedef struct SfnTaskBatch
 	SfnRowSet	tokens;			/* sfn.task_tokens rows to insert */
 	SfnRowSet	activity_tasks; /* sfn.activity_tasks rows to insert */
 	List	   *http;			/* SfnHttpRequest * to enqueue */
+	int			sql_calls;		/* SQL tasks run (subtransactions) so far */
 } SfnTaskBatch;
 
 extern void sfn_tasks_begin(SfnTaskBatch *b);
