@@ -56,6 +56,15 @@ is(scalar(@flaky), 3, 'the server saw three requests');
 my %keys = map { /"idempotency-key": "([^"]+)"/ ? ($1 => 1) : () } @flaky;
 is(scalar(keys %keys), 3, 'each attempt carries its own Idempotency-Key');
 
+# 503 every time, Retry with FULL jitter: IntervalSeconds 2, BackoffRate 2,
+# MaxAttempts 2, so the waits are at most 2 s and 4 s (AWS: a random
+# fraction of the computed delay), then the execution fails with the error.
+machine('busy', qq({"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"arn:aws:states:::http:invoke","Parameters":{"ApiEndpoint":"$base/status/503","Method":"GET"},"Retry":[{"ErrorEquals":["States.Http.StatusCode.503"],"IntervalSeconds":2,"BackoffRate":2,"MaxAttempts":2,"JitterStrategy":"FULL"}],"End":true}}}));
+is(run('busy', 'b1', '{}'), 'FAILED States.Http.StatusCode.503', 'retries used up, the execution fails with the status error');
+my @gaps = split /,/, $node->psql(q{SELECT string_agg(round(extract(epoch FROM ts - prev_ts)::numeric, 2)::text, ',' ORDER BY event_id) FROM (SELECT h.event_id, h.type, h.ts, lag(h.ts) OVER (ORDER BY h.event_id) AS prev_ts FROM sfn.history h JOIN sfn.executions e ON e.id = h.execution_id WHERE e.name = 'b1') x WHERE type = 'TaskScheduled' AND prev_ts IS NOT NULL AND event_id > 3});
+is(scalar(@gaps), 2, 'two retries');
+ok($gaps[0] <= 2.2 && $gaps[1] <= 4.2, "jittered waits stay within the computed delays (@gaps s; at most 2 and 4)");
+
 # A 404 is caught.
 machine('missing', qq({"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"arn:aws:states:::http:invoke","Parameters":{"ApiEndpoint":"$base/status/404","Method":"GET"},"Catch":[{"ErrorEquals":["States.Http.StatusCode.404"],"ResultPath":"\$.error","Next":"Gone"}],"End":true},"Gone":{"Type":"Pass","End":true}}}));
 like(run('missing', 'm1', '{"id": 5}'), qr/^SUCCEEDED \{"id": 5, "error": \{"Cause": .*"Error": "States.Http.StatusCode.404"\}\}$/,
