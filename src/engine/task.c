@@ -355,10 +355,28 @@ sfn_task_wake(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, const 
 				SfnOutcome	o;
 				char	   *text;
 
-				/* With .waitForTaskToken only the callback ends the task. */
-				if (st->target.wait_for_token && !wake->callback)
-					return;
 				text = sfn_payload_text(exec, st, wake->output, &err);
+
+				/*
+				 * With .waitForTaskToken only the callback ends the task; the
+				 * call's own response is recorded as TaskSubmitted, as AWS
+				 * records a service's response to the call that handed the
+				 * token out.
+				 */
+				if (st->target.wait_for_token && !wake->callback)
+				{
+					if (family(st) != FAMILY_TASK)
+						return;
+					d = task_details(st);
+					if (text)
+					{
+						sfn_jv_object_put(d, "output", 6, sfn_jv_cstring(text));
+						sfn_jv_object_put(d, "outputDetails", 13, sfn_not_truncated());
+					}
+					ev = sfn_emit(exec, thread->last_event_id, "TaskSubmitted", d);
+					thread->last_event_id = ev->id;
+					return;
+				}
 				if (text == NULL)
 				{
 					d = task_details(st);
