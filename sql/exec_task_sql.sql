@@ -245,3 +245,29 @@ WHERE type = 'TaskSucceeded';
 -- Events of one batch share its clock: at least 3 batches (150 / 60).
 SELECT count(DISTINCT "timestamp") >= 3 AS spans_three_batches_or_more
 FROM sfn_get_execution_history(pg_temp.arn('task-sql-loop', 'e1')) WHERE type = 'TaskSucceeded';
+
+--
+-- TimeoutSeconds bounds a SQL task's run: the call is cancelled, its
+-- writes roll back, and the task times out (TaskTimedOut, States.Timeout)
+-- as any task does; the worker goes on.
+--
+CREATE FUNCTION shop.slow(p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO shop.reservations VALUES ('slow', 1);
+	PERFORM pg_sleep(5);
+	RETURN '{}';
+END $$;
+SELECT sfn_create_state_machine('task-sql-timeout', $j$
+{"StartAt": "T", "States": {
+  "T": {"Type": "Task", "Resource": "arn:aws:states:::sql:invoke",
+    "Parameters": {"FunctionName": "shop.slow"}, "TimeoutSeconds": 1,
+    "Catch": [{"ErrorEquals": ["States.Timeout"], "ResultPath": "$.timeout", "Next": "Late"}], "End": true},
+  "Late": {"Type": "Pass", "End": true}}}
+$j$);
+CALL pg_temp.run('task-sql-timeout', '{}', 'e1');
+SELECT * FROM pg_temp.outcome('task-sql-timeout', 'e1');
+SELECT * FROM pg_temp.events('task-sql-timeout', 'e1');
+SELECT count(*) AS rows_of_the_slow_task FROM shop.reservations WHERE order_id = 'slow';
+-- The workers are still there.
+CALL pg_temp.run('task-sql-ok', '{"order": "after-timeout"}', 'e3');
+SELECT status FROM pg_temp.outcome('task-sql-ok', 'e3');

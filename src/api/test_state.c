@@ -299,12 +299,12 @@ sfn_test_state(PG_FUNCTION_ARGS)
 							sfn_msg(plan->states[start].name)),
 					 errhint("It calls SQL tasks and Lambda functions mapped to SQL functions; give a mock for other resources and for .waitForTaskToken.")));
 		if (kind == SFN_RESOURCE_SQL)
-			ok = sfn_sql_invoke(eff->parameters, GetUserId(), eff->state->name,
+			ok = sfn_sql_invoke(eff->parameters, GetUserId(), eff->state->name, 0,
 								&output, &error, &cause);
 		else
 			ok = sfn_lambda_invoke(eff->parameters, eff->state->resource,
 								   kind == SFN_RESOURCE_LAMBDA_FUNCTION, GetUserId(),
-								   eff->state->name, &output, &error, &cause);
+								   eff->state->name, 0, &output, &error, &cause);
 		mock = palloc0(sizeof(SfnMock));
 		if (ok)
 			mock->result = output;

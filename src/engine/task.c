@@ -403,7 +403,10 @@ sfn_task_wake(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, const 
 		case SFN_WAKE_TASK_FAILED:
 			d = task_details(st);
 			put_error(d, wake->error, wake->cause);
-			ev = sfn_emit(exec, thread->last_event_id, event_type(st, "Failed"), d);
+			/* A target that timed out itself (a SQL task's timer) */
+			ev = sfn_emit(exec, thread->last_event_id,
+						  event_type(st, wake->error && strcmp(wake->error, "States.Timeout") == 0 ?
+									 "TimedOut" : "Failed"), d);
 			thread->last_event_id = ev->id;
 			attempt_failed(plan, exec, thread, wake->error, wake->cause);
 			return;

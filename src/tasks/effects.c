@@ -152,11 +152,13 @@ sfn_tasks_carry_out(SfnTaskBatch *b, int64 exec_id, const char *exec_arn, Oid ro
 					}
 					b->sql_calls++;
 					if (kind == SFN_RESOURCE_SQL)
-						ok = sfn_sql_invoke(eff->parameters, as, eff->state->name, &output, &error, &cause);
+						ok = sfn_sql_invoke(eff->parameters, as, eff->state->name, eff->timeout_seconds,
+											&output, &error, &cause);
 					else
 						ok = sfn_lambda_invoke(eff->parameters, eff->state->resource,
 											   kind == SFN_RESOURCE_LAMBDA_FUNCTION, as,
-											   eff->state->name, &output, &error, &cause);
+											   eff->state->name, eff->timeout_seconds,
+											   &output, &error, &cause);
 					if (ok)
 					{
 						SfnWake    *w = answer(eff, SFN_WAKE_TASK_SUCCEEDED);

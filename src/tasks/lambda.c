@@ -81,7 +81,8 @@ mapped_function(const char *given)
 
 bool
 sfn_lambda_invoke(JsonbValue *parameters, const char *resource, bool bare, Oid role,
-				  const char *state_name, JsonbValue **output, char **error, char **cause)
+				  const char *state_name, int64 timeout_seconds, JsonbValue **output,
+				  char **error, char **cause)
 {
 	const char *given = resource;
 	JsonbValue *payload = parameters;
@@ -114,7 +115,7 @@ sfn_lambda_invoke(JsonbValue *parameters, const char *resource, bool bare, Oid r
 	sfn_jv_object_put(call, "FunctionName", 12, sfn_jv_cstring(fn));
 	if (payload)
 		sfn_jv_object_put(call, "Payload", 7, payload);
-	if (!sfn_sql_invoke(call, role, state_name, output, error, cause))
+	if (!sfn_sql_invoke(call, role, state_name, timeout_seconds, output, error, cause))
 		return false;
 	if (bare)
 		*output = sfn_jv_object_cget(*output, "Payload");

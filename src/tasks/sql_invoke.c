@@ -26,6 +26,7 @@
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "storage/latch.h"
 #include "parser/parse_func.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -35,6 +36,7 @@
 #include "utils/regproc.h"
 #include "utils/resowner.h"
 #include "utils/syscache.h"
+#include "utils/timeout.h"
 
 #include "support/errors.h"
 #include "support/guc.h"
@@ -129,9 +131,25 @@ too_large(Jsonb *result)
 	return strlen(JsonbToCString(NULL, &result->root, VARSIZE(result))) > (Size) sfn_max_payload_size;
 }
 
+/*
+ * TimeoutSeconds of a SQL task: a timer that cancels the call.  The cancel
+ * it raises is the task's (States.Timeout), unlike any other cancel.
+ */
+static volatile sig_atomic_t task_timed_out = false;
+static TimeoutId task_timeout_id = MAX_TIMEOUTS;
+
+static void
+task_timeout_handler(void)
+{
+	task_timed_out = true;
+	InterruptPending = true;
+	QueryCancelPending = true;
+	SetLatch(MyLatch);
+}
+
 bool
 sfn_sql_invoke(JsonbValue *parameters, Oid role, const char *state_name,
-			   JsonbValue **output, char **error, char **cause)
+			   int64 timeout_seconds, JsonbValue **output, char **error, char **cause)
 {
 	JsonbValue *fname = NULL;
 	JsonbValue *payload = NULL;
@@ -162,6 +180,14 @@ sfn_sql_invoke(JsonbValue *parameters, Oid role, const char *state_name,
 						  GetUserNameFromId(role, false), name);
 
 	GetUserIdAndSecContext(&save_userid, &save_sec);
+	if (timeout_seconds > 0)
+	{
+		if (task_timeout_id == MAX_TIMEOUTS)
+			task_timeout_id = RegisterTimeout(USER_TIMEOUT, task_timeout_handler);
+		task_timed_out = false;
+		enable_timeout_after(task_timeout_id,
+							 (int) Min(timeout_seconds * 1000, (int64) PG_INT32_MAX));
+	}
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(oldcontext);
 	PG_TRY();
@@ -176,6 +202,16 @@ sfn_sql_invoke(JsonbValue *parameters, Oid role, const char *state_name,
 		fcinfo->args[0].isnull = false;
 		result = FunctionCallInvoke(fcinfo);
 		isnull = fcinfo->isnull;
+		if (timeout_seconds > 0)
+		{
+			disable_timeout(task_timeout_id, false);
+			/* The timer fired just after the call returned: not a cancel. */
+			if (task_timed_out)
+			{
+				task_timed_out = false;
+				QueryCancelPending = false;
+			}
+		}
 		SetUserIdAndSecContext(save_userid, save_sec);
 		/* The result lives in oldcontext: copy it out before the release. */
 		if (!isnull)
@@ -202,6 +238,11 @@ sfn_sql_invoke(JsonbValue *parameters, Oid role, const char *state_name,
 	{
 		ErrorData  *edata;
 
+		bool		timed_out = task_timed_out;
+
+		if (timeout_seconds > 0)
+			disable_timeout(task_timeout_id, false);
+		task_timed_out = false;
 		SetUserIdAndSecContext(save_userid, save_sec);
 		MemoryContextSwitchTo(oldcontext);
 		edata = CopyErrorData();
@@ -209,10 +250,16 @@ sfn_sql_invoke(JsonbValue *parameters, Oid role, const char *state_name,
 		RollbackAndReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcontext);
 		CurrentResourceOwner = oldowner;
-		if (edata->elevel > ERROR || is_interrupt(edata->sqlerrcode))
-			ReThrowError(edata);
 		ok = false;
-		if (edata->sqlerrcode == ERRCODE_SFN_TASK_ERROR)
+		if (timed_out && edata->sqlerrcode == ERRCODE_QUERY_CANCELED && edata->elevel == ERROR)
+		{
+			*error = pstrdup("States.Timeout");
+			*cause = psprintf("The SQL task ran longer than its TimeoutSeconds (" INT64_FORMAT ")",
+							  timeout_seconds);
+		}
+		else if (edata->elevel > ERROR || is_interrupt(edata->sqlerrcode))
+			ReThrowError(edata);
+		else if (edata->sqlerrcode == ERRCODE_SFN_TASK_ERROR)
 		{
 			*error = pstrdup(edata->message ? edata->message : "");
 			*cause = edata->detail ? pstrdup(edata->detail) : NULL;

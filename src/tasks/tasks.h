@@ -42,12 +42,13 @@ extern void sfn_tasks_finish(SfnTaskBatch *b);
 
 /* sql_invoke.c: run a SQL task; false with *error and *cause on failure. */
 extern bool sfn_sql_invoke(JsonbValue *parameters, Oid role, const char *state_name,
-						   JsonbValue **output, char **error, char **cause);
+						   int64 timeout_seconds, JsonbValue **output,
+						   char **error, char **cause);
 
 /* lambda.c: a Lambda resource through its mapped SQL function. */
 extern bool sfn_lambda_invoke(JsonbValue *parameters, const char *resource, bool bare,
-							  Oid role, const char *state_name, JsonbValue **output,
-							  char **error, char **cause);
+							  Oid role, const char *state_name, int64 timeout_seconds,
+							  JsonbValue **output, char **error, char **cause);
 
 /* tokens.c */
 #define SFN_TOKEN_BYTES 16		/* random bytes in a task token */
