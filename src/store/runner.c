@@ -766,13 +766,19 @@ claim(TimestampTz now, int limit)
 	 * 0 keeps the EXISTS a per-row probe by primary keys: made a semi-join,
 	 * a generic plan from small tables scanned all executions per claim.
 	 * Executions with answers come first; each part locks its own rows.
+	 * An answer for an execution that has ended (it raced the end) has no
+	 * work row: it is skipped here, so it cannot crowd out live answers,
+	 * and retention removes it.
 	 */
 	if (claim_plan == NULL)
 		keep_plan(&claim_plan,
 				  psprintf("WITH a AS ("
 						   "  SELECT w.execution_id FROM sfn.work w"
 						   "  WHERE w.execution_id OPERATOR(pg_catalog.=) ANY (ARRAY("
-						   "      SELECT i.execution_id FROM sfn.inbox i ORDER BY i.id LIMIT $1))"
+						   "      SELECT i.execution_id FROM sfn.inbox i"
+						   "      WHERE EXISTS (SELECT 1 FROM sfn.work w2"
+						   "        WHERE w2.execution_id OPERATOR(pg_catalog.=) i.execution_id)"
+						   "      ORDER BY i.id LIMIT $1))"
 						   "    AND " RUNNABLE_WORK_ROW
 						   "  FOR UPDATE OF w SKIP LOCKED),"
 						   " b AS ("
