@@ -61,3 +61,9 @@ SELECT sfn_map_lambda('greeter', 'fx.greet');
 SELECT count(*) > 0 AS sees_mappings FROM sfn.lambda_functions;
 RESET ROLE;
 SELECT sfn_map_lambda('x', 'unqualified');
+-- Exactly one target; an HTTP target must be an http(s) URL.
+SELECT sfn_map_lambda('x', 'fx.greet', 'http://127.0.0.1:1/');
+SELECT sfn_map_lambda('x');
+SELECT sfn_map_lambda('x', http_endpoint => 'ftp://example.com/');
+SELECT sfn_map_lambda('remote', http_endpoint => 'https://example.com/fn');
+SELECT pattern, sql_function, http_endpoint FROM sfn.lambda_functions ORDER BY pattern;

@@ -302,9 +302,22 @@ sfn_test_state(PG_FUNCTION_ARGS)
 			ok = sfn_sql_invoke(eff->parameters, GetUserId(), eff->state->name, 0,
 								&output, &error, &cause);
 		else
-			ok = sfn_lambda_invoke(eff->parameters, eff->state->resource,
-								   kind == SFN_RESOURCE_LAMBDA_FUNCTION, GetUserId(),
-								   eff->state->name, 0, &output, &error, &cause);
+		{
+			SfnLambdaTarget target;
+			bool		bare = kind == SFN_RESOURCE_LAMBDA_FUNCTION;
+
+			ok = sfn_lambda_resolve(eff->parameters, eff->state->resource, bare,
+									&target, &error, &cause);
+			if (ok && target.http_endpoint)
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("sfn_test_state cannot call the HTTP endpoint Task state \"%s\"'s Lambda function is mapped to",
+								sfn_msg(plan->states[start].name)),
+						 errhint("Give a mock.")));
+			if (ok)
+				ok = sfn_lambda_invoke(&target, bare, GetUserId(), eff->state->name, 0,
+									   &output, &error, &cause);
+		}
 		mock = palloc0(sizeof(SfnMock));
 		if (ok)
 			mock->result = output;

@@ -68,7 +68,7 @@ BEGIN
 		'sfn_get_activity_task(text, text, integer)',
 		'sfn_describe_activity(text)',
 		'sfn_list_activities()',
-		'sfn_map_lambda(text, text)',
+		'sfn_map_lambda(text, text, text)',
 		'sfn_unmap_lambda(text)'
 	]::pg_catalog.regprocedure[] LOOP
 		EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);

@@ -727,8 +727,17 @@ advance_row(uint64 r, TimestampTz now, BatchWrites *w)
 	{
 		/* Answers that arrived, in order (the inbox rows are sorted). */
 		for (uint64 i = inbox_first(exec.id); i < inbox_count && inbox_rows[i].execution_id == exec.id; i++)
-			if (exec.status == SFN_RUNNING)
-				decide_and_carry_out(w, plan, &exec, &thread, role, &inbox_rows[i].wake);
+		{
+			const SfnResource *target = &plan->states[thread.state].target;
+
+			if (exec.status != SFN_RUNNING)
+				break;
+			/* A Lambda function mapped to an HTTP endpoint answers as a Lambda. */
+			if (target->kind == SFN_RESOURCE_LAMBDA || target->kind == SFN_RESOURCE_LAMBDA_FUNCTION)
+				sfn_lambda_shape_answer(target->kind == SFN_RESOURCE_LAMBDA_FUNCTION,
+										&inbox_rows[i].wake);
+			decide_and_carry_out(w, plan, &exec, &thread, role, &inbox_rows[i].wake);
+		}
 
 		/*
 		 * A few transitions per call, up to SFN_MAX_TRANSITIONS_PER_BATCH,

@@ -89,6 +89,28 @@ credentials_role(const char *role_arn, Oid sm_role, Oid *as, char **error, char 
 	return true;
 }
 
+/* The outbox row of an HTTP call made for a task attempt. */
+static SfnHttpRequest *
+http_request(const SfnEffect *eff, int64 exec_id, const char *exec_arn, JsonbValue *parameters)
+{
+	SfnHttpRequest *r = palloc0(sizeof(SfnHttpRequest));
+
+	r->execution_id = exec_id;
+	r->thread_id = eff->thread_id;
+	r->scheduled_event_id = eff->task_event_id;
+	r->parameters = parameters;
+
+	/*
+	 * The engine's own timer ends the task at TimeoutSeconds (States.Timeout,
+	 * as on AWS); the transfer gets a second more, so that the timer fires
+	 * first.  Without TimeoutSeconds the dispatcher's default bounds it.
+	 */
+	r->timeout_seconds = eff->timeout_seconds > 0 ?
+		(int32) Min(eff->timeout_seconds + 1, PG_INT32_MAX) : 0;
+	r->idempotency_key = psprintf("%s:%d", exec_arn, eff->task_event_id);
+	return r;
+}
+
 static SfnWake *
 answer(const SfnEffect *eff, SfnWakeKind kind)
 {
@@ -142,12 +164,29 @@ sfn_tasks_carry_out(SfnTaskBatch *b, int64 exec_id, const char *exec_arn, Oid ro
 					char	   *error;
 					char	   *cause;
 					SfnResourceKind kind = eff->state->target.kind;
+					bool		bare = kind == SFN_RESOURCE_LAMBDA_FUNCTION;
 					bool		ok;
 					Oid			as = role;
+					SfnLambdaTarget target;
 
 					if (eff->role_arn && !credentials_role(eff->role_arn, role, &as, &error, &cause))
 					{
 						wakes = lappend(wakes, failure(eff, error, cause));
+						break;
+					}
+					if (kind != SFN_RESOURCE_SQL &&
+						!sfn_lambda_resolve(eff->parameters, eff->state->resource, bare,
+											&target, &error, &cause))
+					{
+						wakes = lappend(wakes, failure(eff, error, cause));
+						break;
+					}
+					if (kind != SFN_RESOURCE_SQL && target.http_endpoint)
+					{
+						/* Mapped to an HTTP endpoint: answered later. */
+						b->http = lappend(b->http,
+										  http_request(eff, exec_id, exec_arn,
+													   sfn_lambda_http_parameters(&target)));
 						break;
 					}
 					b->sql_calls++;
@@ -155,10 +194,8 @@ sfn_tasks_carry_out(SfnTaskBatch *b, int64 exec_id, const char *exec_arn, Oid ro
 						ok = sfn_sql_invoke(eff->parameters, as, eff->state->name, eff->timeout_seconds,
 											&output, &error, &cause);
 					else
-						ok = sfn_lambda_invoke(eff->parameters, eff->state->resource,
-											   kind == SFN_RESOURCE_LAMBDA_FUNCTION, as,
-											   eff->state->name, eff->timeout_seconds,
-											   &output, &error, &cause);
+						ok = sfn_lambda_invoke(&target, bare, as, eff->state->name,
+											   eff->timeout_seconds, &output, &error, &cause);
 					if (ok)
 					{
 						SfnWake    *w = answer(eff, SFN_WAKE_TASK_SUCCEEDED);
@@ -171,27 +208,8 @@ sfn_tasks_carry_out(SfnTaskBatch *b, int64 exec_id, const char *exec_arn, Oid ro
 					break;
 				}
 			case SFN_RESOURCE_HTTP:
-				{
-					SfnHttpRequest *r = palloc0(sizeof(SfnHttpRequest));
-
-					r->execution_id = exec_id;
-					r->thread_id = eff->thread_id;
-					r->scheduled_event_id = eff->task_event_id;
-					r->parameters = eff->parameters;
-
-					/*
-					 * The engine's own timer ends the task at TimeoutSeconds
-					 * (States.Timeout, as on AWS); the transfer gets a
-					 * second more, so that the timer fires first.
-					 * Without TimeoutSeconds the dispatcher's default
-					 * bounds it.
-					 */
-					r->timeout_seconds = eff->timeout_seconds > 0 ?
-						(int32) Min(eff->timeout_seconds + 1, PG_INT32_MAX) : 0;
-					r->idempotency_key = psprintf("%s:%d", exec_arn, eff->task_event_id);
-					b->http = lappend(b->http, r);
-					break;
-				}
+				b->http = lappend(b->http, http_request(eff, exec_id, exec_arn, eff->parameters));
+				break;
 			case SFN_RESOURCE_ACTIVITY:
 				{
 					int64		id = activity_id(eff->state->resource);

@@ -65,6 +65,19 @@ my @gaps = split /,/, $node->psql(q{SELECT string_agg(round(extract(epoch FROM t
 is(scalar(@gaps), 2, 'two retries');
 ok($gaps[0] <= 2.2 && $gaps[1] <= 4.2, "jittered waits stay within the computed delays (@gaps s; at most 2 and 4)");
 
+# Lambda functions mapped to HTTP endpoints: the payload is POSTed, the
+# response body comes back as lambda:invoke's Payload (or, for a bare
+# function ARN, as the value); Lambda's error body names the error.
+$node->psql("SELECT sfn_map_lambda('remote-echo', http_endpoint => '$base/echo')");
+$node->psql("SELECT sfn_map_lambda('arn:aws:lambda:us-east-1:123456789012:function:remote-json', http_endpoint => '$base/json')");
+$node->psql("SELECT sfn_map_lambda('remote-broken', http_endpoint => '$base/lambda-error')");
+machine('lam-http', qq({"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"remote-echo","Payload":{"x":1}},"ResultSelector":{"method.\$":"\$.Payload.method","body.\$":"\$.Payload.body","code.\$":"\$.StatusCode"},"Next":"Bare"},"Bare":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:remote-json","ResultPath":"\$.bare","End":true}}}));
+is(run('lam-http', 'l1', '{}'), 'SUCCEEDED {"bare": {"n": 1, "list": [1, 2], "hello": "world"}, "body": "{\\"x\\":1}", "code": 200, "method": "POST"}',
+	'a Lambda function mapped to an HTTP endpoint answers with the response body as Payload (the echo server saw a JSON POST); a bare ARN with the body itself');
+machine('lam-broken', qq({"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"remote-broken","Payload":{}},"Catch":[{"ErrorEquals":["Boom"],"ResultPath":"\$.error","Next":"Caught"}],"End":true},"Caught":{"Type":"Pass","End":true}}}));
+is(run('lam-broken', 'l2', '{}'), 'SUCCEEDED {"error": {"Cause": "it broke", "Error": "Boom"}}',
+	'Lambda\'s error body names the error, which Catch matches');
+
 # A 404 is caught.
 machine('missing', qq({"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"arn:aws:states:::http:invoke","Parameters":{"ApiEndpoint":"$base/status/404","Method":"GET"},"Catch":[{"ErrorEquals":["States.Http.StatusCode.404"],"ResultPath":"\$.error","Next":"Gone"}],"End":true},"Gone":{"Type":"Pass","End":true}}}));
 like(run('missing', 'm1', '{"id": 5}'), qr/^SUCCEEDED \{"id": 5, "error": \{"Cause": .*"Error": "States.Http.StatusCode.404"\}\}$/,
