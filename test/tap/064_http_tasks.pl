@@ -78,6 +78,14 @@ machine('lam-broken', qq({"StartAt":"Call","States":{"Call":{"Type":"Task","Reso
 is(run('lam-broken', 'l2', '{}'), 'SUCCEEDED {"error": {"Cause": "it broke", "Error": "Boom"}}',
 	'Lambda\'s error body names the error, which Catch matches');
 
+# A server that refuses connections: States.Http.Socket, retried as
+# configured, then the execution fails with it.
+my $closed = SfnHttp::closed_port();
+machine('refused', qq({"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"arn:aws:states:::http:invoke","Parameters":{"ApiEndpoint":"http://127.0.0.1:$closed/x","Method":"GET"},"Retry":[{"ErrorEquals":["States.Http.Socket"],"IntervalSeconds":1,"MaxAttempts":1}],"End":true}}}));
+is(run('refused', 'r1', '{}'), 'FAILED States.Http.Socket', 'a refused connection fails with States.Http.Socket after its retry');
+is(events('r1'), 'ExecutionStarted,TaskStateEntered,TaskScheduled,TaskStarted,TaskFailed,TaskScheduled,TaskStarted,TaskFailed,ExecutionFailed',
+	'two attempts');
+
 # A 404 is caught.
 machine('missing', qq({"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"arn:aws:states:::http:invoke","Parameters":{"ApiEndpoint":"$base/status/404","Method":"GET"},"Catch":[{"ErrorEquals":["States.Http.StatusCode.404"],"ResultPath":"\$.error","Next":"Gone"}],"End":true},"Gone":{"Type":"Pass","End":true}}}));
 like(run('missing', 'm1', '{"id": 5}'), qr/^SUCCEEDED \{"id": 5, "error": \{"Cause": .*"Error": "States.Http.StatusCode.404"\}\}$/,
