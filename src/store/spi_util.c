@@ -12,6 +12,7 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/memutils.h"
 #include "utils/snapmgr.h"
 
 #include "store/schema_version.h"
@@ -45,15 +46,59 @@ sfn_spi_end(SfnSpiScope *scope)
 	SetUserIdAndSecContext(scope->save_userid, scope->save_sec_context);
 }
 
+/*
+ * Plans of the statements sfn_spi_exec runs, prepared once per backend:
+ * parsing and planning cost more than running most of them (a callback's
+ * statement was planned on every call).  They are string constants, so
+ * the text's address finds the plan; the text is compared too, so that a
+ * statement built at run time is still right (it is prepared again).
+ */
+#define SFN_MAX_CACHED_STATEMENTS 128
+
+typedef struct CachedStatement
+{
+	const char *sql;			/* the caller's text (address) */
+	char	   *text;			/* a copy, to check */
+	SPIPlanPtr	plan;
+} CachedStatement;
+
+static CachedStatement cached[SFN_MAX_CACHED_STATEMENTS];
+static int	n_cached = 0;
+
+static SPIPlanPtr
+cached_plan(const char *sql, int nargs, Oid *types)
+{
+	SPIPlanPtr	plan;
+
+	for (int i = 0; i < n_cached; i++)
+		if (cached[i].sql == sql && strcmp(cached[i].text, sql) == 0)
+			return cached[i].plan;
+	if (n_cached >= SFN_MAX_CACHED_STATEMENTS)
+		return NULL;
+	plan = SPI_prepare(sql, nargs, types);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed for: %s", sql);
+	SPI_keepplan(plan);
+	cached[n_cached].sql = sql;
+	cached[n_cached].text = MemoryContextStrdup(TopMemoryContext, sql);
+	cached[n_cached].plan = plan;
+	n_cached++;
+	return plan;
+}
+
 uint64
 sfn_spi_exec(const char *sql, int nargs, Oid *types, Datum *values,
 			 const char *nulls, bool read_only, int expect)
 {
 	int			rc;
+	SPIPlanPtr	plan = cached_plan(sql, nargs, types);
 
-	rc = SPI_execute_with_args(sql, nargs, types, values, nulls, read_only, 0);
+	if (plan)
+		rc = SPI_execute_plan(plan, values, nulls, read_only, 0);
+	else
+		rc = SPI_execute_with_args(sql, nargs, types, values, nulls, read_only, 0);
 	if (rc != expect)
-		elog(ERROR, "SPI_execute_with_args returned %s for: %s",
+		elog(ERROR, "SPI_execute returned %s for: %s",
 			 SPI_result_code_string(rc), sql);
 	return SPI_processed;
 }

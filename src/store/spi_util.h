@@ -36,6 +36,8 @@ extern void sfn_spi_end(SfnSpiScope *scope);
 /*
  * Run sql with nargs parameters of the given types; elog(ERROR) if SPI
  * reports anything but the expected result code.  Returns SPI_processed.
+ * sql should be a string constant: its plan is prepared once per backend
+ * and found again by the text's address.
  */
 extern uint64 sfn_spi_exec(const char *sql, int nargs, Oid *types, Datum *values,
 						   const char *nulls, bool read_only, int expect);
