@@ -766,8 +766,11 @@ advance_row(uint64 r, TimestampTz now, BatchWrites *w)
 static uint64
 claim(TimestampTz now, int limit)
 {
-	static SPIPlanPtr claim_plan = NULL;
+	static SPIPlanPtr lock_plan = NULL;
+	static SPIPlanPtr load_plan = NULL;
 	int			rc;
+	Datum	   *ids;
+	uint64		n;
 
 	/*
 	 * Only rows it can run fill the LIMIT: RUNNING, with their state machine
@@ -779,40 +782,63 @@ claim(TimestampTz now, int limit)
 	 * work row: it is skipped here, so it cannot crowd out live answers,
 	 * and retention removes it.
 	 */
-	if (claim_plan == NULL)
-		keep_plan(&claim_plan,
-				  psprintf("WITH a AS ("
-						   "  SELECT w.execution_id FROM sfn.work w"
-						   "  WHERE w.execution_id OPERATOR(pg_catalog.=) ANY (ARRAY("
-						   "      SELECT i.execution_id FROM sfn.inbox i"
-						   "      WHERE EXISTS (SELECT 1 FROM sfn.work w2"
-						   "        WHERE w2.execution_id OPERATOR(pg_catalog.=) i.execution_id)"
-						   "      ORDER BY i.id LIMIT $1))"
-						   "    AND " RUNNABLE_WORK_ROW
-						   "  FOR UPDATE OF w SKIP LOCKED),"
-						   " b AS ("
-						   "  SELECT w.execution_id FROM sfn.work w"
-						   "  WHERE w.due_at OPERATOR(pg_catalog.<=) $2"
-						   "    AND " RUNNABLE_WORK_ROW
-						   "  ORDER BY w.due_at LIMIT $1 FOR UPDATE OF w SKIP LOCKED),"
-						   " c AS (SELECT execution_id FROM a UNION SELECT execution_id FROM b)"
-						   " SELECT e.id, e.name, e.input, e.start_date, e.timeout_at, e.last_event_id,"
+	if (lock_plan == NULL)
+		keep_plan(&lock_plan,
+				  "WITH a AS ("
+				  "  SELECT w.execution_id, w.due_at FROM sfn.work w"
+				  "  WHERE w.execution_id OPERATOR(pg_catalog.=) ANY (ARRAY("
+				  "      SELECT i.execution_id FROM sfn.inbox i"
+				  "      WHERE EXISTS (SELECT 1 FROM sfn.work w2"
+				  "        WHERE w2.execution_id OPERATOR(pg_catalog.=) i.execution_id)"
+				  "      ORDER BY i.id LIMIT $1))"
+				  "    AND " RUNNABLE_WORK_ROW
+				  "  FOR UPDATE OF w SKIP LOCKED),"
+				  " b AS ("
+				  "  SELECT w.execution_id, w.due_at FROM sfn.work w"
+				  "  WHERE w.due_at OPERATOR(pg_catalog.<=) $2"
+				  "    AND " RUNNABLE_WORK_ROW
+				  "  ORDER BY w.due_at LIMIT $1 FOR UPDATE OF w SKIP LOCKED)"
+				  " SELECT execution_id FROM (SELECT * FROM a UNION SELECT * FROM b) c"
+				  " ORDER BY due_at",
+				  2, (Oid[]) {INT4OID, TIMESTAMPTZOID});
+	rc = SPI_execute_plan(lock_plan,
+						  (Datum[]) {Int32GetDatum(limit), TimestampTzGetDatum(now)},
+						  NULL, false, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "claim failed: %s", SPI_result_code_string(rc));
+	if (SPI_processed == 0)
+		return 0;
+	ids = palloc(sizeof(Datum) * SPI_processed);
+	for (uint64 r = 0; r < SPI_processed; r++)
+		ids[r] = Int64GetDatum(sfn_spi_get_int64(r, 1));
+	n = SPI_processed;
+
+	/*
+	 * Load them in a statement of its own, so with a snapshot taken after
+	 * the locks: a row locked above may hold another worker's transition
+	 * that committed after the locking statement's snapshot, and reading
+	 * the execution and thread in that statement would see them as they
+	 * were before it (and write the old state back).
+	 */
+	if (load_plan == NULL)
+		keep_plan(&load_plan,
+				  psprintf("SELECT e.id, e.name, e.input, e.start_date, e.timeout_at, e.last_event_id,"
 						   "   e.redrive_count, e.state_machine_id, e.revision, sm.name, sm.role::pg_catalog.text,"
 						   "   r.revision_id, t.execution_id IS NOT NULL, %s"
-						   " FROM c JOIN sfn.executions e ON e.id OPERATOR(pg_catalog.=) c.execution_id"
+						   " FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[])) WITH ORDINALITY AS c(execution_id, ord)"
+						   " JOIN sfn.executions e ON e.id OPERATOR(pg_catalog.=) c.execution_id"
 						   " JOIN sfn.state_machines sm ON sm.id OPERATOR(pg_catalog.=) e.state_machine_id"
 						   " JOIN sfn.state_machine_revisions r"
 						   "   ON r.state_machine_id OPERATOR(pg_catalog.=) e.state_machine_id"
 						   "  AND r.revision OPERATOR(pg_catalog.=) e.revision"
 						   " LEFT JOIN sfn.threads t ON t.execution_id OPERATOR(pg_catalog.=) e.id"
 						   "  AND t.thread_id OPERATOR(pg_catalog.=) 0"
-						   " JOIN sfn.work w ON w.execution_id OPERATOR(pg_catalog.=) e.id"
 						   " WHERE e.status OPERATOR(pg_catalog.=) 'RUNNING'"
-						   " ORDER BY w.due_at",
+						   " ORDER BY c.ord",
 						   sfn_rowset_select_list(thread_cols, T_NCOLS, "t")),
-				  2, (Oid[]) {INT4OID, TIMESTAMPTZOID});
-	rc = SPI_execute_plan(claim_plan,
-						  (Datum[]) {Int32GetDatum(limit), TimestampTzGetDatum(now)},
+				  1, (Oid[]) {INT8ARRAYOID});
+	rc = SPI_execute_plan(load_plan,
+						  (Datum[]) {PointerGetDatum(construct_array(ids, (int) n, INT8OID, 8, true, TYPALIGN_DOUBLE))},
 						  NULL, false, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "claim failed: %s", SPI_result_code_string(rc));

@@ -1164,6 +1164,7 @@ sfn_http_worker_main(Datum arg)
 	pgstat_report_appname("pg_sfn http dispatcher");
 	/* As the workers: nothing found through a search_path users can write. */
 	SetConfigOption("search_path", "pg_catalog, pg_temp", PGC_SUSET, PGC_S_OVERRIDE);
+	SetConfigOption("default_transaction_isolation", "read committed", PGC_SUSET, PGC_S_OVERRIDE);
 
 	/* One descriptor per transfer: take all the process may have. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max)

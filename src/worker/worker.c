@@ -258,6 +258,13 @@ sfn_worker_main(Datum arg)
 	 */
 	SetConfigOption("search_path", "pg_catalog, pg_temp", PGC_SUSET, PGC_S_OVERRIDE);
 
+	/*
+	 * The claim relies on READ COMMITTED (a statement after the locks sees
+	 * what other workers committed before them): no per-database or
+	 * per-role default_transaction_isolation may change it.
+	 */
+	SetConfigOption("default_transaction_isolation", "read committed", PGC_SUSET, PGC_S_OVERRIDE);
+
 	sfn_shmem->latches[slot] = MyLatch;
 	on_shmem_exit(sfn_worker_detach, Int32GetDatum(slot));
 
