@@ -4,11 +4,23 @@
 -- waits for them and prints their histories and the shop's rows.
 --
 --   psql -v definition="$(cat saga.json)" -v shop_url=http://127.0.0.1:PORT \
---        -v shop_service=test/example/shop_service.py -f saga.sql
+--        -v shop_api_key=KEY -v shop_service=test/example/shop_service.py -f saga.sql
 -- The schema must exist (saga_schema.sql); the shop service must listen at
 -- shop_url and its host be on pg_sfn.http_allowed_hosts.
 
 \set ON_ERROR_STOP 1
+-- The connection 'shop' holds the service's API key (the definition names
+-- it by ARN; pg_sfn finds it by name): sent as x-api-key, never in the
+-- definition or the history.
+SELECT jsonb_build_object('ApiKeyAuthParameters',
+       jsonb_build_object('ApiKeyName', 'x-api-key', 'ApiKeyValue', :'shop_api_key')) AS auth \gset
+SELECT count(sfn_create_connection('shop', 'API_KEY', :'auth')) AS conn_created
+FROM (SELECT WHERE NOT EXISTS (SELECT FROM sfn_list_connections() WHERE name = 'shop')) missing \gset
+\if :conn_created
+\else
+SELECT sfn_update_connection('shop', parameters => :'auth') \gset
+\endif
+
 -- The definition names the service https://shop.example (as it would on
 -- AWS); here it is the local one.
 SELECT replace(:'definition', 'https://shop.example', :'shop_url') AS saga \gset
@@ -35,10 +47,10 @@ SELECT sfn.wait_execution(:'good_arn', 30) AS good_status, sfn.wait_execution(:'
 \echo
 \echo '== order saga 1:' :good 'ships'
 SELECT sfn_describe_execution(:'good_arn') ->> 'status' AS status,
-       sfn_describe_execution(:'good_arn') -> 'output' -> 'shipment' AS shipment;
+       (sfn_describe_execution(:'good_arn') ->> 'output')::jsonb -> 'shipment' AS shipment;
 SELECT id, previous_event_id AS prev, to_char("timestamp", 'HH24:MI:SS.MS') AS time, type,
        coalesce(details ->> 'name', details ->> 'error',
-                (details ->> 'resourceType') || ':' || (details ->> 'resource'), '') AS state_error_or_resource
+                (details ->> 'resourceType') || ':' || (details ->> 'resource'), '') AS detail
 FROM sfn_get_execution_history(:'good_arn');
 
 \echo '== order saga 2:' :bad 'cannot ship: refunded and released'
@@ -48,7 +60,7 @@ SELECT sfn_describe_execution(:'bad_arn') ->> 'status' AS status,
        (sfn_describe_execution(:'bad_arn') ->> 'cause')::jsonb -> 'ResponseBody' AS service_answer;
 SELECT id, previous_event_id AS prev, to_char("timestamp", 'HH24:MI:SS.MS') AS time, type,
        coalesce(details ->> 'name', details ->> 'error',
-                (details ->> 'resourceType') || ':' || (details ->> 'resource'), '') AS state_error_or_resource
+                (details ->> 'resourceType') || ':' || (details ->> 'resource'), '') AS detail
 FROM sfn_get_execution_history(:'bad_arn');
 
 \echo '== the shop (database): reservations, stock, dead letters'

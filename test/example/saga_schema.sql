@@ -5,6 +5,7 @@
 -- order is inserted (test/example/saga.json, created by saga.sql).
 
 \set ON_ERROR_STOP 1
+SET client_min_messages = warning;
 CREATE SCHEMA IF NOT EXISTS shop;
 
 CREATE TABLE IF NOT EXISTS shop.inventory (
@@ -115,8 +116,7 @@ BEGIN
 	RETURN NEW;
 END $$;
 
-DROP TRIGGER IF EXISTS start_saga ON shop.orders;
-CREATE TRIGGER start_saga AFTER INSERT ON shop.orders
+CREATE OR REPLACE TRIGGER start_saga AFTER INSERT ON shop.orders
 	FOR EACH ROW EXECUTE FUNCTION shop.start_saga();
 
 -- Stock for the example (topped up on every run).

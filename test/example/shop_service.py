@@ -6,7 +6,10 @@
   shop_service.py fault URL JSON        make a step fail (see POST /faults)
 
 It listens on 127.0.0.1 only and keeps everything in memory: a restart
-forgets every charge.  Endpoints (JSON in, JSON out):
+forgets every charge.  With SHOP_API_KEY in its environment, /charge,
+/refund and /shipments answer 401 unless the header x-api-key carries that
+key (the saga sends it through a pg_sfn connection).  Endpoints (JSON in,
+JSON out):
 
   POST /charge     {order_id, amount_cents, card, idempotency_key}
                    200 {charge_id, ...}; 402 card_declined for the card
@@ -50,6 +53,7 @@ state = {'charges': [], 'refunds': [], 'shipments': []}
 answered = {}       # (step, key) -> (request body without the key, status, answer)
 faults = {}         # (step, order_id) -> {'status', 'times', 'after'}
 log_file = None
+api_key = os.environ.get('SHOP_API_KEY')
 
 
 def charge(req):
@@ -159,6 +163,9 @@ class Handler(BaseHTTPRequestHandler):
         step = STEPS.get(self.path)
         if step is None:
             self.answer(404, {'error': 'no_such_path'})
+            return
+        if api_key and self.headers.get('x-api-key') != api_key:
+            self.answer(401, {'error': 'unauthorized'})
             return
         logged = dict(req)
         with lock:

@@ -19,13 +19,15 @@ my $root = $ENV{SFN_ROOT} or die "SFN_ROOT is not set (run through test/run)";
 my $example = "$root/test/example";
 my $json = JSON::PP->new->canonical;
 
-# The shop service, on a free loopback port.
+# The shop service, on a free loopback port, wanting an API key.
+my $api_key = 'k' . join('', map { int(rand(10)) } 1 .. 20);
 my $dir = ($ENV{SFN_TAP_TMP} || getcwd() . "/tmp_tap") . "/shop_service";
 system("rm -rf $dir; mkdir -p $dir") == 0 or die;
 my $shop_pid = fork();
 die "fork: $!" unless defined $shop_pid;
 if ($shop_pid == 0)
 {
+	$ENV{SHOP_API_KEY} = $api_key;
 	exec('python3', "$example/shop_service.py", 'serve', '--port-file', "$dir/port", '--log', "$dir/requests.log")
 	  or die "exec: $!";
 }
@@ -68,6 +70,10 @@ open(my $df, '<', "$example/saga.json") or die;
 my $definition = do { local $/; <$df> };
 close($df);
 $definition =~ s{https://shop\.example}{$shop}g;
+$node->psql(qq{SELECT sfn_create_connection('shop', 'API_KEY',
+	'{"ApiKeyAuthParameters": {"ApiKeyName": "x-api-key", "ApiKeyValue": "$api_key"}}')});
+is($http->post("$shop/charge", { content => '{"order_id": "x", "amount_cents": 1, "card": "1"}' })->{status}, 401,
+	'the service wants its API key');
 like($node->psql("SELECT sfn_create_state_machine('order-saga', \$j\$$definition\$j\$)"),
 	qr/:stateMachine:order-saga$/, 'the saga definition is valid');
 
@@ -210,6 +216,9 @@ is(join(' ', map { "$_->{status}:$_->{key}" } @charges), '503:charge-lost/charge
 	'charge-lost: two requests with the same idempotency key');
 is(result('ship-retry'), 'SUCCEEDED ', 'ship-retry: a 500 of the shipment is retried');
 
+is($node->psql(qq{SELECT count(*) FROM sfn.history WHERE details::text LIKE '%$api_key%'}), '0',
+	'the API key is in no history event');
+
 # The business rows.
 my $l = ledger();
 my (%charged, %refunded, %shipped, %charges);
@@ -231,7 +240,7 @@ is($node->psql(q{SELECT string_agg(sku || '=' || available, ' ' ORDER BY sku) FR
 
 # The demo of scripts/start, on this cluster.
 my $conn = $node->conn_opts;
-my $demo = `$node->{bindir}/psql -X -q -v ON_ERROR_STOP=1 -P pager=off $conn -d postgres -v definition="\$(cat $example/saga.json)" -v shop_url=$shop -v shop_service=$example/shop_service.py -f $example/saga.sql 2>&1`;
+my $demo = `$node->{bindir}/psql -X -q -v ON_ERROR_STOP=1 -P pager=off $conn -d postgres -v definition="\$(cat $example/saga.json)" -v shop_url=$shop -v shop_api_key=$api_key -v shop_service=$example/shop_service.py -f $example/saga.sql 2>&1`;
 is($?, 0, 'the demo script runs') or diag($demo);
 like($demo, qr/== order saga 1: order-1001 ships\n.*SUCCEEDED/s, 'the demo\'s first order ships');
 like($demo, qr/== order saga 2: order-1002 cannot ship.*FAILED\s+\| States.Http.StatusCode.422/s,
