@@ -28,8 +28,18 @@ die "fork: $!" unless defined $shop_pid;
 if ($shop_pid == 0)
 {
 	$ENV{SHOP_API_KEY} = $api_key;
+	# Not the test's stdout: prove waits for every holder of that pipe.
+	open(STDOUT, '>', "$dir/stdout.log") or die;
+	open(STDERR, '>&', \*STDOUT) or die;
 	exec('python3', "$example/shop_service.py", 'serve', '--port-file', "$dir/port", '--log', "$dir/requests.log")
 	  or die "exec: $!";
+}
+my $node;
+# A test that dies leaves neither the service nor the cluster running.
+END
+{
+	kill 'TERM', $shop_pid if $shop_pid;
+	eval { $node->stop('immediate') } if $node;
 }
 my $deadline = time() + 10;
 sleep(0.05) while !-s "$dir/port" && time() < $deadline;
@@ -62,7 +72,7 @@ sub requests
 	return @r;
 }
 
-my $node = SfnNode->new('saga', conf => "pg_sfn.http_allowed_hosts = '127.0.0.1'\n");
+$node = SfnNode->new('saga', conf => "pg_sfn.http_allowed_hosts = '127.0.0.1'\n");
 $node->start;
 $node->psql('CREATE EXTENSION pg_sfn');
 $node->psql("\\i $example/saga_schema.sql");
@@ -249,6 +259,8 @@ like($demo, qr/order-1002 \| lamp\s+\|\s+1 \| released/, 'the demo shows the rel
 like($demo, qr/re_\d+\s+\| ch_\d+\s+\| order-1002\s+\|\s+4590/, 'the demo shows the refund');
 
 $node->stop;
+$node = undef;
 kill 'TERM', $shop_pid;
 waitpid($shop_pid, 0);
+$shop_pid = undef;
 done_testing();
