@@ -58,7 +58,8 @@ DECLARE
 	v_left integer;
 BEGIN
 	IF EXISTS (SELECT FROM shop.reservations WHERE order_id = v_order) THEN
-		RETURN jsonb_build_object('order_id', v_order, 'already', true);
+		RETURN jsonb_build_object('order_id', v_order, 'already', true,
+			'left', (SELECT available FROM shop.inventory WHERE sku = v_sku));
 	END IF;
 	UPDATE shop.inventory SET available = available - v_qty
 	WHERE sku = v_sku AND available >= v_qty
