@@ -46,6 +46,10 @@ SELECT sfn.intrinsic_eval('States.Format(''a={} o={}'', $.a, $.o)',
 SELECT sfn.intrinsic_eval('States.Format(''{}'', $.n)',
 	'{"n": [1.5, 3.0, 100.50, 0.001, 0.0001, 1e20, 12345678.9, -2.25, 9223372036854775807, 0.0]}') AS java_numbers;
 SELECT sfn.intrinsic_eval('States.Format(''{}'', $.s)', '{"s": ["with, comma", "a=b", "quote\"d"]}') AS strings_as_they_are;
+-- A number past a double's range is rendered as Java's Double.toString
+-- renders the double it becomes: Infinity.  (No AWS recording covers this
+-- input; it crashed the server once, found by fuzzing.)
+SELECT sfn.intrinsic_eval('States.Format(''{}'', $.n)', '{"n": [1e400, -1e400, {"x": 1e400}]}') AS beyond_double;
 -- $$ objects are rendered the same way.
 SELECT sfn.intrinsic_eval('States.Format(''{}'', $$.Execution)', '{}',
 	'{"Execution": {"Name": "run-1", "Input": {"x": 1}}}') AS context_object;

@@ -6,7 +6,10 @@
 -- (States.Timeout / States.HeartbeatTimeout, TaskTimedOut event); an
 -- answered token cannot be answered again (TaskDoesNotExist), a token of a
 -- task that timed out answers TaskTimedOut, a malformed one InvalidToken.
--- pg_sfn adds: an answer takes effect when the caller's transaction commits.
+-- The response of the call that hands the token out is recorded as
+-- TaskSubmitted (AWS: "the response from a resource when a task has
+-- started").  pg_sfn adds: an answer takes effect when the caller's
+-- transaction commits.
 --
 \set SHOW_CONTEXT never
 \i sql/include/exec_helpers.sql
@@ -61,7 +64,7 @@ SELECT * FROM pg_temp.events('cb', 'a');
 SELECT type, details->>'resource' AS resource, details->>'output' AS output,
        details->>'timeoutInSeconds' AS timeout
 FROM sfn_get_execution_history(pg_temp.arn('cb', 'a'))
-WHERE type IN ('TaskScheduled', 'TaskSucceeded') ORDER BY id;
+WHERE type IN ('TaskScheduled', 'TaskSubmitted', 'TaskSucceeded') ORDER BY id;
 -- The token appears in the task's parameters, never in a table.
 SELECT count(*) AS tokens_stored_in_clear FROM sfn.task_tokens
 WHERE token_hash = convert_to(pg_temp.token_of('a'), 'UTF8');

@@ -172,3 +172,102 @@ SELECT sfn_create_state_machine('task-unmapped', $j$
 $j$);
 CALL pg_temp.run('task-unmapped', '{}', 'e1');
 SELECT * FROM pg_temp.outcome('task-unmapped', 'e1');
+
+--
+-- Credentials.RoleArn: the SQL task runs as that role, if the state
+-- machine's role is a member of it (it could SET ROLE to it); otherwise
+-- States.Permissions.  TaskScheduled records taskCredentials.
+--
+CREATE ROLE task_auditor;
+GRANT task_auditor TO task_clerk;
+CREATE ROLE task_outsider;
+SELECT sfn_create_state_machine('task-sql-cred', $j$
+{"StartAt": "T", "States": {
+  "T": {"Type": "Task", "Resource": "arn:aws:states:::sql:invoke",
+    "Credentials": {"RoleArn": "arn:aws:iam::123456789012:role/task_auditor"},
+    "Parameters": {"FunctionName": "shop.whoami"}, "OutputPath": "$.Payload", "End": true}}}
+$j$, 'STANDARD', 'task_clerk');
+CALL pg_temp.run('task-sql-cred', '{}', 'e1');
+SELECT * FROM pg_temp.outcome('task-sql-cred', 'e1');
+SELECT details->'taskCredentials' AS credentials
+FROM sfn_get_execution_history(pg_temp.arn('task-sql-cred', 'e1')) WHERE type = 'TaskScheduled';
+SELECT sfn_create_state_machine('task-sql-cred-denied', $j$
+{"StartAt": "T", "States": {
+  "T": {"Type": "Task", "Resource": "arn:aws:states:::sql:invoke",
+    "Credentials": {"RoleArn": "arn:aws:iam::123456789012:role/task_outsider"},
+    "Parameters": {"FunctionName": "shop.whoami"}, "End": true}}}
+$j$, 'STANDARD', 'task_clerk');
+CALL pg_temp.run('task-sql-cred-denied', '{}', 'e1');
+SELECT * FROM pg_temp.outcome('task-sql-cred-denied', 'e1');
+
+--
+-- A result over pg_sfn.max_payload_size (256 KiB as on AWS):
+-- States.DataLimitExceeded, which States.ALL does not catch (AWS: a
+-- terminal error).  The function's writes roll back as if it had raised.
+--
+CREATE FUNCTION shop.big(p jsonb) RETURNS jsonb LANGUAGE sql AS $$
+	INSERT INTO shop.reservations VALUES ('big', 1);
+	SELECT jsonb_build_object('blob', repeat('x', 300000)) $$;
+SELECT sfn_create_state_machine('task-sql-big', $j$
+{"StartAt": "T", "States": {
+  "T": {"Type": "Task", "Resource": "arn:aws:states:::sql:invoke",
+    "Parameters": {"FunctionName": "shop.big"},
+    "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}], "End": true},
+  "Caught": {"Type": "Pass", "End": true}}}
+$j$);
+CALL pg_temp.run('task-sql-big', '{}', 'e1');
+SELECT status, error, left(cause, 80) AS cause FROM pg_temp.outcome('task-sql-big', 'e1');
+SELECT * FROM pg_temp.events('task-sql-big', 'e1');
+SELECT count(*) AS rows_of_the_big_task FROM shop.reservations WHERE order_id = 'big';
+
+--
+-- A loop of 150 SQL tasks in one execution: a batch runs at most 60 SQL
+-- tasks (subtransactions) before it commits, so the loop spans batches;
+-- every call happens exactly once.
+--
+CREATE TABLE shop.ticks (n int PRIMARY KEY);
+CREATE FUNCTION shop.tick(p jsonb) RETURNS jsonb LANGUAGE sql AS $$
+	INSERT INTO shop.ticks VALUES ((p->>'n')::int + 1) RETURNING jsonb_build_object('n', n) $$;
+SELECT sfn_create_state_machine('task-sql-loop', $j$
+{"StartAt": "Tick", "States": {
+  "Tick": {"Type": "Task", "Resource": "arn:aws:states:::sql:invoke",
+    "Parameters": {"FunctionName": "shop.tick", "Payload.$": "$"},
+    "OutputPath": "$.Payload", "Next": "More"},
+  "More": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericLessThan": 150, "Next": "Tick"}],
+    "Default": "Done"},
+  "Done": {"Type": "Succeed"}}}
+$j$);
+CALL pg_temp.run('task-sql-loop', '{"n": 0}', 'e1');
+SELECT * FROM pg_temp.outcome('task-sql-loop', 'e1');
+SELECT count(*) AS ticks, min(n), max(n) FROM shop.ticks;
+SELECT count(*) AS task_succeeded_events FROM sfn_get_execution_history(pg_temp.arn('task-sql-loop', 'e1'))
+WHERE type = 'TaskSucceeded';
+-- Events of one batch share its clock: at least 3 batches (150 / 60).
+SELECT count(DISTINCT "timestamp") >= 3 AS spans_three_batches_or_more
+FROM sfn_get_execution_history(pg_temp.arn('task-sql-loop', 'e1')) WHERE type = 'TaskSucceeded';
+
+--
+-- TimeoutSeconds bounds a SQL task's run: the call is cancelled, its
+-- writes roll back, and the task times out (TaskTimedOut, States.Timeout)
+-- as any task does; the worker goes on.
+--
+CREATE FUNCTION shop.slow(p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO shop.reservations VALUES ('slow', 1);
+	PERFORM pg_sleep(5);
+	RETURN '{}';
+END $$;
+SELECT sfn_create_state_machine('task-sql-timeout', $j$
+{"StartAt": "T", "States": {
+  "T": {"Type": "Task", "Resource": "arn:aws:states:::sql:invoke",
+    "Parameters": {"FunctionName": "shop.slow"}, "TimeoutSeconds": 1,
+    "Catch": [{"ErrorEquals": ["States.Timeout"], "ResultPath": "$.timeout", "Next": "Late"}], "End": true},
+  "Late": {"Type": "Pass", "End": true}}}
+$j$);
+CALL pg_temp.run('task-sql-timeout', '{}', 'e1');
+SELECT * FROM pg_temp.outcome('task-sql-timeout', 'e1');
+SELECT * FROM pg_temp.events('task-sql-timeout', 'e1');
+SELECT count(*) AS rows_of_the_slow_task FROM shop.reservations WHERE order_id = 'slow';
+-- The workers are still there.
+CALL pg_temp.run('task-sql-ok', '{"order": "after-timeout"}', 'e3');
+SELECT status FROM pg_temp.outcome('task-sql-ok', 'e3');

@@ -68,8 +68,10 @@ SELECT sfn_test_state(:'task', '{}', mock => '{"result":"{}"}', reveal_secrets =
 SELECT sfn_test_state('{"Type":"Pass","End":true}', '{}', mock => '{"result":"{}"}');
 SELECT sfn_test_state('{"Type":"Succeed"}', '{}', mock => '{"errorOutput":{"error":"E"}}');
 SELECT sfn_test_state('{"Type":"Wait","Seconds":1,"End":true}', '{}', mock => '{"result":"{}"}');
--- Without a mock TestState does not call a Task's resource yet.
-SELECT sfn_test_state('{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}', '{}');
+-- Without a mock TestState calls only resources that answer at once (SQL
+-- tasks, mapped Lambda functions: sql/test_state_tasks.sql); an HTTP task
+-- needs a mock.
+SELECT sfn_test_state('{"Type":"Task","Resource":"arn:aws:states:::http:invoke","Parameters":{"ApiEndpoint":"https://example.com","Method":"GET"},"End":true}', '{}');
 
 -- Map and Parallel without a mock: InvalidDefinition, AWS's message.
 \set map '{"Type":"Map","ItemsPath":"$.Values","ToleratedFailureCount":1,"ItemProcessor":{"StartAt":"Work","States":{"Work":{"Type":"Pass","End":true}}},"ResultPath":"$.r","Next":"Done"}'

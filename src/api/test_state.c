@@ -22,6 +22,7 @@
 #include "api/test_state.h"
 #include "asl/plan.h"
 #include "support/errors.h"
+#include "tasks/tasks.h"
 #include "support/guc.h"
 #include "support/names.h"
 #include "engine/engine.h"
@@ -228,10 +229,6 @@ sfn_test_state(PG_FUNCTION_ARGS)
 	if (mock && config.map_iteration_failure_count > 0)
 		mock->map_failure_count = config.map_iteration_failure_count;
 
-	memset(&inspect, 0, sizeof(inspect));
-	inspect.retry_index = inspect.catch_index = -1;
-	inspect.retry_backoff_seconds = -1;
-	exec.inspect = &inspect;
 	exec.region = sfn_region;
 	exec.name = "test-state";
 	exec.sm_name = "TestStateMachine";
@@ -244,33 +241,93 @@ sfn_test_state(PG_FUNCTION_ARGS)
 	exec.max_transitions = 1;	/* this state only */
 	exec.max_events = INT_MAX / 2;
 	exec.max_payload = sfn_max_payload_size;
-	exec.status = SFN_RUNNING;
-
-	sfn_thread_init(&thread, plan, input);
-	thread.state = start;
-	if (config.retrier_retry_count >= 0)
-	{
-		/* the retries made so far, by the retrier that takes the error */
-		thread.retry_count = config.retrier_retry_count;
-		thread.n_retry_counts = list_length(st->retriers);
-		thread.retry_counts = palloc(sizeof(int32) * (thread.n_retry_counts + 1));
-		for (int i = 0; i < thread.n_retry_counts; i++)
-			thread.retry_counts[i] = config.retrier_retry_count;
-	}
-	run = sfn_wake(SFN_WAKE_RUN);
 	exec.fresh_token = "test-state-token";
-	sfn_decide(plan, &exec, &thread, &run);
-	/* A Wait is not waited for: resume it as if its time had come. */
-	if (!thread.done && thread.phase == SFN_PHASE_WAITING)
+
+	/*
+	 * A Task without a mock whose target can answer at once (a SQL
+	 * function, a Lambda function mapped to one) is called, as AWS's
+	 * TestState calls the real resource, as the calling role and in the
+	 * calling transaction; its answer is then applied as a mock would be.
+	 */
+	for (int pass = 0; pass < 2; pass++)
 	{
-		exec.now = thread.due_at;
+		const SfnEffect *eff;
+		JsonbValue *output;
+		char	   *error = NULL;
+		char	   *cause = NULL;
+		bool		ok;
+		SfnResourceKind kind;
+
+		memset(&inspect, 0, sizeof(inspect));
+		inspect.retry_index = inspect.catch_index = -1;
+		inspect.retry_backoff_seconds = -1;
+		exec.inspect = &inspect;
+		exec.events = exec.effects = NIL;
+		exec.last_event_id = 0;
+		exec.status = SFN_RUNNING;
+
+		sfn_thread_init(&thread, plan, input);
+		thread.state = start;
+		if (config.retrier_retry_count >= 0)
+		{
+			/* the retries made so far, by the retrier that takes the error */
+			thread.retry_count = config.retrier_retry_count;
+			thread.n_retry_counts = list_length(st->retriers);
+			thread.retry_counts = palloc(sizeof(int32) * (thread.n_retry_counts + 1));
+			for (int i = 0; i < thread.n_retry_counts; i++)
+				thread.retry_counts[i] = config.retrier_retry_count;
+		}
+		run = sfn_wake(SFN_WAKE_RUN);
 		sfn_decide(plan, &exec, &thread, &run);
+		/* A Wait is not waited for: resume it as if its time had come. */
+		if (!thread.done && thread.phase == SFN_PHASE_WAITING)
+		{
+			exec.now = thread.due_at;
+			sfn_decide(plan, &exec, &thread, &run);
+		}
+		if (exec.effects == NIL)
+			break;
+
+		eff = linitial(exec.effects);
+		kind = eff->state->target.kind;
+		if (pass > 0 || eff->token != NULL ||
+			(kind != SFN_RESOURCE_SQL && kind != SFN_RESOURCE_LAMBDA &&
+			 kind != SFN_RESOURCE_LAMBDA_FUNCTION))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("sfn_test_state cannot call the resource of Task state \"%s\"",
+							sfn_msg(plan->states[start].name)),
+					 errhint("It calls SQL tasks and Lambda functions mapped to SQL functions; give a mock for other resources and for .waitForTaskToken.")));
+		if (kind == SFN_RESOURCE_SQL)
+			ok = sfn_sql_invoke(eff->parameters, GetUserId(), eff->state->name, 0,
+								&output, &error, &cause);
+		else
+		{
+			SfnLambdaTarget target;
+			bool		bare = kind == SFN_RESOURCE_LAMBDA_FUNCTION;
+
+			ok = sfn_lambda_resolve(eff->parameters, eff->state->resource, bare,
+									&target, &error, &cause);
+			if (ok && target.http_endpoint)
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("sfn_test_state cannot call the HTTP endpoint Task state \"%s\"'s Lambda function is mapped to",
+								sfn_msg(plan->states[start].name)),
+						 errhint("Give a mock.")));
+			if (ok)
+				ok = sfn_lambda_invoke(&target, bare, GetUserId(), eff->state->name, 0,
+									   &output, &error, &cause);
+		}
+		mock = palloc0(sizeof(SfnMock));
+		if (ok)
+			mock->result = output;
+		else
+		{
+			mock->error = error;
+			mock->cause = cause;
+		}
+		exec.mock = mock;
 	}
-	if (exec.effects != NIL)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("sfn_test_state cannot call the resource of Task state \"%s\" yet",
-						sfn_msg(plan->states[start].name))));
 
 	if ((inspect.catch_index >= 0 && exec.status == SFN_RUNNING) ||
 		inspect.retry_backoff_seconds >= 0)

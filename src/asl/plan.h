@@ -215,6 +215,15 @@ extern int	sfn_plan_find_state_deep(const SfnPlan *plan, const char *name,
 
 extern const char *sfn_state_type_name(SfnStateType t);
 
+/*
+ * Does a task of this resource run inside the worker's transaction (a SQL
+ * function, directly or as a mapped Lambda function)?
+ */
+#define sfn_resource_runs_inline(r) \
+	(!(r)->wait_for_token && \
+	 ((r)->kind == SFN_RESOURCE_SQL || (r)->kind == SFN_RESOURCE_LAMBDA || \
+	  (r)->kind == SFN_RESOURCE_LAMBDA_FUNCTION))
+
 /* Classify a Task's Resource ARN (never fails: unknown is OTHER). */
 extern void sfn_resource_parse(const char *arn, SfnResource *out);
 

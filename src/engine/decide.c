@@ -20,6 +20,8 @@
 #include "engine/engine.h"
 #include "engine/events.h"
 #include "eval/budget.h"
+#include "eval/entropy.h"
+#include "engine/retry.h"
 
 /* Longest Wait AWS accepts: 24855 days. */
 #define SFN_MAX_WAIT_USECS ((int64) 24855 * USECS_PER_DAY)
@@ -404,6 +406,7 @@ run_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread)
 	SFN_INSPECT(exec, input, thread->input);
 	ctx = sfn_context_object(exec, st, thread);
 	sfn_budget_begin();
+	sfn_entropy_begin(exec->seed ? sfn_mix_seed(exec->seed, (uint64) thread->entered_event_id) : 0);
 	state_runners[st->type] (plan, exec, thread, ctx);
 }
 
@@ -439,6 +442,18 @@ enforce_history_limit(SfnExecution *exec, SfnThread *thread)
 	return true;
 }
 
+/* Would the thread's next step schedule a task that runs inline? */
+static bool
+next_is_inline_task(const SfnPlan *plan, const SfnExecution *exec, const SfnThread *thread)
+{
+	const SfnState *st = &plan->states[thread->state];
+
+	if (st->type != SFN_STATE_TASK || !sfn_resource_runs_inline(&st->target))
+		return false;
+	return thread->phase == SFN_PHASE_ENTER ||
+		(thread->phase == SFN_PHASE_RETRY && thread->due_at <= exec->now);
+}
+
 SfnWake
 sfn_wake(SfnWakeKind kind)
 {
@@ -470,6 +485,10 @@ sfn_decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, const Sfn
 	}
 	for (int n = 0; n < exec->max_transitions && !thread->done; n++)
 	{
+		/* The caller's budget of tasks run inline: yield before another. */
+		if (exec->limit_inline_tasks && exec->inline_tasks >= exec->max_inline_tasks &&
+			next_is_inline_task(plan, exec, thread))
+			return;
 		if (thread->phase == SFN_PHASE_TASK || thread->phase == SFN_PHASE_RETRY)
 		{
 			/* Blocked on the task unless a deadline or the retry is due. */

@@ -82,6 +82,7 @@ typedef struct SfnEffect
 	JsonbValue *parameters;		/* the effective parameters */
 	int64		timeout_seconds;	/* 0 when none was given */
 	const char *token;			/* .waitForTaskToken: the token, else NULL */
+	const char *role_arn;		/* Credentials.RoleArn, else NULL */
 } SfnEffect;
 
 typedef enum SfnStatus
@@ -154,6 +155,9 @@ typedef struct SfnExecution
 	int			max_events;		/* history limit (pg_sfn.max_history_events) */
 	int			max_payload;	/* bytes (pg_sfn.max_payload_size) */
 	uint64		seed;			/* drives FULL jitter: fixed per execution */
+	bool		limit_inline_tasks; /* yield before a task past max_inline_tasks */
+	int			max_inline_tasks;	/* tasks that run inline (SQL) allowed */
+	int			inline_tasks;	/* in/out: such tasks scheduled so far */
 	const char *fresh_token;	/* unguessable; used if a task needs a token */
 
 	/* TestState only; NULL in executions */

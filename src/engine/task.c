@@ -20,6 +20,7 @@
 #include "engine/events.h"
 #include "engine/retry.h"
 #include "eval/budget.h"
+#include "eval/entropy.h"
 
 /* AWS's TimeoutSeconds / HeartbeatSeconds upper bound. */
 #define SFN_MAX_TASK_SECONDS INT64CONST(99999999)
@@ -99,6 +100,33 @@ task_seconds(int64 literal, SfnPath *path, const char *field, JsonbValue *input,
 	return true;
 }
 
+/*
+ * Credentials.RoleArn: the role a task runs as instead of the state
+ * machine's (pg_sfn takes the role name after "role/").  Only a literal
+ * RoleArn is supported.
+ */
+static bool
+credentials_role(const SfnState *st, const char **role_arn, SfnError *err)
+{
+	JsonbValue *v;
+
+	*role_arn = NULL;
+	if (st->credentials == NULL || !sfn_jv_is_object(st->credentials))
+		return true;
+	v = sfn_jv_object_cget(st->credentials, "RoleArn");
+	if (v == NULL)
+	{
+		if (sfn_jv_object_cget(st->credentials, "RoleArn.$") != NULL)
+			return sfn_fail(err, "States.Runtime",
+							"pg_sfn supports only a literal Credentials.RoleArn, not RoleArn.$");
+		return true;
+	}
+	if (!sfn_jv_is_string(v))
+		return sfn_fail(err, "States.Runtime", "Credentials.RoleArn must be a string");
+	*role_arn = sfn_jv_cstr(v);
+	return true;
+}
+
 static void
 set_due(SfnThread *thread)
 {
@@ -135,6 +163,7 @@ schedule_attempt(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, Jso
 	int64		timeout,
 				heartbeat;
 	char	   *text;
+	const char *role_arn;
 	JsonbValue *d;
 	SfnEvent   *ev;
 	SfnEffect  *eff;
@@ -155,6 +184,8 @@ schedule_attempt(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, Jso
 	}
 	if ((text = sfn_payload_text(exec, st, effective, &err)) == NULL)
 		return sfn_fail_in_state(plan, exec, thread, &err);
+	if (!credentials_role(st, &role_arn, &err))
+		return sfn_fail_in_state(plan, exec, thread, &err);
 
 	d = task_details(st);
 	switch (family(st))
@@ -174,6 +205,13 @@ schedule_attempt(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, Jso
 		sfn_jv_object_put(d, "timeoutInSeconds", 16, sfn_jv_int(timeout));
 	if (heartbeat > 0 && family(st) != FAMILY_LAMBDA)
 		sfn_jv_object_put(d, "heartbeatInSeconds", 18, sfn_jv_int(heartbeat));
+	if (role_arn && family(st) == FAMILY_TASK)
+	{
+		JsonbValue *c = sfn_jv_object();
+
+		sfn_jv_object_put(c, "roleArn", 7, sfn_jv_cstring(role_arn));
+		sfn_jv_object_put(d, "taskCredentials", 15, c);
+	}
 	ev = sfn_emit(exec, thread->last_event_id, event_type(st, "Scheduled"), d);
 	thread->last_event_id = ev->id;
 
@@ -193,7 +231,10 @@ schedule_attempt(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, Jso
 	/* An activity worker answers through a token too. */
 	eff->token = (st->target.wait_for_token || family(st) == FAMILY_ACTIVITY) ?
 		exec->fresh_token : NULL;
+	eff->role_arn = role_arn;
 	exec->effects = lappend(exec->effects, eff);
+	if (sfn_resource_runs_inline(&st->target))
+		exec->inline_tasks++;
 
 	/* Only an activity starts later, when a worker takes it. */
 	if (family(st) != FAMILY_ACTIVITY)
@@ -314,10 +355,28 @@ sfn_task_wake(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, const 
 				SfnOutcome	o;
 				char	   *text;
 
-				/* With .waitForTaskToken only the callback ends the task. */
-				if (st->target.wait_for_token && !wake->callback)
-					return;
 				text = sfn_payload_text(exec, st, wake->output, &err);
+
+				/*
+				 * With .waitForTaskToken only the callback ends the task; the
+				 * call's own response is recorded as TaskSubmitted, as AWS
+				 * records a service's response to the call that handed the
+				 * token out.
+				 */
+				if (st->target.wait_for_token && !wake->callback)
+				{
+					if (family(st) != FAMILY_TASK)
+						return;
+					d = task_details(st);
+					if (text)
+					{
+						sfn_jv_object_put(d, "output", 6, sfn_jv_cstring(text));
+						sfn_jv_object_put(d, "outputDetails", 13, sfn_not_truncated());
+					}
+					ev = sfn_emit(exec, thread->last_event_id, "TaskSubmitted", d);
+					thread->last_event_id = ev->id;
+					return;
+				}
 				if (text == NULL)
 				{
 					d = task_details(st);
@@ -333,6 +392,7 @@ sfn_task_wake(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, const 
 				ev = sfn_emit(exec, thread->last_event_id, event_type(st, "Succeeded"), d);
 				thread->last_event_id = ev->id;
 				sfn_budget_begin();
+				sfn_entropy_begin(exec->seed ? ~attempt_seed(exec, thread) : 0);
 				sfn_task_succeeded(st, thread->input, wake->output,
 								   task_context(exec, st, thread),
 								   thread->n_retry_counts ? thread->retry_counts : NULL,
@@ -343,7 +403,10 @@ sfn_task_wake(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, const 
 		case SFN_WAKE_TASK_FAILED:
 			d = task_details(st);
 			put_error(d, wake->error, wake->cause);
-			ev = sfn_emit(exec, thread->last_event_id, event_type(st, "Failed"), d);
+			/* A target that timed out itself (a SQL task's timer) */
+			ev = sfn_emit(exec, thread->last_event_id,
+						  event_type(st, wake->error && strcmp(wake->error, "States.Timeout") == 0 ?
+									 "TimedOut" : "Failed"), d);
 			thread->last_event_id = ev->id;
 			attempt_failed(plan, exec, thread, wake->error, wake->cause);
 			return;
@@ -363,6 +426,7 @@ sfn_task_due(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread)
 	if (thread->phase == SFN_PHASE_RETRY)
 	{
 		sfn_budget_begin();
+		sfn_entropy_begin(exec->seed ? attempt_seed(exec, thread) : 0);
 		schedule_attempt(plan, exec, thread, task_context(exec, st, thread));
 		return;
 	}

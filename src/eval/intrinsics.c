@@ -27,7 +27,6 @@
 #include "common/cryptohash.h"
 #include "common/hashfn.h"
 #include "common/int.h"
-#include "common/pg_prng.h"
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
@@ -37,6 +36,7 @@
 #include "utils/fmgrprotos.h"
 
 #include "eval/budget.h"
+#include "eval/entropy.h"
 #include "eval/intrinsics.h"
 #include "eval/jsonpath.h"
 
@@ -189,6 +189,12 @@ append_java_double(StringInfo buf, double d)
 	if (d == 0)
 	{
 		appendStringInfoString(buf, signbit(d) ? "-0.0" : "0.0");
+		return;
+	}
+	/* Past double's range (1e400): Java's Double.toString says Infinity. */
+	if (isinf(d) || isnan(d))
+	{
+		appendStringInfoString(buf, isnan(d) ? "NaN" : (d < 0 ? "-Infinity" : "Infinity"));
 		return;
 	}
 	for (int prec = 0; prec <= 17; prec++)
@@ -845,8 +851,7 @@ fn_math_random(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, Sf
 		*result = sfn_jv_int(start + java_random_next_int(seed, (int32) (end - start)));
 	}
 	else
-		*result = sfn_jv_int(start + (int64) pg_prng_uint64_range(&pg_global_prng_state, 0,
-															  (uint64) (end - start - 1)));
+		*result = sfn_jv_int(start + (int64) sfn_entropy_range((uint64) (end - start - 1)));
 	return true;
 }
 
@@ -934,7 +939,7 @@ fn_uuid(const SfnIntrinsic *f, JsonbValue **argv, JsonbValue **result, SfnError 
 	int			i,
 				pos = 0;
 
-	if (!pg_strong_random(b, sizeof(b)))
+	if (!sfn_entropy_bytes(b, sizeof(b)))
 		return sfn_fail(err, "States.Runtime", "could not generate random values");
 	b[6] = (b[6] & 0x0f) | 0x40;	/* version 4 */
 	b[8] = (b[8] & 0x3f) | 0x80;	/* RFC 4122 variant */

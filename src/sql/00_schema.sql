@@ -380,3 +380,25 @@ COMMENT ON COLUMN sfn.connections.created_at IS 'Creation time';
 COMMENT ON COLUMN sfn.connections.updated_at IS 'Time of the last update, NULL if never updated';
 SELECT pg_catalog.pg_extension_config_dump('sfn.connections', '');
 SELECT pg_catalog.pg_extension_config_dump('sfn.connections_id_seq', '');
+
+-- Lambda functions mapped to SQL functions (since 0.3) ----------------------
+
+-- So that definitions written for AWS run unchanged: a Lambda function
+-- named in arn:aws:states:::lambda:invoke (FunctionName) or as a bare
+-- function ARN runs the SQL function, or calls the HTTP endpoint, it is
+-- mapped to.
+CREATE TABLE sfn.lambda_functions (
+	pattern		text PRIMARY KEY,
+	sql_function text,
+	http_endpoint text,
+	created_by	name NOT NULL,
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+	CHECK ((sql_function IS NULL) OPERATOR(pg_catalog.<>) (http_endpoint IS NULL))
+);
+COMMENT ON TABLE sfn.lambda_functions IS 'Lambda functions (names or ARNs) mapped to SQL functions or HTTP endpoints (sfn_map_lambda)';
+COMMENT ON COLUMN sfn.lambda_functions.pattern IS 'A Lambda function name or ARN; a trailing * matches any rest';
+COMMENT ON COLUMN sfn.lambda_functions.sql_function IS 'schema.name of the function(jsonb) RETURNS jsonb that runs instead, or NULL';
+COMMENT ON COLUMN sfn.lambda_functions.http_endpoint IS 'URL the payload is POSTed to instead, or NULL';
+COMMENT ON COLUMN sfn.lambda_functions.created_by IS 'Role that made the mapping';
+COMMENT ON COLUMN sfn.lambda_functions.created_at IS 'When the mapping was made';
+SELECT pg_catalog.pg_extension_config_dump('sfn.lambda_functions', '');

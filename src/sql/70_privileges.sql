@@ -67,7 +67,9 @@ BEGIN
 		'sfn_delete_activity(text)',
 		'sfn_get_activity_task(text, text, integer)',
 		'sfn_describe_activity(text)',
-		'sfn_list_activities()'
+		'sfn_list_activities()',
+		'sfn_map_lambda(text, text, text)',
+		'sfn_unmap_lambda(text)'
 	]::pg_catalog.regprocedure[] LOOP
 		EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO sfn_user', f);
@@ -78,7 +80,7 @@ $$;
 -- Tables: read through the policies below; threads and work stay private.
 REVOKE ALL ON ALL TABLES IN SCHEMA sfn FROM PUBLIC;
 GRANT SELECT ON sfn.state_machines, sfn.state_machine_revisions, sfn.state_machine_grants,
-	sfn.executions, sfn.history, sfn.schedules, sfn.activities TO sfn_user;
+	sfn.executions, sfn.history, sfn.schedules, sfn.activities, sfn.lambda_functions TO sfn_user;
 -- sfn_schedule_execution runs as its caller (so does the pg_cron job it
 -- makes); the policy keeps each role to its own rows.
 GRANT INSERT, DELETE ON sfn.schedules TO sfn_user;
@@ -95,6 +97,7 @@ ALTER TABLE sfn.inbox ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sfn.task_tokens ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sfn.activities ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sfn.activity_tasks ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sfn.lambda_functions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sfn.http_requests ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sfn.connections ENABLE ROW LEVEL SECURITY;
 
@@ -114,6 +117,10 @@ CREATE POLICY visible ON sfn.executions FOR SELECT
 DROP POLICY IF EXISTS visible ON sfn.history;
 CREATE POLICY visible ON sfn.history FOR SELECT
 	USING (EXISTS (SELECT FROM sfn.executions e WHERE e.id OPERATOR(pg_catalog.=) execution_id));
+
+-- Mappings are not secrets: every user may see where a name goes.
+DROP POLICY IF EXISTS visible ON sfn.lambda_functions;
+CREATE POLICY visible ON sfn.lambda_functions FOR SELECT USING (true);
 
 DROP POLICY IF EXISTS visible ON sfn.activities;
 CREATE POLICY visible ON sfn.activities FOR SELECT

@@ -76,6 +76,14 @@
  * inbox; its work row is looked at again after this long anyway.
  */
 #define SFN_PARKED_RECHECK_USECS ((int64) 7 * USECS_PER_DAY)
+/*
+ * SQL tasks (subtransactions) per batch: pg_sfn.sql_tasks_per_batch.
+ * PostgreSQL caches 64 subtransaction ids per backend; past that, every
+ * other session's snapshots are marked overflowed and may have to read
+ * pg_subtrans.  Once a batch has run that many, the executions not
+ * reached wait for the next batch, and the one running yields.
+ */
+#define SFN_MAX_SQL_TASKS_PER_BATCH sfn_sql_tasks_per_batch
 /* Orphaned work rows handled per sweep. */
 #define SFN_ORPHANS_PER_SWEEP 1000
 
@@ -609,6 +617,10 @@ decide_and_carry_out(BatchWrites *w, const SfnPlan *plan, SfnExecution *exec,
 {
 	List	   *pending = NIL;
 
+	/* SQL tasks still allowed in this batch (see SFN_MAX_SQL_TASKS_PER_BATCH) */
+	exec->limit_inline_tasks = true;
+	exec->inline_tasks = 0;
+	exec->max_inline_tasks = Max(0, SFN_MAX_SQL_TASKS_PER_BATCH - w->tasks.sql_calls);
 	exec->fresh_token = sfn_token_new();
 	sfn_decide(plan, exec, thread, wake);
 	collect_events(w, exec);
@@ -623,11 +635,19 @@ decide_and_carry_out(BatchWrites *w, const SfnPlan *plan, SfnExecution *exec,
 		}
 		if (pending == NIL || exec->status != SFN_RUNNING)
 			break;
+		exec->inline_tasks = 0;
+		exec->max_inline_tasks = Max(0, SFN_MAX_SQL_TASKS_PER_BATCH - w->tasks.sql_calls);
 		exec->fresh_token = sfn_token_new();
 		sfn_decide(plan, exec, thread, linitial(pending));
 		pending = list_delete_first(pending);
 		collect_events(w, exec);
 	}
+}
+
+static bool
+batch_full(const BatchWrites *w)
+{
+	return w->tasks.sql_calls >= SFN_MAX_SQL_TASKS_PER_BATCH;
 }
 
 /* Build the engine's view of claimed row r and advance it. */
@@ -707,8 +727,17 @@ advance_row(uint64 r, TimestampTz now, BatchWrites *w)
 	{
 		/* Answers that arrived, in order (the inbox rows are sorted). */
 		for (uint64 i = inbox_first(exec.id); i < inbox_count && inbox_rows[i].execution_id == exec.id; i++)
-			if (exec.status == SFN_RUNNING)
-				decide_and_carry_out(w, plan, &exec, &thread, role, &inbox_rows[i].wake);
+		{
+			const SfnResource *target = &plan->states[thread.state].target;
+
+			if (exec.status != SFN_RUNNING)
+				break;
+			/* A Lambda function mapped to an HTTP endpoint answers as a Lambda. */
+			if (target->kind == SFN_RESOURCE_LAMBDA || target->kind == SFN_RESOURCE_LAMBDA_FUNCTION)
+				sfn_lambda_shape_answer(target->kind == SFN_RESOURCE_LAMBDA_FUNCTION,
+										&inbox_rows[i].wake);
+			decide_and_carry_out(w, plan, &exec, &thread, role, &inbox_rows[i].wake);
+		}
 
 		/*
 		 * A few transitions per call, up to SFN_MAX_TRANSITIONS_PER_BATCH,
@@ -723,7 +752,7 @@ advance_row(uint64 r, TimestampTz now, BatchWrites *w)
 			if (thread.done || exec.status != SFN_RUNNING ||
 				thread.phase != SFN_PHASE_ENTER ||
 				done >= SFN_MAX_TRANSITIONS_PER_BATCH ||
-				GetCurrentTimestamp() >= batch_deadline)
+				GetCurrentTimestamp() >= batch_deadline || batch_full(w))
 				break;
 		}
 	}
@@ -746,13 +775,19 @@ claim(TimestampTz now, int limit)
 	 * 0 keeps the EXISTS a per-row probe by primary keys: made a semi-join,
 	 * a generic plan from small tables scanned all executions per claim.
 	 * Executions with answers come first; each part locks its own rows.
+	 * An answer for an execution that has ended (it raced the end) has no
+	 * work row: it is skipped here, so it cannot crowd out live answers,
+	 * and retention removes it.
 	 */
 	if (claim_plan == NULL)
 		keep_plan(&claim_plan,
 				  psprintf("WITH a AS ("
 						   "  SELECT w.execution_id FROM sfn.work w"
 						   "  WHERE w.execution_id OPERATOR(pg_catalog.=) ANY (ARRAY("
-						   "      SELECT i.execution_id FROM sfn.inbox i ORDER BY i.id LIMIT $1))"
+						   "      SELECT i.execution_id FROM sfn.inbox i"
+						   "      WHERE EXISTS (SELECT 1 FROM sfn.work w2"
+						   "        WHERE w2.execution_id OPERATOR(pg_catalog.=) i.execution_id)"
+						   "      ORDER BY i.id LIMIT $1))"
 						   "    AND " RUNNABLE_WORK_ROW
 						   "  FOR UPDATE OF w SKIP LOCKED),"
 						   " b AS ("
@@ -870,7 +905,7 @@ sfn_runner_run_due(int worker_slot)
 		for (uint64 r = 0; r < n; r++)
 		{
 			/* Out of time: the rest stay due, for the next batch. */
-			if (r > 0 && GetCurrentTimestamp() >= batch_deadline)
+			if (r > 0 && (GetCurrentTimestamp() >= batch_deadline || batch_full(&w)))
 			{
 				batch_left_work_due = true;
 				break;

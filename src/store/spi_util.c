@@ -7,6 +7,8 @@
  */
 #include "postgres.h"
 
+#include "catalog/namespace.h"
+
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
@@ -14,6 +16,9 @@
 
 #include "store/schema_version.h"
 #include "store/spi_util.h"
+
+/* The search_path every statement of pg_sfn runs with. */
+#define SFN_PINNED_SEARCH_PATH "pg_catalog, pg_temp"
 
 void
 sfn_spi_begin(SfnSpiScope *scope)
@@ -24,8 +29,11 @@ sfn_spi_begin(SfnSpiScope *scope)
 	SetUserIdAndSecContext(owner, scope->save_sec_context |
 						   SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
 	scope->guc_level = NewGUCNestLevel();
-	(void) set_config_option("search_path", "pg_catalog, pg_temp",
-							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	/* Every SQL entry point pins it already (SET search_path): keep that. */
+	if (namespace_search_path == NULL ||
+		strcmp(namespace_search_path, SFN_PINNED_SEARCH_PATH) != 0)
+		(void) set_config_option("search_path", SFN_PINNED_SEARCH_PATH,
+								 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	SPI_connect();
 }
 

@@ -43,5 +43,6 @@
 /* Connections of HTTP tasks (EventBridge's error names); from SF050 on. */
 #define ERRCODE_SFN_RESOURCE_ALREADY_EXISTS		MAKE_SQLSTATE('S','F','0','5','0')
 #define ERRCODE_SFN_RESOURCE_NOT_FOUND			MAKE_SQLSTATE('S','F','0','5','1')
+#define ERRCODE_SFN_QUERY_EVALUATION_ERROR		MAKE_SQLSTATE('S','F','0','2','0')
 
 #endif							/* SFN_ERRORS_H */

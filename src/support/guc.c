@@ -23,6 +23,7 @@ char	   *sfn_account_id = NULL;
 int			sfn_max_payload_size = 262144;
 int			sfn_max_history_events = 25000;
 int			sfn_batch_size = 64;
+int			sfn_sql_tasks_per_batch = 60;
 int			sfn_retention_minutes = 90 * 24 * 60;
 int			sfn_eval_step_limit = 10000000;
 int			sfn_eval_memory_limit = 65536;
@@ -86,6 +87,11 @@ sfn_guc_init(void)
 							"An execution still running then yields to the others; those not reached wait for the next batch.",
 							&sfn_batch_time_budget_ms, 200, 1, 60 * 60 * 1000,
 							PGC_SIGHUP, GUC_UNIT_MS, NULL, NULL, NULL);
+	DefineCustomIntVariable("pg_sfn.sql_tasks_per_batch",
+							"SQL tasks a worker's batch runs before it commits.",
+							"Each is a subtransaction; past 64 in one transaction, other sessions' snapshots overflow and may read pg_subtrans.",
+							&sfn_sql_tasks_per_batch, 60, 1, 100000,
+							PGC_SIGHUP, 0, NULL, NULL, NULL);
 	DefineCustomStringVariable("pg_sfn.http_allowed_hosts",
 							   "Hosts HTTP tasks may call: names, *.domain, addresses, networks (addr/bits), or *.",
 							   "Loopback, link-local and metadata addresses are refused unless listed by address.",

@@ -22,6 +22,7 @@ extern int	sfn_eval_step_limit;
 extern int	sfn_eval_memory_limit;
 extern int	sfn_plan_cache_size_kb;
 extern int	sfn_batch_time_budget_ms;
+extern int	sfn_sql_tasks_per_batch;
 extern char *sfn_http_allowed_hosts;
 extern int	sfn_http_max_in_flight;
 

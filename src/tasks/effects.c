@@ -8,6 +8,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "utils/acl.h"
 #include "executor/spi.h"
 
 #include "store/spi_util.h"
@@ -47,6 +48,7 @@ sfn_tasks_begin(SfnTaskBatch *b)
 	sfn_rowset_init(&b->tokens, token_cols, TK_NCOLS);
 	sfn_rowset_init(&b->activity_tasks, activity_cols, AT_NCOLS);
 	b->http = NIL;
+	b->sql_calls = 0;
 }
 
 /* The activity's id from its ARN (…:activity:NAME), or 0 if there is none. */
@@ -63,6 +65,50 @@ activity_id(const char *arn)
 					 1, (Oid[]) {TEXTOID}, (Datum[]) {CStringGetTextDatum(name)},
 					 NULL, false, SPI_OK_SELECT);
 	return n == 1 ? sfn_spi_get_int64(0, 1) : 0;
+}
+
+/*
+ * The role of Credentials.RoleArn (…:role/NAME, or NAME): only one the
+ * state machine's role is a member of (it could SET ROLE to it).
+ */
+static bool
+credentials_role(const char *role_arn, Oid sm_role, Oid *as, char **error, char **cause)
+{
+	const char *slash = strstr(role_arn, ":role/");
+	const char *name = slash ? slash + strlen(":role/") : role_arn;
+	Oid			r = get_role_oid(name, true);
+
+	if (!OidIsValid(r) || !OidIsValid(sm_role) || !is_member_of_role(sm_role, r))
+	{
+		*error = pstrdup("States.Permissions");
+		*cause = psprintf("The state machine's role may not run tasks as role \"%s\" (Credentials.RoleArn)",
+						  name);
+		return false;
+	}
+	*as = r;
+	return true;
+}
+
+/* The outbox row of an HTTP call made for a task attempt. */
+static SfnHttpRequest *
+http_request(const SfnEffect *eff, int64 exec_id, const char *exec_arn, JsonbValue *parameters)
+{
+	SfnHttpRequest *r = palloc0(sizeof(SfnHttpRequest));
+
+	r->execution_id = exec_id;
+	r->thread_id = eff->thread_id;
+	r->scheduled_event_id = eff->task_event_id;
+	r->parameters = parameters;
+
+	/*
+	 * The engine's own timer ends the task at TimeoutSeconds (States.Timeout,
+	 * as on AWS); the transfer gets a second more, so that the timer fires
+	 * first.  Without TimeoutSeconds the dispatcher's default bounds it.
+	 */
+	r->timeout_seconds = eff->timeout_seconds > 0 ?
+		(int32) Min(eff->timeout_seconds + 1, PG_INT32_MAX) : 0;
+	r->idempotency_key = psprintf("%s:%d", exec_arn, eff->task_event_id);
+	return r;
 }
 
 static SfnWake *
@@ -111,12 +157,46 @@ sfn_tasks_carry_out(SfnTaskBatch *b, int64 exec_id, const char *exec_arn, Oid ro
 		switch (eff->state->target.kind)
 		{
 			case SFN_RESOURCE_SQL:
+			case SFN_RESOURCE_LAMBDA:
+			case SFN_RESOURCE_LAMBDA_FUNCTION:
 				{
 					JsonbValue *output;
 					char	   *error;
 					char	   *cause;
+					SfnResourceKind kind = eff->state->target.kind;
+					bool		bare = kind == SFN_RESOURCE_LAMBDA_FUNCTION;
+					bool		ok;
+					Oid			as = role;
+					SfnLambdaTarget target;
 
-					if (sfn_sql_invoke(eff->parameters, role, &output, &error, &cause))
+					if (eff->role_arn && !credentials_role(eff->role_arn, role, &as, &error, &cause))
+					{
+						wakes = lappend(wakes, failure(eff, error, cause));
+						break;
+					}
+					if (kind != SFN_RESOURCE_SQL &&
+						!sfn_lambda_resolve(eff->parameters, eff->state->resource, bare,
+											&target, &error, &cause))
+					{
+						wakes = lappend(wakes, failure(eff, error, cause));
+						break;
+					}
+					if (kind != SFN_RESOURCE_SQL && target.http_endpoint)
+					{
+						/* Mapped to an HTTP endpoint: answered later. */
+						b->http = lappend(b->http,
+										  http_request(eff, exec_id, exec_arn,
+													   sfn_lambda_http_parameters(&target)));
+						break;
+					}
+					b->sql_calls++;
+					if (kind == SFN_RESOURCE_SQL)
+						ok = sfn_sql_invoke(eff->parameters, as, eff->state->name, eff->timeout_seconds,
+											&output, &error, &cause);
+					else
+						ok = sfn_lambda_invoke(&target, bare, as, eff->state->name,
+											   eff->timeout_seconds, &output, &error, &cause);
+					if (ok)
 					{
 						SfnWake    *w = answer(eff, SFN_WAKE_TASK_SUCCEEDED);
 
@@ -128,27 +208,8 @@ sfn_tasks_carry_out(SfnTaskBatch *b, int64 exec_id, const char *exec_arn, Oid ro
 					break;
 				}
 			case SFN_RESOURCE_HTTP:
-				{
-					SfnHttpRequest *r = palloc0(sizeof(SfnHttpRequest));
-
-					r->execution_id = exec_id;
-					r->thread_id = eff->thread_id;
-					r->scheduled_event_id = eff->task_event_id;
-					r->parameters = eff->parameters;
-
-					/*
-					 * The engine's own timer ends the task at TimeoutSeconds
-					 * (States.Timeout, as on AWS); the transfer gets a
-					 * second more, so that the timer fires first.
-					 * Without TimeoutSeconds the dispatcher's default
-					 * bounds it.
-					 */
-					r->timeout_seconds = eff->timeout_seconds > 0 ?
-						(int32) Min(eff->timeout_seconds + 1, PG_INT32_MAX) : 0;
-					r->idempotency_key = psprintf("%s:%d", exec_arn, eff->task_event_id);
-					b->http = lappend(b->http, r);
-					break;
-				}
+				b->http = lappend(b->http, http_request(eff, exec_id, exec_arn, eff->parameters));
+				break;
 			case SFN_RESOURCE_ACTIVITY:
 				{
 					int64		id = activity_id(eff->state->resource);

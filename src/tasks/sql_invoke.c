@@ -26,6 +26,7 @@
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "storage/latch.h"
 #include "parser/parse_func.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -35,8 +36,10 @@
 #include "utils/regproc.h"
 #include "utils/resowner.h"
 #include "utils/syscache.h"
+#include "utils/timeout.h"
 
 #include "support/errors.h"
+#include "support/guc.h"
 #include "tasks/tasks.h"
 
 static bool
@@ -116,9 +119,37 @@ is_interrupt(int sqlerrcode)
 		sqlerrcode == ERRCODE_OUT_OF_MEMORY;
 }
 
+/*
+ * Is the function's result over the payload limit?  Its JSON text is
+ * measured only when the binary form is large enough to be near it.
+ */
+static bool
+too_large(Jsonb *result)
+{
+	if (VARSIZE(result) < (Size) sfn_max_payload_size / 4)
+		return false;
+	return strlen(JsonbToCString(NULL, &result->root, VARSIZE(result))) > (Size) sfn_max_payload_size;
+}
+
+/*
+ * TimeoutSeconds of a SQL task: a timer that cancels the call.  The cancel
+ * it raises is the task's (States.Timeout), unlike any other cancel.
+ */
+static volatile sig_atomic_t task_timed_out = false;
+static TimeoutId task_timeout_id = MAX_TIMEOUTS;
+
+static void
+task_timeout_handler(void)
+{
+	task_timed_out = true;
+	InterruptPending = true;
+	QueryCancelPending = true;
+	SetLatch(MyLatch);
+}
+
 bool
-sfn_sql_invoke(JsonbValue *parameters, Oid role, JsonbValue **output,
-			   char **error, char **cause)
+sfn_sql_invoke(JsonbValue *parameters, Oid role, const char *state_name,
+			   int64 timeout_seconds, JsonbValue **output, char **error, char **cause)
 {
 	JsonbValue *fname = NULL;
 	JsonbValue *payload = NULL;
@@ -128,9 +159,9 @@ sfn_sql_invoke(JsonbValue *parameters, Oid role, JsonbValue **output,
 	ResourceOwner oldowner = CurrentResourceOwner;
 	Oid			save_userid;
 	int			save_sec;
-	Datum		result = (Datum) 0;
-	bool		isnull = true;
-	bool		ok = true;
+	volatile Datum result = (Datum) 0;
+	volatile bool isnull = true;
+	volatile bool ok = true;
 
 	if (parameters && sfn_jv_is_object(parameters))
 	{
@@ -149,6 +180,14 @@ sfn_sql_invoke(JsonbValue *parameters, Oid role, JsonbValue **output,
 						  GetUserNameFromId(role, false), name);
 
 	GetUserIdAndSecContext(&save_userid, &save_sec);
+	if (timeout_seconds > 0)
+	{
+		if (task_timeout_id == MAX_TIMEOUTS)
+			task_timeout_id = RegisterTimeout(USER_TIMEOUT, task_timeout_handler);
+		task_timed_out = false;
+		enable_timeout_after(task_timeout_id,
+							 (int) Min(timeout_seconds * 1000, (int64) PG_INT32_MAX));
+	}
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(oldcontext);
 	PG_TRY();
@@ -163,11 +202,35 @@ sfn_sql_invoke(JsonbValue *parameters, Oid role, JsonbValue **output,
 		fcinfo->args[0].isnull = false;
 		result = FunctionCallInvoke(fcinfo);
 		isnull = fcinfo->isnull;
+		if (timeout_seconds > 0)
+		{
+			disable_timeout(task_timeout_id, false);
+			/* The timer fired just after the call returned: not a cancel. */
+			if (task_timed_out)
+			{
+				task_timed_out = false;
+				QueryCancelPending = false;
+			}
+		}
 		SetUserIdAndSecContext(save_userid, save_sec);
 		/* The result lives in oldcontext: copy it out before the release. */
 		if (!isnull)
 			result = PointerGetDatum(DatumGetJsonbPCopy(result));
-		ReleaseCurrentSubTransaction();
+
+		/*
+		 * A result the execution cannot take fails the task: its writes
+		 * roll back as if it had raised, so a retry does not repeat them.
+		 */
+		if (!isnull && too_large(DatumGetJsonbP(result)))
+		{
+			RollbackAndReleaseCurrentSubTransaction();
+			ok = false;
+			*error = pstrdup("States.DataLimitExceeded");
+			*cause = psprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.",
+							  state_name);
+		}
+		else
+			ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcontext);
 		CurrentResourceOwner = oldowner;
 	}
@@ -175,6 +238,11 @@ sfn_sql_invoke(JsonbValue *parameters, Oid role, JsonbValue **output,
 	{
 		ErrorData  *edata;
 
+		bool		timed_out = task_timed_out;
+
+		if (timeout_seconds > 0)
+			disable_timeout(task_timeout_id, false);
+		task_timed_out = false;
 		SetUserIdAndSecContext(save_userid, save_sec);
 		MemoryContextSwitchTo(oldcontext);
 		edata = CopyErrorData();
@@ -182,10 +250,16 @@ sfn_sql_invoke(JsonbValue *parameters, Oid role, JsonbValue **output,
 		RollbackAndReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcontext);
 		CurrentResourceOwner = oldowner;
-		if (edata->elevel > ERROR || is_interrupt(edata->sqlerrcode))
-			ReThrowError(edata);
 		ok = false;
-		if (edata->sqlerrcode == ERRCODE_SFN_TASK_ERROR)
+		if (timed_out && edata->sqlerrcode == ERRCODE_QUERY_CANCELED && edata->elevel == ERROR)
+		{
+			*error = pstrdup("States.Timeout");
+			*cause = psprintf("The SQL task ran longer than its TimeoutSeconds (" INT64_FORMAT ")",
+							  timeout_seconds);
+		}
+		else if (edata->elevel > ERROR || is_interrupt(edata->sqlerrcode))
+			ReThrowError(edata);
+		else if (edata->sqlerrcode == ERRCODE_SFN_TASK_ERROR)
 		{
 			*error = pstrdup(edata->message ? edata->message : "");
 			*cause = edata->detail ? pstrdup(edata->detail) : NULL;

@@ -23,6 +23,7 @@ typedef struct SfnTaskBatch
 	SfnRowSet	tokens;			/* sfn.task_tokens rows to insert */
 	SfnRowSet	activity_tasks; /* sfn.activity_tasks rows to insert */
 	List	   *http;			/* SfnHttpRequest * to enqueue */
+	int			sql_calls;		/* SQL tasks run (subtransactions) so far */
 } SfnTaskBatch;
 
 extern void sfn_tasks_begin(SfnTaskBatch *b);
@@ -40,8 +41,32 @@ extern List *sfn_tasks_carry_out(SfnTaskBatch *b, int64 exec_id, const char *exe
 extern void sfn_tasks_finish(SfnTaskBatch *b);
 
 /* sql_invoke.c: run a SQL task; false with *error and *cause on failure. */
-extern bool sfn_sql_invoke(JsonbValue *parameters, Oid role, JsonbValue **output,
+extern bool sfn_sql_invoke(JsonbValue *parameters, Oid role, const char *state_name,
+						   int64 timeout_seconds, JsonbValue **output,
 						   char **error, char **cause);
+
+/* lambda.c: a Lambda resource through what it is mapped to. */
+typedef struct SfnLambdaTarget
+{
+	char	   *sql_function;	/* exactly one of these is set */
+	char	   *http_endpoint;
+	JsonbValue *payload;		/* what the function gets */
+} SfnLambdaTarget;
+
+/* Find the mapping; false with AWS's error when there is none. */
+extern bool sfn_lambda_resolve(JsonbValue *parameters, const char *resource, bool bare,
+							   SfnLambdaTarget *t, char **error, char **cause);
+
+/* Run a SQL target; the result shaped as lambda:invoke's (bare: the value). */
+extern bool sfn_lambda_invoke(const SfnLambdaTarget *t, bool bare, Oid role,
+							  const char *state_name, int64 timeout_seconds,
+							  JsonbValue **output, char **error, char **cause);
+
+/* The http:invoke parameters that POST the payload to an HTTP target. */
+extern JsonbValue *sfn_lambda_http_parameters(const SfnLambdaTarget *t);
+
+/* An HTTP target's answer (from sfn.inbox) shaped as a Lambda's. */
+extern void sfn_lambda_shape_answer(bool bare, SfnWake *wake);
 
 /* tokens.c */
 #define SFN_TOKEN_BYTES 16		/* random bytes in a task token */

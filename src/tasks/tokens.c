@@ -27,6 +27,18 @@
 #include "tasks/tasks.h"
 #include "worker/worker.h"
 
+/* The rest of the answer statement: check the attempt, queue the answer. */
+#define ANSWER_TAIL \
+	" ok AS (SELECT k.execution_id, k.thread_id, k.scheduled_event_id FROM k JOIN sfn.threads t" \
+	"     ON t.execution_id OPERATOR(pg_catalog.=) k.execution_id" \
+	"    AND t.thread_id OPERATOR(pg_catalog.=) k.thread_id" \
+	"    AND t.task_event_id OPERATOR(pg_catalog.=) k.scheduled_event_id" \
+	"   JOIN sfn.executions e ON e.id OPERATOR(pg_catalog.=) k.execution_id" \
+	"    AND e.status OPERATOR(pg_catalog.=) 'RUNNING')," \
+	" i AS (INSERT INTO sfn.inbox (execution_id, thread_id, scheduled_event_id, kind, output, error, cause)" \
+	"   SELECT execution_id, thread_id, scheduled_event_id, $2, $3, $4, $5 FROM ok RETURNING 1)" \
+	" SELECT (SELECT pg_catalog.count(*) FROM k), (SELECT pg_catalog.count(*) FROM i)"
+
 char *
 sfn_token_new(void)
 {
@@ -72,10 +84,8 @@ sfn_token_answer(const char *token, SfnTokenAnswer kind, Jsonb *output,
 {
 	SfnSpiScope scope;
 	Datum		hash;
-	int64		exec_id;
-	int32		thread_id;
-	int32		event_id;
-	uint64		n;
+	int64		found;
+	int64		queued;
 	bool		isnull;
 	static const char *const kinds[] = {"SUCCEEDED", "FAILED", "HEARTBEAT"};
 
@@ -85,49 +95,37 @@ sfn_token_answer(const char *token, SfnTokenAnswer kind, Jsonb *output,
 				 errmsg("InvalidToken: the task token is not one pg_sfn issued")));
 	hash = sfn_token_hash(token);
 
+	/*
+	 * One statement: take the token (success and failure consume it), check
+	 * that its attempt is still the one its thread waits for, and queue the
+	 * answer.  The check reads the latest committed thread row, as the
+	 * DELETE's own snapshot is taken after any wait for a racing answer.
+	 */
 	sfn_spi_begin(&scope);
-	if (kind == SFN_TOKEN_HEARTBEAT)
-		n = sfn_spi_exec("SELECT execution_id, thread_id, scheduled_event_id FROM sfn.task_tokens"
-						 " WHERE token_hash OPERATOR(pg_catalog.=) $1",
-						 1, (Oid[]) {BYTEAOID}, (Datum[]) {hash}, NULL, false, SPI_OK_SELECT);
-	else
-		n = sfn_spi_exec("DELETE FROM sfn.task_tokens WHERE token_hash OPERATOR(pg_catalog.=) $1"
-						 " RETURNING execution_id, thread_id, scheduled_event_id",
-						 1, (Oid[]) {BYTEAOID}, (Datum[]) {hash}, NULL, false,
-						 SPI_OK_DELETE_RETURNING);
-	if (n == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_SFN_TASK_DOES_NOT_EXIST),
-				 errmsg("TaskDoesNotExist: the task of this token does not exist or was already answered")));
-	exec_id = sfn_spi_get_int64(0, 1);
-	thread_id = DatumGetInt32(sfn_spi_get(0, 2, &isnull));
-	event_id = DatumGetInt32(sfn_spi_get(0, 3, &isnull));
-
-	/* Is that attempt still the one the thread waits for? */
-	n = sfn_spi_exec("SELECT 1 FROM sfn.threads t JOIN sfn.executions e"
-					 "   ON e.id OPERATOR(pg_catalog.=) t.execution_id"
-					 " WHERE t.execution_id OPERATOR(pg_catalog.=) $1"
-					 "   AND t.thread_id OPERATOR(pg_catalog.=) $2"
-					 "   AND t.task_event_id OPERATOR(pg_catalog.=) $3"
-					 "   AND e.status OPERATOR(pg_catalog.=) 'RUNNING'",
-					 3, (Oid[]) {INT8OID, INT4OID, INT4OID},
-					 (Datum[]) {Int64GetDatum(exec_id), Int32GetDatum(thread_id), Int32GetDatum(event_id)},
-					 NULL, false, SPI_OK_SELECT);	/* a fresh snapshot, as the DELETE's */
-	if (n == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_SFN_TASK_TIMED_OUT),
-				 errmsg("TaskTimedOut: the task of this token timed out or its execution ended")));
-
-	sfn_spi_exec("INSERT INTO sfn.inbox (execution_id, thread_id, scheduled_event_id, kind, output, error, cause)"
-				 " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-				 7, (Oid[]) {INT8OID, INT4OID, INT4OID, TEXTOID, JSONBOID, TEXTOID, TEXTOID},
-				 (Datum[]) {Int64GetDatum(exec_id), Int32GetDatum(thread_id), Int32GetDatum(event_id),
-					 CStringGetTextDatum(kinds[kind]),
+	sfn_spi_exec(kind == SFN_TOKEN_HEARTBEAT ?
+				 "WITH k AS (SELECT execution_id, thread_id, scheduled_event_id FROM sfn.task_tokens"
+				 "   WHERE token_hash OPERATOR(pg_catalog.=) $1),"
+				 ANSWER_TAIL :
+				 "WITH k AS (DELETE FROM sfn.task_tokens WHERE token_hash OPERATOR(pg_catalog.=) $1"
+				 "   RETURNING execution_id, thread_id, scheduled_event_id),"
+				 ANSWER_TAIL,
+				 5, (Oid[]) {BYTEAOID, TEXTOID, JSONBOID, TEXTOID, TEXTOID},
+				 (Datum[]) {hash, CStringGetTextDatum(kinds[kind]),
 					 output ? JsonbPGetDatum(output) : (Datum) 0,
 					 error ? CStringGetTextDatum(error) : (Datum) 0,
 				 cause ? CStringGetTextDatum(cause) : (Datum) 0},
-				 (const char[]) {' ', ' ', ' ', ' ', output ? ' ' : 'n', error ? ' ' : 'n', cause ? ' ' : 'n'},
-				 false, SPI_OK_INSERT);
+				 (const char[]) {' ', ' ', output ? ' ' : 'n', error ? ' ' : 'n', cause ? ' ' : 'n'},
+				 false, SPI_OK_SELECT);
+	found = DatumGetInt64(sfn_spi_get(0, 1, &isnull));
+	queued = DatumGetInt64(sfn_spi_get(0, 2, &isnull));
+	if (found == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_SFN_TASK_DOES_NOT_EXIST),
+				 errmsg("TaskDoesNotExist: the task of this token does not exist or was already answered")));
+	if (queued == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_SFN_TASK_TIMED_OUT),
+				 errmsg("TaskTimedOut: the task of this token timed out or its execution ended")));
 	sfn_spi_end(&scope);
 	sfn_wake_workers_at_commit();
 }

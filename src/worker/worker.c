@@ -38,6 +38,9 @@
 /* A wake-up this soon after a batch with work means load: coalesce. */
 #define SFN_BUSY_GAP_MS 5
 #define SFN_COALESCE_USECS 1000L
+/* Sustained load (several busy wake-ups in a row): coalesce longer. */
+#define SFN_SUSTAINED_WAKES 3
+#define SFN_SUSTAINED_COALESCE_USECS 5000L
 /* Worker 0 runs a retention pass this often, and this many batches at most. */
 #define SFN_RETENTION_INTERVAL_MS 10000
 #define SFN_RETENTION_MAX_BATCHES 200
@@ -237,6 +240,7 @@ sfn_worker_main(Datum arg)
 	MemoryContext loop_cxt;
 	TimestampTz last_retention = 0;
 	TimestampTz last_batch_end = 0;
+	int			busy_wakes = 0;
 	int			rc;
 
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
@@ -299,6 +303,18 @@ sfn_worker_main(Datum arg)
 		if ((rc & WL_LATCH_SET) && sfn_runner_last_claimed > 0 &&
 			!TimestampDifferenceExceeds(last_batch_end, GetCurrentTimestamp(),
 										SFN_BUSY_GAP_MS))
-			pg_usleep(SFN_COALESCE_USECS);
+		{
+			/*
+			 * One busy wake-up (a task's answer right after the batch that
+			 * sent it) costs 1 ms; a run of them is a stream of commits
+			 * (starts, callbacks), where a longer pause lets one batch take
+			 * many and saves commits.
+			 */
+			busy_wakes++;
+			pg_usleep(busy_wakes >= SFN_SUSTAINED_WAKES ?
+					  SFN_SUSTAINED_COALESCE_USECS : SFN_COALESCE_USECS);
+		}
+		else
+			busy_wakes = 0;
 	}
 }

@@ -12,6 +12,7 @@ What it answers depends on the path:
   /text                 200, text/plain
   /echo                 200, JSON: the request's method, path, query, headers, body
   /status/NNN           NNN with a JSON body {"status": NNN}
+  /lambda-error         500 with Lambda's error body {"errorType", "errorMessage"}
   /delay/S[/...]        waits S seconds (a float), then 200 JSON
   /stats                {"max_concurrent_delays": most /delay requests at once}
   /redirect?to=URL&code=302   a redirect to URL
@@ -82,6 +83,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send(200, 'plain text, not JSON', 'text/plain; charset=utf-8')
         elif head == 'echo':
             self.send(200, json.dumps({k: entry[k] for k in ('method', 'path', 'query', 'headers', 'body')}))
+        elif head == 'lambda-error':
+            # A function error as Lambda's runtimes report it.
+            self.send(500, json.dumps({'errorType': 'Boom', 'errorMessage': 'it broke'}))
         elif head == 'status' and len(parts) > 1:
             code = int(parts[1])
             self.send(code, json.dumps({'status': code}))

@@ -57,6 +57,7 @@ def problems(sql):
     body = OPERATOR_OK.sub(' OP ', sql)
     body = re.sub(r"'(?:[^']|'')*'", "''", body)         # SQL string literals
     body = re.sub(r'\$\d+', ' p ', body)                  # parameters
+    body = re.sub(r'%s', 'placeholder', body)             # printf-built names
     body = re.sub(r'::\s*[\w.]+(\[\])?', ' ', body)       # casts
     body = re.sub(r'\w+\s*=>', ' ', body)                 # named arguments
     body = re.sub(r'\bSELECT\s+\*', 'SELECT ', body, flags=re.I)
