@@ -72,12 +72,10 @@ sub requests
 	return @r;
 }
 
-# One worker: with two, a worker's claim can load an execution's thread
-# from a snapshot older than the transition another worker has just
-# committed for it, and write the stale state back (the history keeps the
-# newer event, so the execution's next event collides with it).  Reported
-# to the engine's owner; the saga does not depend on the worker count.
-$node = SfnNode->new('saga', conf => "pg_sfn.http_allowed_hosts = '127.0.0.1'\npg_sfn.workers = 1\n");
+# Two workers (the default): this test found a worker's claim loading an
+# execution's thread from a snapshot older than a transition another
+# worker had just committed (fixed: the claim reads after its locks).
+$node = SfnNode->new('saga', conf => "pg_sfn.http_allowed_hosts = '127.0.0.1'\n");
 $node->start;
 $node->psql('CREATE EXTENSION pg_sfn');
 $node->psql("\\i $example/saga_schema.sql");
