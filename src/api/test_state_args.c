@@ -13,6 +13,7 @@
 
 #include "api/test_state.h"
 #include "support/errors.h"
+#include "support/format.h"
 #include "support/names.h"
 
 static void invalid(const char *fmt,...) pg_attribute_printf(1, 2) pg_attribute_noreturn();
@@ -21,24 +22,15 @@ static void invalid(const char *fmt,...) pg_attribute_printf(1, 2) pg_attribute_
 static void
 invalid(const char *fmt,...)
 {
-	StringInfoData buf;
+	va_list		args;
+	char	   *message;
 
-	initStringInfo(&buf);
-	for (;;)
-	{
-		va_list		args;
-		int			needed;
-
-		va_start(args, fmt);
-		needed = appendStringInfoVA(&buf, fmt, args);
-		va_end(args);
-		if (needed == 0)
-			break;
-		enlargeStringInfo(&buf, needed);
-	}
+	va_start(args, fmt);
+	message = sfn_vformat(fmt, args);
+	va_end(args);
 	ereport(ERROR,
 			(errcode(ERRCODE_SFN_VALIDATION),
-			 errmsg("ValidationException: %s", buf.data)));
+			 errmsg("ValidationException: %s", message)));
 }
 
 /* Only the fields in allowed (NULL-terminated) may appear in obj. */

@@ -8,6 +8,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "utils/lsyscache.h"
 
@@ -116,4 +117,24 @@ sfn_rowset_names(const SfnColumn *cols, int ncols)
 	for (int i = 0; i < ncols; i++)
 		appendStringInfo(&s, "%s%s", i ? ", " : "", cols[i].name);
 	return s.data;
+}
+
+void
+sfn_rowset_insert(SPIPlanPtr *plan, const char *table, SfnRowSet *rows)
+{
+	if (rows->nrows == 0)
+		return;
+	if (*plan == NULL)
+	{
+		char	   *sql = psprintf("INSERT INTO %s (%s) SELECT * FROM %s", table,
+								   sfn_rowset_names(rows->cols, rows->ncols),
+								   sfn_rowset_unnest_sql(rows->cols, rows->ncols, "u"));
+
+		*plan = SPI_prepare(sql, rows->ncols, sfn_rowset_param_types(rows->cols, rows->ncols));
+		if (*plan == NULL)
+			elog(ERROR, "SPI_prepare failed for: %s", sql);
+		SPI_keepplan(*plan);
+	}
+	if (SPI_execute_plan(*plan, sfn_rowset_params(rows), NULL, false, 0) != SPI_OK_INSERT)
+		elog(ERROR, "could not insert into %s", table);
 }

@@ -15,6 +15,7 @@
 #define SFN_ROWSET_H
 
 #include "postgres.h"
+#include "executor/spi.h"
 #include "utils/array.h"
 
 typedef struct SfnColumn
@@ -52,5 +53,11 @@ extern char *sfn_rowset_select_list(const SfnColumn *cols, int ncols, const char
 
 /* "c1, c2, ..." */
 extern char *sfn_rowset_names(const SfnColumn *cols, int ncols);
+
+/*
+ * INSERT INTO table (columns) SELECT the rows; nothing when there are none.
+ * *plan is prepared on first use and kept (one static per table).
+ */
+extern void sfn_rowset_insert(SPIPlanPtr *plan, const char *table, SfnRowSet *rows);
 
 #endif							/* SFN_ROWSET_H */

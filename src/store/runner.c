@@ -402,13 +402,7 @@ write_history(BatchWrites *w)
 
 	if (w->history.nrows == 0)
 		return;
-	if (hist == NULL)
-		keep_plan(&hist,
-				  psprintf("INSERT INTO sfn.history (%s) SELECT * FROM %s",
-						   sfn_rowset_names(history_cols, H_NCOLS),
-						   sfn_rowset_unnest_sql(history_cols, H_NCOLS, "u")),
-				  H_NCOLS, sfn_rowset_param_types(history_cols, H_NCOLS));
-	exec_plan(hist, sfn_rowset_params(&w->history), SPI_OK_INSERT);
+	sfn_rowset_insert(&hist, "sfn.history", &w->history);
 	sfn_rowset_init(&w->history, history_cols, H_NCOLS);
 	w->h_bytes = 0;
 }

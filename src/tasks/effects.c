@@ -244,35 +244,14 @@ sfn_tasks_carry_out(SfnTaskBatch *b, int64 exec_id, const char *exec_arn, Oid ro
 	return wakes;
 }
 
-/* INSERT INTO table (columns) SELECT * FROM unnest of the rows. */
-static void
-insert_rows(SPIPlanPtr *plan, const char *table, SfnRowSet *rows)
-{
-	if (rows->nrows == 0)
-		return;
-	if (*plan == NULL)
-	{
-		char	   *sql = psprintf("INSERT INTO %s (%s) SELECT * FROM %s", table,
-								   sfn_rowset_names(rows->cols, rows->ncols),
-								   sfn_rowset_unnest_sql(rows->cols, rows->ncols, "u"));
-
-		*plan = SPI_prepare(sql, rows->ncols, sfn_rowset_param_types(rows->cols, rows->ncols));
-		if (*plan == NULL)
-			elog(ERROR, "SPI_prepare failed for: %s", sql);
-		SPI_keepplan(*plan);
-	}
-	if (SPI_execute_plan(*plan, sfn_rowset_params(rows), NULL, false, 0) != SPI_OK_INSERT)
-		elog(ERROR, "could not insert into %s", table);
-}
-
 void
 sfn_tasks_finish(SfnTaskBatch *b)
 {
 	static SPIPlanPtr tokens = NULL;
 	static SPIPlanPtr activity_tasks = NULL;
 
-	insert_rows(&tokens, "sfn.task_tokens", &b->tokens);
-	insert_rows(&activity_tasks, "sfn.activity_tasks", &b->activity_tasks);
+	sfn_rowset_insert(&tokens, "sfn.task_tokens", &b->tokens);
+	sfn_rowset_insert(&activity_tasks, "sfn.activity_tasks", &b->activity_tasks);
 	if (b->http != NIL)
 		sfn_http_enqueue(b->http);
 	sfn_tasks_begin(b);

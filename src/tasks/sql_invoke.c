@@ -26,8 +26,8 @@
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "miscadmin.h"
-#include "storage/latch.h"
 #include "parser/parse_func.h"
+#include "storage/latch.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
@@ -39,6 +39,7 @@
 #include "utils/timeout.h"
 
 #include "support/errors.h"
+#include "support/format.h"
 #include "support/guc.h"
 #include "tasks/tasks.h"
 
@@ -49,22 +50,11 @@ static bool
 task_error(char **error, char **cause, const char *e, const char *fmt,...)
 {
 	va_list		ap;
-	StringInfoData s;
 
-	initStringInfo(&s);
-	for (;;)
-	{
-		int			needed;
-
-		va_start(ap, fmt);
-		needed = appendStringInfoVA(&s, fmt, ap);
-		va_end(ap);
-		if (needed == 0)
-			break;
-		enlargeStringInfo(&s, needed);
-	}
+	va_start(ap, fmt);
+	*cause = sfn_vformat(fmt, ap);
+	va_end(ap);
 	*error = pstrdup(e);
-	*cause = s.data;
 	return false;
 }
 

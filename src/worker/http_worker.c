@@ -57,6 +57,7 @@
 #include "eval/json.h"
 #include "store/schema_version.h"
 #include "store/spi_util.h"
+#include "support/format.h"
 #include "support/guc.h"
 #include "tasks/http_allow.h"
 #include "tasks/http_queue.h"
@@ -333,23 +334,12 @@ static void
 fail_xfer(Xfer *x, const char *error, const char *fmt,...)
 {
 	MemoryContext old = MemoryContextSwitchTo(x->cxt);
-	StringInfoData buf;
+	va_list		args;
 
-	initStringInfo(&buf);
-	for (;;)
-	{
-		va_list		args;
-		int			needed;
-
-		va_start(args, fmt);
-		needed = appendStringInfoVA(&buf, fmt, args);
-		va_end(args);
-		if (needed == 0)
-			break;
-		enlargeStringInfo(&buf, needed);
-	}
+	va_start(args, fmt);
+	x->fail_cause = sfn_vformat(fmt, args);
+	va_end(args);
 	x->fail_error = error;
-	x->fail_cause = buf.data;
 	MemoryContextSwitchTo(old);
 	dlist_push_tail(&finished, &x->node);
 }
