@@ -8,7 +8,7 @@ EXTENSION = pg_sfn
 # src/sql/; every released version's script is kept as released in
 # src/sql/versions/, with one upgrade script per step (see
 # docs/ARCHITECTURE.md, "Versions and upgrades").
-EXTVERSION = 0.3
+EXTVERSION = 0.4
 MODULE_big = pg_sfn
 
 # One object per source file; sources are grouped by layer (see
@@ -23,7 +23,7 @@ OBJS = $(SRCS:.c=.o)
 # same function pieces.  Released scripts of older steps are kept, frozen,
 # in src/sql/versions/.
 SQL_PIECES = $(sort $(wildcard src/sql/[1-9]*.sql))
-PREVVERSION = 0.2
+PREVVERSION = 0.3
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--$(PREVVERSION)--$(EXTVERSION).sql
 DATA = $(sort $(wildcard src/sql/versions/*.sql))
 
@@ -68,3 +68,6 @@ $(EXTENSION)--$(EXTVERSION).sql: src/sql/00_schema.sql $(SQL_PIECES)
 
 $(EXTENSION)--$(PREVVERSION)--$(EXTVERSION).sql: src/sql/upgrade/$(PREVVERSION)--$(EXTVERSION).sql $(SQL_PIECES)
 	cat $^ > $@
+
+# The files that use SFN_VERSION are rebuilt when the version changes.
+src/store/schema_version.o src/store/runner.o src/worker/http_worker.o: Makefile

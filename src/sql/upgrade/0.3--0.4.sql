@@ -1,0 +1,7 @@
+-- pg_sfn 0.3 -> 0.4: what ALTER EXTENSION pg_sfn UPDATE changes in tables
+-- and other objects that cannot simply be created again.  The build appends
+-- every function piece of src/sql/ (CREATE OR REPLACE) to make the upgrade
+-- script pg_sfn--0.3--0.4.sql.  It keeps every row; test/tap/030_upgrade.pl
+-- checks that the result equals a fresh install.
+
+\echo Use "ALTER EXTENSION pg_sfn UPDATE TO '0.4'" to load this file. \quit
