@@ -111,7 +111,7 @@ sfn_compile_plan(SfnCompiler *c, JsonbValue *obj, const char *location,
 	check_stack_depth();
 	plan->depth = depth;
 	plan->start = SFN_NO_STATE;
-	plan->query_language = "JSONPath";
+	plan->query_language = c->lang;
 
 	if (depth > SFN_MAX_NESTING)
 	{
@@ -161,13 +161,12 @@ sfn_compile_top_fields(SfnCompiler *c, SfnPlan *plan, JsonbValue *def)
 	sfn_c_int(c, def, "TimeoutSeconds", "/TimeoutSeconds", 1, SFN_MAX_SECONDS,
 			  &plan->timeout_seconds);
 	sfn_c_string(c, def, "Version", "/Version", &version);
-	sfn_c_query_language(c, def, "/QueryLanguage");
 }
 
 SfnPlan *
 sfn_asl_compile(JsonbValue *definition, const char *type, List **diags)
 {
-	SfnCompiler c = {diags, false, NIL};
+	SfnCompiler c = {diags, false, NIL, SFN_QL_JSONPATH};
 	int			errors = sfn_diag_error_count(*diags);
 	SfnPlan    *plan;
 	char	   *text;
@@ -202,6 +201,8 @@ sfn_asl_compile(JsonbValue *definition, const char *type, List **diags)
 		sfn_diag_add(diags, SFN_DIAG_SCHEMA, "/",
 					 "The state machine type must be STANDARD or EXPRESS, not \"%s\"", type);
 
+	/* every state needs the machine's language: read it first */
+	c.lang = sfn_c_query_language(&c, definition, "/QueryLanguage", SFN_QL_JSONPATH);
 	plan = sfn_compile_plan(&c, definition, "", 0, sfn_top_extra_fields);
 	if (plan != NULL)
 		sfn_compile_top_fields(&c, plan, definition);

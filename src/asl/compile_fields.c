@@ -27,12 +27,8 @@ static const char *const sfn_known_state_fields[] = {
 	"ItemSelector", "MaxConcurrency", "MaxConcurrencyPath", "ItemReader",
 	"ResultWriter", "ItemBatcher", "ToleratedFailurePercentage",
 	"ToleratedFailurePercentagePath", "ToleratedFailureCount",
-	"ToleratedFailureCountPath", "Label", NULL
-};
-
-/* fields of the JSONata query language and of workflow variables */
-static const char *const sfn_unsupported_fields[] = {
-	"Assign", "Arguments", "Output", "Items", "Condition", NULL
+	"ToleratedFailureCountPath", "Label", "Assign", "Arguments", "Output",
+	"Items", NULL
 };
 
 static bool
@@ -64,11 +60,7 @@ sfn_c_check_fields(SfnCompiler *c, JsonbValue *obj, const char *location,
 		if (sfn_in_list(allowed, key))
 			continue;
 		ok = false;
-		if (type_name != NULL && sfn_in_list(sfn_unsupported_fields, key))
-			sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, loc,
-						 "The field \"%s\" is not supported yet (pg_sfn supports the JSONPath query language without workflow variables)",
-						 key);
-		else if (type_name != NULL && sfn_in_list(sfn_known_state_fields, key))
+		if (type_name != NULL && sfn_in_list(sfn_known_state_fields, key))
 			sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, loc,
 						 "The field \"%s\" is not allowed in a state of type \"%s\"",
 						 key, type_name);
@@ -430,11 +422,11 @@ sfn_c_retry(SfnCompiler *c, SfnState *st, JsonbValue *obj, const char *location)
 }
 
 static SfnCatcher *
-sfn_c_catcher(SfnCompiler *c, SfnPlanCtx *pc, JsonbValue *obj,
-			  const char *location, bool is_last)
+sfn_c_catcher(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st, JsonbValue *obj,
+			  const char *location, int index, bool is_last)
 {
 	static const char *const fields[] = {
-		"ErrorEquals", "Next", "ResultPath", "Comment", NULL
+		"ErrorEquals", "Next", "ResultPath", "Comment", "Assign", "Output", NULL
 	};
 	SfnCatcher *k = palloc0(sizeof(SfnCatcher));
 	JsonbValue *next;
@@ -454,7 +446,17 @@ sfn_c_catcher(SfnCompiler *c, SfnPlanCtx *pc, JsonbValue *obj,
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, location, "These fields are required: [Next]");
 	else
 		k->next = sfn_names_resolve(c, pc, next, "Next", sfn_diag_loc(location, "Next"));
-	sfn_c_opt_path(c, obj, "ResultPath", location, true, &k->result_path);
+	if (st->query_language == SFN_QL_JSONATA)
+	{
+		sfn_c_language_fields(c, obj, location, SFN_QL_JSONATA, "ResultPath", NULL);
+		sfn_c_output_fields(c, st, obj, location, psprintf("Catch[%d]/", index), &k->out);
+	}
+	else
+	{
+		sfn_c_language_fields(c, obj, location, SFN_QL_JSONPATH, "Output", NULL);
+		sfn_c_opt_path(c, obj, "ResultPath", location, true, &k->result_path);
+		sfn_c_output_fields(c, st, obj, location, "", &k->out);
+	}
 	return k;
 }
 
@@ -475,23 +477,102 @@ sfn_c_catch(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st, JsonbValue *obj,
 	}
 	for (int i = 0; i < v->val.array.nElems; i++)
 		st->catchers = lappend(st->catchers,
-							   sfn_c_catcher(c, pc, &v->val.array.elems[i],
-											 sfn_diag_loc_index(loc, i),
+							   sfn_c_catcher(c, pc, st, &v->val.array.elems[i],
+											 sfn_diag_loc_index(loc, i), i,
 											 i == v->val.array.nElems - 1));
 }
 
-/* QueryLanguage: only JSONPath is implemented */
-void
-sfn_c_query_language(SfnCompiler *c, JsonbValue *obj, const char *location)
+/*
+ * QueryLanguage of a state or of the machine: JSONPath only for exactly
+ * "JSONPath", JSONata for any other value (AWS resolves it so, and reports a
+ * value outside the enum as well); dflt when absent.
+ */
+SfnQueryLanguage
+sfn_c_query_language(SfnCompiler *c, JsonbValue *obj, const char *location,
+					 SfnQueryLanguage dflt)
 {
+	JsonbValue *v = sfn_jv_object_cget(obj, "QueryLanguage");
 	char	   *lang;
 
+	if (v == NULL)
+		return dflt;
 	if (!sfn_c_string(c, obj, "QueryLanguage", location, &lang))
-		return;
-	if (strcmp(lang, "JSONata") == 0)
-		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, location,
-					 "The query language \"JSONata\" is not supported yet; only \"JSONPath\" is");
-	else if (strcmp(lang, "JSONPath") != 0)
+		return SFN_QL_JSONATA;
+	if (strcmp(lang, "JSONPath") == 0)
+		return SFN_QL_JSONPATH;
+	if (strcmp(lang, "JSONata") != 0)
 		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, location,
 					 "The value for the field \"QueryLanguage\" must be one of [JSONPath, JSONata]");
+	return SFN_QL_JSONATA;
+}
+
+/*
+ * Report the fields of obj (among the NULL-terminated names) that the
+ * other query language has: AWS's message, at the state's location.
+ */
+void
+sfn_c_language_fields(SfnCompiler *c, JsonbValue *obj, const char *location,
+					  SfnQueryLanguage lang, const char *first,...)
+{
+	va_list		ap;
+	const char *name = first;
+
+	va_start(ap, first);
+	for (; name != NULL; name = va_arg(ap, const char *))
+	{
+		if (sfn_jv_object_cget(obj, name) == NULL)
+			continue;
+		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, location,
+					 "The QueryLanguage is set to '%s', but field '%s' is only supported for the '%s' QueryLanguage",
+					 lang == SFN_QL_JSONATA ? "JSONata" : "JSONPath", name,
+					 lang == SFN_QL_JSONATA ? "JSONPath" : "JSONata");
+	}
+	va_end(ap);
+}
+
+/*
+ * Assign (both languages) and Output (JSONata) of a state, a Choice rule or
+ * a catcher.  prefix names the owner in runtime messages ("Choices[1]/").
+ */
+void
+sfn_c_output_fields(SfnCompiler *c, const SfnState *st, JsonbValue *obj,
+					const char *location, const char *prefix, SfnOutputFields *out)
+{
+	JsonbValue *assign = sfn_jv_object_cget(obj, "Assign");
+	JsonbValue *output = sfn_jv_object_cget(obj, "Output");
+	char	   *loc = sfn_diag_loc(location, "Assign");
+
+	memset(out, 0, sizeof(SfnOutputFields));
+	if (assign != NULL && !sfn_jv_is_object(assign))
+		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, loc,
+					 "The value for the field \"Assign\" must be a JSON object");
+	else if (assign != NULL)
+	{
+		for (int i = 0; i < assign->val.object.nPairs; i++)
+		{
+			const JsonbValue *k = &assign->val.object.pairs[i].key;
+			int			len = k->val.string.len;
+
+			/* JSONPath: "name.$" takes its value from a path */
+			if (st->query_language == SFN_QL_JSONPATH && len >= 2 &&
+				k->val.string.val[len - 2] == '.' && k->val.string.val[len - 1] == '$')
+				len -= 2;
+			if (!sfn_variable_name_valid(k->val.string.val, len))
+				sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, sfn_diag_loc(loc, sfn_jv_cstr(k)),
+							 "The variable name \"%.*s\" is not valid: it must start with a letter or an underscore followed by letters, digits or underscores",
+							 len, k->val.string.val);
+			else if (len == 6 && strncmp(k->val.string.val, "states", 6) == 0)
+				sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, sfn_diag_loc(loc, sfn_jv_cstr(k)),
+							 "The variable name \"states\" is reserved");
+		}
+		if (st->query_language == SFN_QL_JSONATA)
+			out->assign = sfn_jsonata_template_compile(assign, psprintf("%sAssign", prefix),
+													   loc, c->diags);
+		else
+			out->assign_path = sfn_template_compile(assign, "Assign", loc, c->diags);
+	}
+	if (output != NULL && st->query_language == SFN_QL_JSONATA)
+		out->output = sfn_jsonata_template_compile(output, psprintf("%sOutput", prefix),
+												   sfn_diag_loc(location, "Output"),
+												   c->diags);
 }

@@ -17,6 +17,7 @@
 
 #include "support/diag.h"
 #include "asl/plan.h"
+#include "eval/scope.h"
 
 /* AWS's limits on fields given in seconds and on retries */
 #define SFN_MAX_SECONDS			INT64CONST(99999999)
@@ -37,6 +38,7 @@ typedef struct SfnCompiler
 	List	  **diags;
 	bool		express;		/* type EXPRESS */
 	List	   *all_names;		/* of SfnNameRef *, the whole definition */
+	SfnQueryLanguage lang;		/* the machine's QueryLanguage */
 } SfnCompiler;
 
 /* One plan being compiled: the top level, a branch or a Map processor. */
@@ -85,7 +87,13 @@ extern void sfn_c_retry(SfnCompiler *c, SfnState *st, JsonbValue *obj,
 						const char *location);
 extern void sfn_c_catch(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st,
 						JsonbValue *obj, const char *location);
-extern void sfn_c_query_language(SfnCompiler *c, JsonbValue *obj, const char *location);
+extern SfnQueryLanguage sfn_c_query_language(SfnCompiler *c, JsonbValue *obj,
+											 const char *location, SfnQueryLanguage dflt);
+extern void sfn_c_language_fields(SfnCompiler *c, JsonbValue *obj, const char *location,
+								  SfnQueryLanguage lang, const char *first,...);
+extern void sfn_c_output_fields(SfnCompiler *c, const SfnState *st, JsonbValue *obj,
+								const char *location, const char *prefix,
+								SfnOutputFields *out);
 
 /* service_actions.c */
 extern void sfn_check_service_resource(SfnCompiler *c, const char *resource,

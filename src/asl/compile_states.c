@@ -23,30 +23,33 @@
 #define SFN_FLOW_FIELDS		"Next", "End", "InputPath", "OutputPath"
 
 static const char *const sfn_pass_fields[] = {
-	SFN_COMMON_FIELDS, SFN_FLOW_FIELDS, "ResultPath", "Parameters", "Result", NULL
+	SFN_COMMON_FIELDS, SFN_FLOW_FIELDS, "ResultPath", "Parameters", "Result",
+	"Assign", "Output", NULL
 };
 static const char *const sfn_task_fields[] = {
 	SFN_COMMON_FIELDS, SFN_FLOW_FIELDS, "ResultPath", "Parameters",
 	"ResultSelector", "Resource", "Retry", "Catch", "TimeoutSeconds",
 	"TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath",
-	"Credentials", NULL
+	"Credentials", "Assign", "Output", "Arguments", NULL
 };
 static const char *const sfn_choice_fields[] = {
-	SFN_COMMON_FIELDS, "InputPath", "OutputPath", "Choices", "Default", NULL
+	SFN_COMMON_FIELDS, "InputPath", "OutputPath", "Choices", "Default",
+	"Assign", "Output", NULL
 };
 static const char *const sfn_wait_fields[] = {
 	SFN_COMMON_FIELDS, SFN_FLOW_FIELDS, "Seconds", "Timestamp", "SecondsPath",
-	"TimestampPath", NULL
+	"TimestampPath", "Assign", "Output", NULL
 };
 static const char *const sfn_succeed_fields[] = {
-	SFN_COMMON_FIELDS, "InputPath", "OutputPath", NULL
+	SFN_COMMON_FIELDS, "InputPath", "OutputPath", "Output", NULL
 };
 static const char *const sfn_fail_fields[] = {
 	SFN_COMMON_FIELDS, "Error", "ErrorPath", "Cause", "CausePath", NULL
 };
 static const char *const sfn_parallel_fields[] = {
 	SFN_COMMON_FIELDS, SFN_FLOW_FIELDS, "ResultPath", "Parameters",
-	"ResultSelector", "Retry", "Catch", "Branches", NULL
+	"ResultSelector", "Retry", "Catch", "Branches", "Assign", "Output",
+	"Arguments", NULL
 };
 static const char *const sfn_map_fields[] = {
 	SFN_COMMON_FIELDS, SFN_FLOW_FIELDS, "ResultPath", "Parameters",
@@ -54,7 +57,18 @@ static const char *const sfn_map_fields[] = {
 	"ItemsPath", "ItemSelector", "MaxConcurrency", "MaxConcurrencyPath",
 	"ItemReader", "ResultWriter", "ItemBatcher", "ToleratedFailurePercentage",
 	"ToleratedFailurePercentagePath", "ToleratedFailureCount",
-	"ToleratedFailureCountPath", "Label", NULL
+	"ToleratedFailureCountPath", "Label", "Assign", "Output", "Items", NULL
+};
+
+/* Fields of one query language only (AWS accepts Assign in both) */
+static const char *const sfn_jsonpath_only_fields[] = {
+	"InputPath", "OutputPath", "ResultPath", "ResultSelector", "Parameters",
+	"Result", "ItemsPath", "MaxConcurrencyPath", "SecondsPath", "TimestampPath",
+	"TimeoutSecondsPath", "HeartbeatSecondsPath", "ErrorPath", "CausePath",
+	"ToleratedFailurePercentagePath", "ToleratedFailureCountPath", NULL
+};
+static const char *const sfn_jsonata_only_fields[] = {
+	"Arguments", "Output", "Items", NULL
 };
 static const char *const sfn_processor_extra_fields[] = {"ProcessorConfig", NULL};
 
@@ -90,11 +104,25 @@ sfn_state_type_from_name(const char *name, SfnStateType *out)
 	return false;
 }
 
-/* InputPath, OutputPath, ResultPath, Parameters, ResultSelector */
+/*
+ * JSONPath: InputPath, OutputPath, ResultPath, Parameters, ResultSelector;
+ * JSONata: Arguments (where Parameters would be) and Output; both: Assign.
+ */
 static void
 sfn_compile_dataflow(SfnCompiler *c, SfnState *st, JsonbValue *obj,
 					 const char *location, int which)
 {
+	sfn_c_output_fields(c, st, obj, location, "", &st->out);
+	if (st->query_language == SFN_QL_JSONATA)
+	{
+		JsonbValue *args = sfn_jv_object_cget(obj, "Arguments");
+
+		if (args != NULL)
+			st->arguments = sfn_jsonata_template_compile(args, "Arguments",
+														 sfn_diag_loc(location, "Arguments"),
+														 c->diags);
+		return;
+	}
 	if (which & SFN_DF_INPUT)
 	{
 		sfn_c_opt_path(c, obj, "InputPath", location, false, &st->input_path);
@@ -140,7 +168,8 @@ sfn_compile_pass(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st, JsonbValue *obj,
 {
 	sfn_compile_dataflow(c, st, obj, location,
 						 SFN_DF_INPUT | SFN_DF_RESULT | SFN_DF_PARAMETERS);
-	st->result = sfn_jv_object_cget(obj, "Result");
+	if (st->query_language == SFN_QL_JSONPATH)
+		st->result = sfn_jv_object_cget(obj, "Result");
 	if (st->result != NULL && sfn_result_has_dynamic_key(st->result))
 		sfn_diag_warn(c->diags, SFN_DIAG_PASS_RESULT_IS_STATIC,
 					  sfn_diag_loc(location, "Result"),
@@ -198,6 +227,24 @@ sfn_compile_task_resource(SfnCompiler *c, SfnState *st, JsonbValue *obj,
 	}
 }
 
+/*
+ * In a JSONata state, a field that holds a number or a string may hold an
+ * expression instead: compile it into *expr and return true.
+ */
+static bool
+sfn_c_jsonata_field(SfnCompiler *c, const SfnState *st, JsonbValue *obj,
+					const char *field, const char *location, SfnJsonataTemplate **expr)
+{
+	JsonbValue *v = sfn_jv_object_cget(obj, field);
+
+	*expr = NULL;
+	if (st->query_language != SFN_QL_JSONATA || v == NULL || !sfn_jv_is_string(v) ||
+		!sfn_jsonata_is_expression(v->val.string.val, v->val.string.len))
+		return false;
+	*expr = sfn_jsonata_template_compile(v, field, sfn_diag_loc(location, field), c->diags);
+	return true;
+}
+
 static void
 sfn_compile_task_timeouts(SfnCompiler *c, SfnState *st, JsonbValue *obj,
 						  const char *location)
@@ -207,12 +254,16 @@ sfn_compile_task_timeouts(SfnCompiler *c, SfnState *st, JsonbValue *obj,
 
 	sfn_c_exclusive(c, obj, "TimeoutSeconds", "TimeoutSecondsPath", location);
 	sfn_c_exclusive(c, obj, "HeartbeatSeconds", "HeartbeatSecondsPath", location);
-	has_timeout = sfn_c_int(c, obj, "TimeoutSeconds", sfn_diag_loc(location, "TimeoutSeconds"),
-							1, SFN_MAX_SECONDS, &st->timeout_seconds);
+	has_timeout = !sfn_c_jsonata_field(c, st, obj, "TimeoutSeconds", location,
+									   &st->timeout_expr) &&
+		sfn_c_int(c, obj, "TimeoutSeconds", sfn_diag_loc(location, "TimeoutSeconds"),
+				  1, SFN_MAX_SECONDS, &st->timeout_seconds);
 	st->timeout_seconds_path = sfn_c_ref_path(c, obj, "TimeoutSecondsPath", location);
-	has_heartbeat = sfn_c_int(c, obj, "HeartbeatSeconds",
-							  sfn_diag_loc(location, "HeartbeatSeconds"),
-							  1, SFN_MAX_SECONDS, &st->heartbeat_seconds);
+	has_heartbeat = !sfn_c_jsonata_field(c, st, obj, "HeartbeatSeconds", location,
+										 &st->heartbeat_expr) &&
+		sfn_c_int(c, obj, "HeartbeatSeconds",
+				  sfn_diag_loc(location, "HeartbeatSeconds"),
+				  1, SFN_MAX_SECONDS, &st->heartbeat_seconds);
 	st->heartbeat_seconds_path = sfn_c_ref_path(c, obj, "HeartbeatSecondsPath", location);
 
 	if (has_heartbeat && st->heartbeat_seconds >= (has_timeout ? st->timeout_seconds : SFN_MAX_SECONDS))
@@ -241,6 +292,73 @@ sfn_compile_task(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st, JsonbValue *obj,
 	sfn_c_transition(c, pc, st, obj, location);
 }
 
+/* A JSONPath rule: its Assign here, the comparison in eval/choice.c */
+static void
+sfn_compile_jsonpath_rule(SfnCompiler *c, SfnState *st, SfnChoiceBranch *br,
+						  JsonbValue *rule, const char *location)
+{
+	JsonbValue *cmp = rule;
+
+	if (sfn_jv_is_object(rule) && (sfn_jv_object_cget(rule, "Assign") != NULL ||
+								   sfn_jv_object_cget(rule, "Output") != NULL))
+	{
+		sfn_c_language_fields(c, rule, location, SFN_QL_JSONPATH, "Output", NULL);
+		sfn_c_output_fields(c, st, rule, location, "", &br->out);
+		/* the comparison without them */
+		cmp = sfn_jv_object();
+		for (int i = 0; i < rule->val.object.nPairs; i++)
+		{
+			JsonbValue *k = &rule->val.object.pairs[i].key;
+
+			if ((k->val.string.len == 6 && strncmp(k->val.string.val, "Assign", 6) == 0) ||
+				(k->val.string.len == 6 && strncmp(k->val.string.val, "Output", 6) == 0))
+				continue;
+			sfn_jv_object_put(cmp, k->val.string.val, k->val.string.len,
+							  &rule->val.object.pairs[i].value);
+		}
+	}
+	br->rule = sfn_choice_compile(cmp, true, location, SFN_MAX_NESTING, c->diags);
+}
+
+/* A JSONata rule: Condition, Next, Assign, Output */
+static void
+sfn_compile_jsonata_rule(SfnCompiler *c, SfnState *st, SfnChoiceBranch *br,
+						 JsonbValue *rule, const char *location, int index)
+{
+	static const char *const fields[] = {
+		"Condition", "Next", "Assign", "Output", "Comment", NULL
+	};
+	JsonbValue *cond;
+	JsonbValue *next;
+
+	if (!sfn_jv_is_object(rule))
+	{
+		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, location, "A choice rule must be a JSON object");
+		return;
+	}
+	sfn_c_check_fields(c, rule, location, fields, NULL);
+	cond = sfn_jv_object_cget(rule, "Condition");
+	next = sfn_jv_object_cget(rule, "Next");
+	if (cond == NULL || next == NULL)
+		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, location,
+					 "These fields are required: [%s]",
+					 cond == NULL && next == NULL ? "Condition, Next" :
+					 cond == NULL ? "Condition" : "Next");
+	else if (next != NULL && !sfn_jv_is_string(next))
+		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, sfn_diag_loc(location, "Next"),
+					 "The value for the field \"Next\" must be a string");
+	if (cond != NULL && !sfn_jv_is_bool(cond) &&
+		!(sfn_jv_is_string(cond) &&
+		  sfn_jsonata_is_expression(cond->val.string.val, cond->val.string.len)))
+		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, sfn_diag_loc(location, "Condition"),
+					 "The value for the field \"Condition\" must be a boolean or a JSONata expression \"{%% ... %%}\"");
+	else if (cond != NULL)
+		br->condition = sfn_jsonata_template_compile(cond, psprintf("Choices[%d]/Condition", index),
+													 sfn_diag_loc(location, "Condition"),
+													 c->diags);
+	sfn_c_output_fields(c, st, rule, location, psprintf("Choices[%d]/", index), &br->out);
+}
+
 static void
 sfn_compile_choice_rules(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st,
 						 JsonbValue *choices, const char *location)
@@ -253,7 +371,10 @@ sfn_compile_choice_rules(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st,
 		char	   *loc = sfn_diag_loc_index(location, i);
 		JsonbValue *next;
 
-		st->choices[i].rule = sfn_choice_compile(rule, true, loc, SFN_MAX_NESTING, c->diags);
+		if (st->query_language == SFN_QL_JSONATA)
+			sfn_compile_jsonata_rule(c, st, &st->choices[i], rule, loc, i);
+		else
+			sfn_compile_jsonpath_rule(c, st, &st->choices[i], rule, loc);
 		st->choices[i].next = SFN_NO_STATE;
 		next = sfn_jv_is_object(rule) ? sfn_jv_object_cget(rule, "Next") : NULL;
 		if (next != NULL && sfn_jv_is_string(next))
@@ -313,9 +434,11 @@ sfn_compile_wait(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st, JsonbValue *obj,
 					 "A Wait state must have exactly one of the fields \"Seconds\", \"Timestamp\", \"SecondsPath\", \"TimestampPath\"; it has %d",
 					 n);
 
-	st->has_seconds = sfn_c_int(c, obj, "Seconds", sfn_diag_loc(location, "Seconds"),
-								0, SFN_MAX_SECONDS, &st->seconds);
-	sfn_compile_wait_timestamp(c, st, obj, location);
+	st->has_seconds = !sfn_c_jsonata_field(c, st, obj, "Seconds", location, &st->seconds_expr) &&
+		sfn_c_int(c, obj, "Seconds", sfn_diag_loc(location, "Seconds"),
+				  0, SFN_MAX_SECONDS, &st->seconds);
+	if (!sfn_c_jsonata_field(c, st, obj, "Timestamp", location, &st->timestamp_expr))
+		sfn_compile_wait_timestamp(c, st, obj, location);
 	st->seconds_path = sfn_c_ref_path(c, obj, "SecondsPath", location);
 	st->timestamp_path = sfn_c_ref_path(c, obj, "TimestampPath", location);
 	sfn_c_transition(c, pc, st, obj, location);
@@ -350,8 +473,10 @@ sfn_compile_fail(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st, JsonbValue *obj,
 {
 	sfn_c_exclusive(c, obj, "Error", "ErrorPath", location);
 	sfn_c_exclusive(c, obj, "Cause", "CausePath", location);
-	sfn_compile_fail_literal(c, obj, "Error", location, &st->error);
-	sfn_compile_fail_literal(c, obj, "Cause", location, &st->cause);
+	if (!sfn_c_jsonata_field(c, st, obj, "Error", location, &st->error_expr))
+		sfn_compile_fail_literal(c, obj, "Error", location, &st->error);
+	if (!sfn_c_jsonata_field(c, st, obj, "Cause", location, &st->cause_expr))
+		sfn_compile_fail_literal(c, obj, "Cause", location, &st->cause);
 	st->error_path = sfn_c_value_expr(c, obj, "ErrorPath", location);
 	st->cause_path = sfn_c_value_expr(c, obj, "CausePath", location);
 	st->end = true;
@@ -494,6 +619,19 @@ sfn_compile_map(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st, JsonbValue *obj,
 	sfn_compile_dataflow(c, st, obj, location, SFN_DF_ALL);
 	sfn_c_exclusive(c, obj, "ItemSelector", "Parameters", location);
 	st->item_selector = sfn_c_template(c, obj, "ItemSelector", location);
+	if (st->query_language == SFN_QL_JSONATA && sfn_jv_object_cget(obj, "Items") != NULL)
+	{
+		JsonbValue *items = sfn_jv_object_cget(obj, "Items");
+
+		if (!sfn_jv_is_array(items) &&
+			!(sfn_jv_is_string(items) &&
+			  sfn_jsonata_is_expression(items->val.string.val, items->val.string.len)))
+			sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, sfn_diag_loc(location, "Items"),
+						 "The value for the field \"Items\" must be an array or a JSONata expression \"{%% ... %%}\"");
+		else
+			st->items = sfn_jsonata_template_compile(items, "Items",
+													 sfn_diag_loc(location, "Items"), c->diags);
+	}
 	st->items_path = sfn_c_any_path(c, obj, "ItemsPath", location);
 	sfn_compile_map_processor(c, pc, st, obj, location);
 	sfn_compile_map_objects(c, obj, location);
@@ -518,6 +656,22 @@ static const SfnStateCompiler sfn_state_compilers[] = {
 	sfn_compile_map,
 };
 
+/* Fields of the other query language that the state type has */
+static void
+sfn_check_language_fields(SfnCompiler *c, const SfnState *st, const SfnStateTypeDef *def,
+						  JsonbValue *obj, const char *location)
+{
+	const char *const *other = st->query_language == SFN_QL_JSONATA ?
+		sfn_jsonpath_only_fields : sfn_jsonata_only_fields;
+
+	for (int i = 0; def->fields[i]; i++)
+	{
+		for (int j = 0; other[j]; j++)
+			if (strcmp(def->fields[i], other[j]) == 0)
+				sfn_c_language_fields(c, obj, location, st->query_language, other[j], NULL);
+	}
+}
+
 /* Everything after Type: the fields the type allows, then its own checks. */
 void
 sfn_compile_state_body(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st,
@@ -529,6 +683,12 @@ sfn_compile_state_body(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st,
 	Assert(def->type == st->type);
 	sfn_c_check_fields(c, obj, location, def->fields, def->name);
 	sfn_c_string(c, obj, "Comment", sfn_diag_loc(location, "Comment"), &comment);
-	sfn_c_query_language(c, obj, sfn_diag_loc(location, "QueryLanguage"));
+	st->query_language = sfn_c_query_language(c, obj, sfn_diag_loc(location, "QueryLanguage"),
+											  c->lang);
+	if (st->query_language == SFN_QL_JSONPATH && c->lang == SFN_QL_JSONATA)
+		sfn_diag_add(c->diags, SFN_DIAG_SCHEMA, location,
+					 "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine");
+	else
+		sfn_check_language_fields(c, st, def, obj, location);
 	sfn_state_compilers[st->type] (c, pc, st, obj, location);
 }

@@ -22,6 +22,7 @@
 #include "eval/intrinsics.h"
 #include "eval/template.h"
 #include "eval/choice.h"
+#include "eval/jsonata_template.h"
 
 #define SFN_NO_STATE (-1)
 
@@ -36,6 +37,24 @@ typedef enum SfnStateType
 	SFN_STATE_PARALLEL,
 	SFN_STATE_MAP
 } SfnStateType;
+
+/* A state's query language (QueryLanguage, the state's or the machine's) */
+typedef enum SfnQueryLanguage
+{
+	SFN_QL_JSONPATH = 0,
+	SFN_QL_JSONATA
+} SfnQueryLanguage;
+
+/*
+ * What a state (or a matched Choice rule, or a catcher) does last: assign
+ * variables and, in JSONata, shape its output.  NULL members are absent.
+ */
+typedef struct SfnOutputFields
+{
+	SfnTemplate *assign_path;	/* JSONPath Assign: "x.$": "$.a" */
+	SfnJsonataTemplate *assign; /* JSONata Assign */
+	SfnJsonataTemplate *output; /* JSONata Output */
+} SfnOutputFields;
 
 /*
  * An optional data-flow path.  ASL distinguishes "absent" (default "$")
@@ -76,6 +95,7 @@ typedef struct SfnCatcher
 	List	   *errors;			/* of char *, ErrorEquals */
 	SfnOptPath	result_path;
 	int			next;			/* state index */
+	SfnOutputFields out;		/* Assign (both languages), Output (JSONata) */
 } SfnCatcher;
 
 /*
@@ -104,8 +124,10 @@ typedef struct SfnResource
 
 typedef struct SfnChoiceBranch
 {
-	SfnChoiceRule *rule;
+	SfnChoiceRule *rule;		/* JSONPath */
+	SfnJsonataTemplate *condition;	/* JSONata: Condition */
 	int			next;			/* state index */
+	SfnOutputFields out;		/* the rule's Assign / Output, if it matches */
 } SfnChoiceBranch;
 
 struct SfnPlan;
@@ -117,6 +139,7 @@ typedef struct SfnState
 	int			index;			/* position in plan->states */
 	int			next;			/* SFN_NO_STATE when End (or terminal type) */
 	bool		end;
+	SfnQueryLanguage query_language;
 
 	/* data flow (on the types that allow each field) */
 	SfnOptPath	input_path;
@@ -125,6 +148,21 @@ typedef struct SfnState
 	SfnTemplate *parameters;	/* NULL if absent */
 	SfnTemplate *result_selector;	/* NULL if absent */
 	JsonbValue *result;			/* Pass: Result, NULL if absent */
+	SfnJsonataTemplate *arguments;	/* JSONata Arguments, NULL if absent */
+	SfnOutputFields out;		/* Assign, Output */
+
+	/*
+	 * JSONata forms of fields that hold a number or a string: Seconds,
+	 * Timestamp, TimeoutSeconds, HeartbeatSeconds, Error, Cause, Items, when
+	 * given as an expression (a literal is compiled as in JSONPath).
+	 */
+	SfnJsonataTemplate *seconds_expr;
+	SfnJsonataTemplate *timestamp_expr;
+	SfnJsonataTemplate *timeout_expr;
+	SfnJsonataTemplate *heartbeat_expr;
+	SfnJsonataTemplate *error_expr;
+	SfnJsonataTemplate *cause_expr;
+	SfnJsonataTemplate *items;	/* Map: Items (an array or an expression) */
 
 	/* Choice */
 	int			n_choices;
@@ -180,7 +218,7 @@ typedef struct SfnPlan
 	int			n_states;
 	SfnState   *states;
 	int64		timeout_seconds;	/* top level TimeoutSeconds, 0 = none */
-	char	   *query_language; /* "JSONPath" (JSONata is not supported yet) */
+	SfnQueryLanguage query_language;	/* the machine's QueryLanguage */
 	int			depth;			/* 0 for the top level */
 } SfnPlan;
 

@@ -22,11 +22,14 @@
 #include "eval/budget.h"
 #include "eval/entropy.h"
 #include "engine/retry.h"
+#include "eval/scope.h"
 
 /* Longest Wait AWS accepts: 24855 days. */
 #define SFN_MAX_WAIT_USECS ((int64) 24855 * USECS_PER_DAY)
 
 static void run_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread);
+static void decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
+				   const SfnWake *wake);
 
 void
 sfn_thread_init(SfnThread *thread, const SfnPlan *plan, JsonbValue *input)
@@ -108,18 +111,31 @@ void
 sfn_leave_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
 			JsonbValue *output, int next)
 {
+	sfn_leave_state_assign(plan, exec, thread, output, NULL, next);
+}
+
+void
+sfn_leave_state_assign(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
+					   JsonbValue *output, JsonbValue *assigned, int next)
+{
 	const SfnState *st = &plan->states[thread->state];
 	SfnError	err;
 	char	   *text = sfn_payload_text(exec, st, output, &err);
+	JsonbValue *vars = thread->variables;
+	JsonbValue *texts = NULL;
 	SfnEvent   *ev;
 
-	if (text == NULL)
+	if (text == NULL ||
+		(assigned != NULL && !sfn_assign_variables(thread->variables, assigned, &vars,
+												   &texts, &err)))
 	{
 		sfn_fail_in_state(plan, exec, thread, &err);
 		return;
 	}
+	/* the assignments take effect as the state is left */
+	thread->variables = vars;
 	ev = sfn_emit(exec, thread->last_event_id, sfn_exited_event_type(st->type),
-				  sfn_state_exited_details(st->name, text));
+				  sfn_state_exited_details_assigned(st->name, text, texts));
 	thread->last_event_id = ev->id;
 	if (next == SFN_NO_STATE)
 	{
@@ -147,22 +163,48 @@ run_pass(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue 
 	JsonbValue *effective;
 	JsonbValue *result;
 	JsonbValue *output;
+	JsonbValue *assigned;
 
-	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err))
-		return sfn_fail_in_state(plan, exec, thread, &err);
-	SFN_INSPECT(exec, after_input_path, effective);
-	if (!sfn_parameters(st->parameters, effective, ctx, &effective, &err))
-		return sfn_fail_in_state(plan, exec, thread, &err);
-	SFN_INSPECT(exec, after_parameters, effective);
-	result = st->result ? st->result : effective;
-	/* AWS shows a Pass state's result as afterResultSelector. */
-	SFN_INSPECT(exec, after_result_selector, result);
-	if (!sfn_result_path(&st->result_path, thread->input, result, &output, &err))
+	if (st->query_language == SFN_QL_JSONPATH)
+	{
+		if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err))
+			return sfn_fail_in_state(plan, exec, thread, &err);
+		SFN_INSPECT(exec, after_input_path, effective);
+		if (!sfn_parameters(st->parameters, effective, ctx, &effective, &err))
+			return sfn_fail_in_state(plan, exec, thread, &err);
+		SFN_INSPECT(exec, after_parameters, effective);
+		result = st->result ? st->result : effective;
+		/* AWS shows a Pass state's result as afterResultSelector. */
+		SFN_INSPECT(exec, after_result_selector, result);
+	}
+	else
+		effective = result = thread->input;
+	if (!sfn_state_output(st, NULL, SFN_RESULT_PASS, thread->input, effective, result,
+						  ctx, &output, &assigned, &err))
 		return sfn_fail_in_state(plan, exec, thread, &err);
 	SFN_INSPECT(exec, after_result_path, output);
-	if (!sfn_output_path(&st->output_path, output, ctx, &output, &err))
-		return sfn_fail_in_state(plan, exec, thread, &err);
-	sfn_leave_state(plan, exec, thread, output, st->next);
+	sfn_leave_state_assign(plan, exec, thread, output, assigned, st->next);
+}
+
+/* A JSONata Condition: true, false, or an error (not a boolean) */
+static bool
+jsonata_condition(const SfnState *st, const SfnChoiceBranch *br, JsonbValue *input,
+				  JsonbValue *ctx, bool *matched, SfnError *err)
+{
+	JsonbValue *v;
+
+	if (!sfn_state_expression(st, br->condition, input, ctx, &v, err))
+		return false;
+	if (v->type != jbvBool)
+		return sfn_fail(err, SFN_JSONATA_ERROR,
+						"The JSONata expression '%s' specified for the field '%s' returned an unexpected data type: %s (a boolean is required)",
+						sfn_jsonata_template_is_expression(br->condition) ?
+						sfn_jsonata_template_text(br->condition) : sfn_jv_to_text(v),
+						sfn_jsonata_template_is_expression(br->condition) ?
+						sfn_jsonata_template_field(br->condition) : "Condition",
+						sfn_jv_to_text(v));
+	*matched = v->val.boolean;
+	return true;
 }
 
 static void
@@ -172,20 +214,33 @@ run_choice(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValu
 	SfnError	err;
 	JsonbValue *effective;
 	JsonbValue *output;
+	JsonbValue *assigned;
 	int			next = st->default_next;
+	SfnOutputFields fields = st->out;
 
-	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err))
+	if (!sfn_state_input(st, thread->input, ctx, false, &effective, &err))
 		return sfn_fail_in_state(plan, exec, thread, &err);
 	SFN_INSPECT(exec, after_input_path, effective);
 	for (int i = 0; i < st->n_choices; i++)
 	{
+		const SfnChoiceBranch *br = &st->choices[i];
 		bool		matched;
 
-		if (!sfn_choice_eval(st->choices[i].rule, effective, ctx, &matched, &err))
+		if (!(st->query_language == SFN_QL_JSONATA ?
+			  jsonata_condition(st, br, thread->input, ctx, &matched, &err) :
+			  sfn_choice_eval(br->rule, effective, ctx, &matched, &err)))
 			return sfn_fail_in_state(plan, exec, thread, &err);
 		if (matched)
 		{
-			next = st->choices[i].next;
+			next = br->next;
+			/* the rule's own Assign and Output, where it has them */
+			if (br->out.assign || br->out.assign_path)
+			{
+				fields.assign = br->out.assign;
+				fields.assign_path = br->out.assign_path;
+			}
+			if (br->out.output)
+				fields.output = br->out.output;
 			break;
 		}
 	}
@@ -195,9 +250,42 @@ run_choice(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValu
 				 "No Matches! The Choice state did not match any rule and has no Default.");
 		return sfn_fail_in_state(plan, exec, thread, &err);
 	}
-	if (!sfn_output_path(&st->output_path, effective, ctx, &output, &err))
+	if (!sfn_state_output(st, &fields, SFN_RESULT_NONE, thread->input, effective, NULL,
+						  ctx, &output, &assigned, &err))
 		return sfn_fail_in_state(plan, exec, thread, &err);
-	sfn_leave_state(plan, exec, thread, output, next);
+	sfn_leave_state_assign(plan, exec, thread, output, assigned, next);
+}
+
+/* Wait's Seconds or Timestamp given as a JSONata expression */
+static bool
+jsonata_wait_until(const SfnState *st, const SfnThread *thread, JsonbValue *ctx,
+				   TimestampTz *due, SfnError *err)
+{
+	const SfnJsonataTemplate *t = st->seconds_expr ? st->seconds_expr : st->timestamp_expr;
+	JsonbValue *v;
+	int64		secs;
+
+	if (!sfn_state_expression(st, t, thread->input, ctx, &v, err))
+		return false;
+	if (st->timestamp_expr)
+	{
+		if (!sfn_jv_is_string(v) ||
+			!sfn_timestamp_parse(v->val.string.val, v->val.string.len, due))
+			return sfn_fail(err, SFN_JSONATA_ERROR,
+							"The JSONata expression '%s' specified for the field 'Timestamp' returned an unexpected value: %s (a timestamp string such as \"2016-03-14T01:59:00Z\" is required)",
+							sfn_jsonata_template_text(t), sfn_jv_to_text(v));
+		if (*due - thread->entered_at >= SFN_MAX_WAIT_USECS)
+			return sfn_fail(err, "States.Runtime", "Wait state delay is too long.");
+		return true;
+	}
+	if (!sfn_jv_is_number(v) || !sfn_jv_get_int64(v, &secs) || secs < 0)
+		return sfn_fail(err, SFN_JSONATA_ERROR,
+						"The JSONata expression '%s' specified for the field 'Seconds' returned an unexpected value: %s (a non-negative integer is required)",
+						sfn_jsonata_template_text(t), sfn_jv_to_text(v));
+	if (secs >= SFN_MAX_WAIT_USECS / USECS_PER_SEC)
+		return sfn_fail(err, "States.Runtime", "Wait state delay is too long.");
+	*due = thread->entered_at + secs * USECS_PER_SEC;
+	return true;
 }
 
 /* When a Wait state entered now ends; false with err on a bad path value. */
@@ -208,6 +296,8 @@ wait_until(const SfnState *st, const SfnThread *thread, JsonbValue *effective,
 	JsonbValue *v;
 	int64		secs;
 
+	if (st->seconds_expr || st->timestamp_expr)
+		return jsonata_wait_until(st, thread, ctx, due, err);
 	if (st->has_seconds)
 		secs = st->seconds;
 	else if (st->has_timestamp)
@@ -262,11 +352,13 @@ finish_wait(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbVal
 	SfnError	err;
 	JsonbValue *effective;
 	JsonbValue *output;
+	JsonbValue *assigned;
 
-	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err) ||
-		!sfn_output_path(&st->output_path, effective, ctx, &output, &err))
+	if (!sfn_state_input(st, thread->input, ctx, false, &effective, &err) ||
+		!sfn_state_output(st, NULL, SFN_RESULT_NONE, thread->input, effective, NULL,
+						  ctx, &output, &assigned, &err))
 		return sfn_fail_in_state(plan, exec, thread, &err);
-	sfn_leave_state(plan, exec, thread, output, st->next);
+	sfn_leave_state_assign(plan, exec, thread, output, assigned, st->next);
 }
 
 static void
@@ -277,7 +369,7 @@ run_wait(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue 
 	JsonbValue *effective;
 	TimestampTz due;
 
-	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err))
+	if (!sfn_state_input(st, thread->input, ctx, false, &effective, &err))
 		return sfn_fail_in_state(plan, exec, thread, &err);
 	SFN_INSPECT(exec, after_input_path, effective);
 	if (!wait_until(st, thread, effective, ctx, &due, &err))
@@ -293,14 +385,17 @@ run_succeed(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbVal
 {
 	const SfnState *st = &plan->states[thread->state];
 	SfnError	err;
+	JsonbValue *effective;
 	JsonbValue *output;
+	JsonbValue *assigned;
 
-	if (!sfn_input_path(&st->input_path, thread->input, ctx, &output, &err))
+	if (!sfn_state_input(st, thread->input, ctx, false, &effective, &err))
 		return sfn_fail_in_state(plan, exec, thread, &err);
-	SFN_INSPECT(exec, after_input_path, output);
-	if (!sfn_output_path(&st->output_path, output, ctx, &output, &err))
+	SFN_INSPECT(exec, after_input_path, effective);
+	if (!sfn_state_output(st, NULL, SFN_RESULT_NONE, thread->input, effective, NULL,
+						  ctx, &output, &assigned, &err))
 		return sfn_fail_in_state(plan, exec, thread, &err);
-	sfn_leave_state(plan, exec, thread, output, SFN_NO_STATE);
+	sfn_leave_state_assign(plan, exec, thread, output, assigned, SFN_NO_STATE);
 }
 
 /* Error or Cause of a Fail state: literal, path or intrinsic; NULL if absent. */
@@ -332,6 +427,26 @@ fail_field(const char *literal, const SfnValueExpr *expr, const char *field,
 	return true;
 }
 
+/* Fail's Error or Cause as a JSONata expression: must give a string */
+static bool
+jsonata_fail_field(const SfnState *st, const SfnJsonataTemplate *t, JsonbValue *input,
+				   JsonbValue *ctx, char **out, SfnError *err)
+{
+	JsonbValue *v;
+
+	if (t == NULL)
+		return true;
+	if (!sfn_state_expression(st, t, input, ctx, &v, err))
+		return false;
+	if (!sfn_jv_is_string(v))
+		return sfn_fail(err, SFN_JSONATA_ERROR,
+						"The JSONata expression '%s' specified for the field '%s' returned an unexpected data type: %s (a string is required)",
+						sfn_jsonata_template_text(t), sfn_jsonata_template_field(t),
+						sfn_jv_to_text(v));
+	*out = sfn_jv_cstr(v);
+	return true;
+}
+
 static void
 run_fail(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue *ctx)
 {
@@ -341,7 +456,9 @@ run_fail(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue 
 	char	   *cause;
 
 	if (!fail_field(st->error, st->error_path, "ErrorPath", thread->input, ctx, &error, &err) ||
-		!fail_field(st->cause, st->cause_path, "CausePath", thread->input, ctx, &cause, &err))
+		!fail_field(st->cause, st->cause_path, "CausePath", thread->input, ctx, &cause, &err) ||
+		!jsonata_fail_field(st, st->error_expr, thread->input, ctx, &error, &err) ||
+		!jsonata_fail_field(st, st->cause_expr, thread->input, ctx, &cause, &err))
 		return sfn_fail_in_state(plan, exec, thread, &err);
 	sfn_fail_execution(exec, thread, error, cause);
 }
@@ -464,8 +581,43 @@ sfn_wake(SfnWakeKind kind)
 	return w;
 }
 
+/* $now in JSONata: milliseconds since the Unix epoch */
+static int64
+unix_ms(TimestampTz ts)
+{
+	return ts / 1000 +
+		(int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * 1000;
+}
+
+/*
+ * The thread's variables are the evaluation scope of the whole call (the
+ * scope follows thread->variables as states assign); restored on the way
+ * out, errors included, so no evaluation outside sees freed memory.
+ */
 void
 sfn_decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, const SfnWake *wake)
+{
+	SfnEvalScope scope;
+	SfnEvalScope *prev;
+
+	memset(&scope, 0, sizeof(scope));
+	scope.variables = &thread->variables;
+	scope.now_ms = unix_ms(exec->now);
+	scope.seed = exec->seed ? sfn_mix_seed(exec->seed, (uint64) exec->last_event_id) : 0;
+	prev = sfn_scope_set(&scope);
+	PG_TRY();
+	{
+		decide(plan, exec, thread, wake);
+	}
+	PG_FINALLY();
+	{
+		sfn_scope_set(prev);
+	}
+	PG_END_TRY();
+}
+
+static void
+decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, const SfnWake *wake)
 {
 	if (wake->kind == SFN_WAKE_TIMEOUT)
 	{

@@ -28,6 +28,11 @@ extern char *sfn_payload_text(const SfnExecution *exec, const SfnState *st,
 extern void sfn_leave_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
 							JsonbValue *output, int next);
 
+/* The same, applying assigned (the state's Assign, or NULL) to the variables. */
+extern void sfn_leave_state_assign(const SfnPlan *plan, SfnExecution *exec,
+								   SfnThread *thread, JsonbValue *output,
+								   JsonbValue *assigned, int next);
+
 /* Is the thread unable to go on before a wake-up? */
 extern bool sfn_thread_blocked(const SfnExecution *exec, const SfnThread *thread);
 

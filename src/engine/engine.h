@@ -192,6 +192,8 @@ typedef struct SfnThread
 	TimestampTz task_deadline;	/* TASK: TimeoutSeconds passes, 0 = none */
 	TimestampTz heartbeat_deadline; /* TASK: HeartbeatSeconds passes, 0 = none */
 	int32		heartbeat_seconds;
+	JsonbValue *variables;		/* the workflow variables this thread sees: a
+								 * JSON object, NULL when none (issue 9) */
 	bool		done;			/* out: the thread ended */
 } SfnThread;
 

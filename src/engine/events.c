@@ -97,6 +97,20 @@ sfn_state_exited_details(const char *name, const char *output_text)
 }
 
 JsonbValue *
+sfn_state_exited_details_assigned(const char *name, const char *output_text,
+								  JsonbValue *assigned_texts)
+{
+	JsonbValue *d = sfn_state_exited_details(name, output_text);
+
+	if (assigned_texts != NULL)
+	{
+		sfn_jv_object_put(d, "assignedVariables", 17, assigned_texts);
+		sfn_jv_object_put(d, "assignedVariablesDetails", 24, sfn_not_truncated());
+	}
+	return d;
+}
+
+JsonbValue *
 sfn_error_details(const char *error, const char *cause)
 {
 	JsonbValue *d = sfn_jv_object();

@@ -16,6 +16,13 @@ extern JsonbValue *sfn_state_entered_details(const char *name, const char *input
 /* {name, output, outputDetails} of a *StateExited event */
 extern JsonbValue *sfn_state_exited_details(const char *name, const char *output_text);
 
+/*
+ * The same with the variables the state assigned: assignedVariables (name
+ * to JSON text) and assignedVariablesDetails, as AWS records them.
+ */
+extern JsonbValue *sfn_state_exited_details_assigned(const char *name, const char *output_text,
+													 JsonbValue *assigned_texts);
+
 /* {error, cause} of *Failed / *Aborted / *TimedOut events; NULLs omitted */
 extern JsonbValue *sfn_error_details(const char *error, const char *cause);
 

@@ -101,6 +101,14 @@ sfn_task_failed(const SfnState *st, JsonbValue *state_input,
 				const char *error, const char *cause,
 				const int32 *retry_counts, uint64 seed, SfnOutcome *out)
 {
+	sfn_task_failed_ctx(st, state_input, error, cause, NULL, retry_counts, seed, out);
+}
+
+void
+sfn_task_failed_ctx(const SfnState *st, JsonbValue *state_input,
+					const char *error, const char *cause, JsonbValue *ctx,
+					const int32 *retry_counts, uint64 seed, SfnOutcome *out)
+{
 	ListCell   *lc;
 	int			i = 0;
 
@@ -138,10 +146,10 @@ sfn_task_failed(const SfnState *st, JsonbValue *state_input,
 		{
 			SfnError	err;
 			JsonbValue *output;
+			JsonbValue *assigned;
 
-			/* The catcher's ResultPath places the error in the raw input. */
-			if (!sfn_result_path(&k->result_path, state_input,
-								 sfn_error_output(error, cause), &output, &err))
+			if (!sfn_catcher_output(st, k, state_input, sfn_error_output(error, cause),
+									ctx, &output, &assigned, &err))
 			{
 				out->kind = SFN_OUTCOME_FAILED;
 				out->error = err.error;
@@ -152,6 +160,7 @@ sfn_task_failed(const SfnState *st, JsonbValue *state_input,
 			out->catcher = i;
 			out->next = k->next;
 			out->output = output;
+			out->assigned = assigned;
 			return;
 		}
 		i++;
@@ -165,19 +174,19 @@ sfn_task_succeeded(const SfnState *st, JsonbValue *state_input,
 				   const int32 *retry_counts, uint64 seed, SfnOutcome *out)
 {
 	SfnError	err;
-	JsonbValue *selected = result;
 	JsonbValue *output;
+	JsonbValue *assigned;
 
-	if ((st->result_selector &&
-		 !sfn_parameters(st->result_selector, result, ctx, &selected, &err)) ||
-		!sfn_result_path(&st->result_path, state_input, selected, &output, &err) ||
-		!sfn_output_path(&st->output_path, output, ctx, &output, &err))
+	if (!sfn_state_output(st, NULL, SFN_RESULT_TASK, state_input, NULL, result, ctx,
+						  &output, &assigned, &err))
 	{
-		sfn_task_failed(st, state_input, err.error, err.cause, retry_counts, seed, out);
+		sfn_task_failed_ctx(st, state_input, err.error, err.cause, ctx, retry_counts,
+							seed, out);
 		return;
 	}
 	memset(out, 0, sizeof(SfnOutcome));
 	out->kind = SFN_OUTCOME_NEXT;
 	out->output = output;
+	out->assigned = assigned;
 	out->next = st->next;
 }

@@ -33,6 +33,8 @@ typedef struct SfnOutcome
 	int			catcher;		/* CAUGHT: index of the catcher */
 	const char *error;			/* RETRY, CAUGHT, FAILED */
 	const char *cause;
+	JsonbValue *assigned;		/* NEXT, CAUGHT: the Assign of the state or
+								 * catcher, NULL when none */
 } SfnOutcome;
 
 /* Does error match a retrier's or catcher's ErrorEquals? */
@@ -58,6 +60,12 @@ extern void sfn_task_failed(const SfnState *st, JsonbValue *state_input,
 							const char *error, const char *cause,
 							const int32 *retry_counts, uint64 seed,
 							SfnOutcome *out);
+
+/* The same with the context object, which JSONata catchers may read. */
+extern void sfn_task_failed_ctx(const SfnState *st, JsonbValue *state_input,
+								const char *error, const char *cause, JsonbValue *ctx,
+								const int32 *retry_counts, uint64 seed,
+								SfnOutcome *out);
 
 /* {"Error": error, "Cause": cause}; Cause left out when NULL. */
 extern JsonbValue *sfn_error_output(const char *error, const char *cause);

@@ -100,6 +100,26 @@ task_seconds(int64 literal, SfnPath *path, const char *field, JsonbValue *input,
 	return true;
 }
 
+/* TimeoutSeconds / HeartbeatSeconds as a JSONata expression */
+static bool
+jsonata_seconds(const SfnState *st, const SfnJsonataTemplate *t, JsonbValue *input,
+				JsonbValue *ctx, int64 *out, SfnError *err)
+{
+	JsonbValue *v;
+
+	if (t == NULL)
+		return true;
+	if (!sfn_state_expression(st, t, input, ctx, &v, err))
+		return false;
+	if (!sfn_jv_is_number(v) || !sfn_jv_get_int64(v, out) || *out < 1 ||
+		*out > SFN_MAX_TASK_SECONDS)
+		return sfn_fail(err, SFN_JSONATA_ERROR,
+						"The JSONata expression '%s' specified for the field '%s' returned an unexpected value: %s (a positive integer no greater than " INT64_FORMAT " is required)",
+						sfn_jsonata_template_text(t), sfn_jsonata_template_field(t),
+						sfn_jv_to_text(v), SFN_MAX_TASK_SECONDS);
+	return true;
+}
+
 /*
  * Credentials.RoleArn: the role a task runs as instead of the state
  * machine's (pg_sfn takes the role name after "role/").  Only a literal
@@ -168,12 +188,13 @@ schedule_attempt(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, Jso
 	SfnEvent   *ev;
 	SfnEffect  *eff;
 
-	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err) ||
-		!sfn_parameters(st->parameters, effective, ctx, &effective, &err) ||
+	if (!sfn_state_input(st, thread->input, ctx, true, &effective, &err) ||
 		!task_seconds(st->timeout_seconds, st->timeout_seconds_path, "TimeoutSecondsPath",
 					  thread->input, ctx, &timeout, &err) ||
 		!task_seconds(st->heartbeat_seconds, st->heartbeat_seconds_path, "HeartbeatSecondsPath",
-					  thread->input, ctx, &heartbeat, &err))
+					  thread->input, ctx, &heartbeat, &err) ||
+		!jsonata_seconds(st, st->timeout_expr, thread->input, ctx, &timeout, &err) ||
+		!jsonata_seconds(st, st->heartbeat_expr, thread->input, ctx, &heartbeat, &err))
 		return sfn_fail_in_state(plan, exec, thread, &err);
 	if (timeout > 0 && heartbeat >= timeout)
 	{
@@ -264,7 +285,7 @@ apply_outcome(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, SfnOut
 	{
 		case SFN_OUTCOME_NEXT:
 		case SFN_OUTCOME_CAUGHT:
-			sfn_leave_state(plan, exec, thread, o->output, o->next);
+			sfn_leave_state_assign(plan, exec, thread, o->output, o->assigned, o->next);
 			return;
 		case SFN_OUTCOME_RETRY:
 			if (thread->retry_counts == NULL || thread->n_retry_counts < list_length(st->retriers))
@@ -313,9 +334,9 @@ attempt_failed(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
 	SfnOutcome	o;
 
 	sfn_budget_begin();
-	sfn_task_failed(st, thread->input, error, cause,
-					thread->n_retry_counts ? thread->retry_counts : NULL,
-					attempt_seed(exec, thread), &o);
+	sfn_task_failed_ctx(st, thread->input, error, cause, task_context(exec, st, thread),
+						thread->n_retry_counts ? thread->retry_counts : NULL,
+						attempt_seed(exec, thread), &o);
 	apply_outcome(plan, exec, thread, &o);
 }
 

@@ -29,6 +29,7 @@
 #include "support/format.h"
 #include "eval/budget.h"
 #include "eval/jsonpath.h"
+#include "eval/scope.h"
 
 typedef enum SfnStepKind
 {
@@ -64,7 +65,9 @@ typedef struct SfnStep
 struct SfnPath
 {
 	char	   *text;
-	char		root;			/* '$' input, 'C' context ($$), '@' current */
+	char		root;			/* '$' input, 'C' context ($$), '@' current,
+								 * 'V' a workflow variable ($name) */
+	char	   *var;			/* 'V': the variable's name */
 	bool		definite;
 	int			nsteps;
 	SfnStep    *steps;
@@ -543,6 +546,16 @@ pp_parse_path(PathParser *pp)
 		p->root = 'C';
 		pp->pos += 2;
 	}
+	else if (PP_PEEK(pp) == '$' && !pp->in_filter &&
+			 (isalpha((unsigned char) PP_AT(pp, 1)) || PP_AT(pp, 1) == '_'))
+	{
+		int			start = ++pp->pos;
+
+		while (isalnum((unsigned char) PP_PEEK(pp)) || PP_PEEK(pp) == '_')
+			pp->pos++;
+		p->root = 'V';
+		p->var = pnstrdup(pp->s + start, pp->pos - start);
+	}
 	else if (PP_PEEK(pp) == '$' || (PP_PEEK(pp) == '@' && pp->in_filter))
 		p->root = pp->s[pp->pos++];
 	else
@@ -898,6 +911,12 @@ sfn_path_is_context(const SfnPath *p)
 }
 
 bool
+sfn_path_is_variable(const SfnPath *p)
+{
+	return p->root == 'V';
+}
+
+bool
 sfn_path_is_root(const SfnPath *p)
 {
 	return p->nsteps == 0;
@@ -1218,6 +1237,9 @@ sfn_path_query(const SfnPath *p, JsonbValue *input, JsonbValue *context,
 	JsonbValue *arr;
 	ListCell   *lc;
 
+	if (p->root == 'V')
+		start = sfn_scope_variable(p->var, strlen(p->var));
+
 	*out = NULL;
 	if (start == NULL)
 		return true;
@@ -1269,6 +1291,9 @@ sfn_path_set(const SfnPath *p, JsonbValue *target, JsonbValue *value,
 	if (p->root == 'C')
 		return sfn_fail(err, "States.ResultPathMatchFailure",
 						"ResultPath \"%s\" cannot refer to the context object", p->text);
+	if (p->root == 'V')
+		return sfn_fail(err, "States.ResultPathMatchFailure",
+						"ResultPath \"%s\" cannot refer to a variable", p->text);
 	if (p->nsteps == 0)
 	{
 		*out = value;

@@ -35,6 +35,7 @@ extern SfnPath *sfn_path_parse_prefix(const char *text, int len, bool reference_
 extern const char *sfn_path_text(const SfnPath *p);
 extern bool sfn_path_is_context(const SfnPath *p);	/* starts with $$ */
 extern bool sfn_path_is_root(const SfnPath *p);	/* exactly "$" (or "$$") */
+extern bool sfn_path_is_variable(const SfnPath *p);	/* starts with $name */
 extern bool sfn_path_is_definite(const SfnPath *p);
 
 /*

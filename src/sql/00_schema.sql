@@ -402,3 +402,11 @@ COMMENT ON COLUMN sfn.lambda_functions.http_endpoint IS 'URL the payload is POST
 COMMENT ON COLUMN sfn.lambda_functions.created_by IS 'Role that made the mapping';
 COMMENT ON COLUMN sfn.lambda_functions.created_at IS 'When the mapping was made';
 SELECT pg_catalog.pg_extension_config_dump('sfn.lambda_functions', '');
+
+-- Workflow variables (since 0.4) ---------------------------------------------
+
+-- The variables a thread sees (Assign, issue 9): they live with the thread
+-- so that they survive restarts.
+ALTER TABLE sfn.threads
+	ADD COLUMN variables jsonb;
+COMMENT ON COLUMN sfn.threads.variables IS 'Workflow variables the thread sees (a JSON object of name to value), NULL if none';

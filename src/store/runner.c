@@ -123,7 +123,7 @@ enum
 {
 	T_EXEC, T_THREAD, T_STATE, T_PHASE, T_INPUT, T_ENTERED, T_ENTERED_ID, T_LAST,
 	T_RETRY, T_RETRY_COUNTS, T_DUE, T_TASK_EVENT, T_TASK_DEADLINE, T_HB_DEADLINE,
-	T_HB_SECONDS, T_NCOLS
+	T_HB_SECONDS, T_VARIABLES, T_NCOLS
 };
 static const SfnColumn thread_cols[T_NCOLS] = {
 	[T_EXEC] = {"execution_id", INT8OID, NULL},
@@ -142,6 +142,7 @@ static const SfnColumn thread_cols[T_NCOLS] = {
 	[T_TASK_DEADLINE] = {"task_deadline", TIMESTAMPTZOID, NULL},
 	[T_HB_DEADLINE] = {"heartbeat_deadline", TIMESTAMPTZOID, NULL},
 	[T_HB_SECONDS] = {"heartbeat_seconds", INT4OID, NULL},
+	[T_VARIABLES] = {"variables", JSONBOID, NULL},
 };
 
 enum
@@ -335,6 +336,9 @@ collect(BatchWrites *w, const SfnPlan *plan, SfnExecution *exec, SfnThread *thre
 		v[T_HB_DEADLINE] = TimestampTzGetDatum(thread->heartbeat_deadline);
 		n[T_HB_DEADLINE] = thread->heartbeat_deadline == 0;
 		v[T_HB_SECONDS] = Int32GetDatum(thread->heartbeat_seconds);
+		if (thread->variables != NULL)
+			v[T_VARIABLES] = JsonbPGetDatum(sfn_jv_to_jsonb(thread->variables));
+		n[T_VARIABLES] = thread->variables == NULL;
 		sfn_rowset_add(&w->threads, v, n);
 	}
 
@@ -710,6 +714,7 @@ advance_row(uint64 r, TimestampTz now, BatchWrites *w)
 		thread.task_deadline = timestamp_column(r, TCOL(T_TASK_DEADLINE));
 		thread.heartbeat_deadline = timestamp_column(r, TCOL(T_HB_DEADLINE));
 		thread.heartbeat_seconds = int_column(r, TCOL(T_HB_SECONDS));
+		thread.variables = jsonb_column(r, TCOL(T_VARIABLES));
 	}
 
 	if (timeout_at != 0 && timeout_at <= now)

@@ -5,3 +5,8 @@
 -- checks that the result equals a fresh install.
 
 \echo Use "ALTER EXTENSION pg_sfn UPDATE TO '0.4'" to load this file. \quit
+
+-- Workflow variables (issue 9): they live with the thread.
+ALTER TABLE sfn.threads
+	ADD COLUMN variables jsonb;
+COMMENT ON COLUMN sfn.threads.variables IS 'Workflow variables the thread sees (a JSON object of name to value), NULL if none';

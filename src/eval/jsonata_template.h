@@ -1,0 +1,54 @@
+/*-------------------------------------------------------------------------
+ *
+ * jsonata_template.h
+ *	  JSON values of JSONata states (Arguments, Output, Assign, Condition,
+ *	  Items, Seconds...): any string of the form "{% expression %}",
+ *	  at any depth inside objects and arrays, is a JSONata expression that
+ *	  is replaced by its value.
+ *
+ * Compiled once with the definition; evaluated per state visit with the
+ * bindings the engine gives ($states and the workflow variables).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SFN_JSONATA_TEMPLATE_H
+#define SFN_JSONATA_TEMPLATE_H
+
+#include "eval/jsonata.h"
+#include "support/diag.h"
+
+typedef struct SfnJsonataTemplate SfnJsonataTemplate;
+
+/* Is s[0..len-1] of the form "{% ... %}"? */
+extern bool sfn_jsonata_is_expression(const char *s, int len);
+
+/*
+ * Compile v.  field is the state's field as AWS names it in messages
+ * ("Output", "Choices[1]/Condition"): nested values are named below it
+ * ("Output/a/b[0]").  Syntax errors are reported into *diags at location
+ * (INVALID_JSONATA_EXPRESSION); returns NULL if any was.
+ */
+extern SfnJsonataTemplate *sfn_jsonata_template_compile(JsonbValue *v, const char *field,
+														const char *location,
+														List **diags);
+
+/* The template is one expression (not a literal, object or array). */
+extern bool sfn_jsonata_template_is_expression(const SfnJsonataTemplate *t);
+
+/* The literal value, when the template holds no expression; else NULL. */
+extern JsonbValue *sfn_jsonata_template_literal(const SfnJsonataTemplate *t);
+
+/*
+ * Evaluate with env (no context item: JSONata states read their input as
+ * $states.input).  An expression that returns nothing fails with
+ * States.QueryEvaluationError ("The JSONata expression '...' specified for
+ * the field '...' returned nothing (undefined).").
+ */
+extern bool sfn_jsonata_template_eval(const SfnJsonataTemplate *t, const SfnJsonataEnv *env,
+									  JsonbValue **out, SfnError *err);
+
+/* The expression text and field name of an expression template (messages). */
+extern const char *sfn_jsonata_template_text(const SfnJsonataTemplate *t);
+extern const char *sfn_jsonata_template_field(const SfnJsonataTemplate *t);
+
+#endif							/* SFN_JSONATA_TEMPLATE_H */
