@@ -173,6 +173,9 @@ task_context(const SfnExecution *exec, const SfnState *st, const SfnThread *thre
 	return ctx;
 }
 
+static void attempt_failed(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
+						   const char *error, const char *cause);
+
 /* Schedule one attempt: TaskScheduled (TaskStarted), and the effect. */
 static void
 schedule_attempt(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue *ctx)
@@ -195,7 +198,14 @@ schedule_attempt(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, Jso
 					  thread->input, ctx, &heartbeat, &err) ||
 		!jsonata_seconds(st, st->timeout_expr, thread->input, ctx, &timeout, &err) ||
 		!jsonata_seconds(st, st->heartbeat_expr, thread->input, ctx, &heartbeat, &err))
+	{
+		/* an expression's failure is the state's error, for Retry and Catch */
+		if (strcmp(err.error, SFN_JSONATA_ERROR) == 0)
+			return attempt_failed(plan, exec, thread, err.error,
+								  psprintf("An error occurred while executing the state '%s' (entered at the event id #%d). %s",
+										   st->name, thread->entered_event_id, err.cause));
 		return sfn_fail_in_state(plan, exec, thread, &err);
+	}
 	if (timeout > 0 && heartbeat >= timeout)
 	{
 		sfn_fail(&err, "States.Runtime",
