@@ -134,8 +134,10 @@ SELECT sfn_test_state('{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessa
                       '{}', mock => '{"result":"{\"ok\":1}"}', context => '{"Task":{"Token":"abcd123"}}',
                       inspection_level => 'DEBUG');
 
--- variables come with JSONata (issue 9): refused for now.
-SELECT sfn_test_state('{"Type":"Pass","End":true}', '{}', variables => '{"x":1}');
+-- variables: the bindings the state sees (sql/jsonata_test_state.sql has
+-- more); they must be an object.
+SELECT sfn_test_state('{"Type":"Pass","Parameters":{"v.$":"$x"},"End":true}', '{}', variables => '{"x":1}');
+SELECT sfn_test_state('{"Type":"Pass","End":true}', '{}', variables => '[1]');
 
 -- Retry and Catch of a mocked error (engine/retry.c's rules).  AWS's
 -- statuses: RETRIABLE when a retrier still has attempts left (errorDetails

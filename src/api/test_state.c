@@ -126,6 +126,7 @@ inspection_data(const SfnInspection *in, const SfnState *st)
 	put_text(data, "afterInputPath", in->after_input_path);
 	put_text(data, "afterItemsPath", in->after_items_path);
 	put_text(data, "afterParameters", in->after_parameters);
+	put_text(data, "afterArguments", in->after_arguments);
 	put_text(data, "result", in->result);
 	put_text(data, "afterResultSelector", in->after_result_selector);
 	put_text(data, "afterResultPath", in->after_result_path);
@@ -188,16 +189,17 @@ sfn_test_state(PG_FUNCTION_ARGS)
 	SfnThread	thread;
 	SfnWake		run;
 	JsonbValue *result = sfn_jv_object();
+	JsonbValue *variables;
 	int			start;
 
 	sfn_require_arg(fcinfo, 0, "definition");
 	sfn_require_arg(fcinfo, 1, "input");
-	/* Variables come with JSONata (issue 9); until then they are refused. */
-	if (!PG_ARGISNULL(8))
+	/* The variables the state sees, as AWS's TestState takes them */
+	variables = jsonb_arg(fcinfo, 8);
+	if (variables != NULL && !sfn_jv_is_object(variables))
 		ereport(ERROR,
 				(errcode(ERRCODE_SFN_VALIDATION),
-				 errmsg("ValidationException: TestState does not support variables yet"),
-				 errdetail("pg_sfn has no workflow variables (Assign) yet.")));
+				 errmsg("ValidationException: variables must be a JSON object of variable names to values")));
 	definition = sfn_jv_from_jsonb(PG_GETARG_JSONB_P(0));
 	input = sfn_jv_from_jsonb(PG_GETARG_JSONB_P(1));
 	if (state_name == NULL)
@@ -268,6 +270,7 @@ sfn_test_state(PG_FUNCTION_ARGS)
 
 		sfn_thread_init(&thread, plan, input);
 		thread.state = start;
+		thread.variables = variables;
 		if (config.retrier_retry_count >= 0)
 		{
 			/* the retries made so far, by the retrier that takes the error */
@@ -363,6 +366,12 @@ sfn_test_state(PG_FUNCTION_ARGS)
 			sfn_jv_object_put(result, "nextState", 9, sfn_jv_cstring(plan->states[thread.state].name));
 	}
 	if (level != INSPECT_INFO)
-		sfn_jv_object_put(result, "inspectionData", 14, inspection_data(&inspect, st));
+	{
+		JsonbValue *data = inspection_data(&inspect, st);
+
+		/* the variables after the state, as AWS shows them */
+		put_text(data, "variables", thread.variables);
+		sfn_jv_object_put(result, "inspectionData", 14, data);
+	}
 	PG_RETURN_JSONB_P(sfn_jv_to_jsonb(result));
 }

@@ -126,6 +126,7 @@ typedef struct SfnInspection
 	JsonbValue *after_input_path;
 	JsonbValue *after_items_path;
 	JsonbValue *after_parameters;
+	JsonbValue *after_arguments;	/* JSONata Arguments */
 	JsonbValue *result;
 	JsonbValue *after_result_selector;
 	JsonbValue *after_result_path;

@@ -43,6 +43,16 @@ static bool
 map_items(const SfnState *st, JsonbValue *effective, JsonbValue *ctx,
 		  JsonbValue **items, SfnError *err)
 {
+	if (st->items != NULL)
+	{
+		if (!sfn_state_expression(st, st->items, effective, ctx, items, err))
+			return false;
+		if (!sfn_jv_is_array(*items))
+			return sfn_fail(err, SFN_JSONATA_ERROR,
+							"The JSONata expression specified for the field 'Items' returned an unexpected data type: %s (an array is required)",
+							sfn_jv_to_text(*items));
+		return true;
+	}
 	if (st->items_path == NULL)
 		*items = effective;
 	else if (!sfn_path_query(st->items_path, effective, ctx, items, err))
@@ -65,7 +75,7 @@ inspect_result(const SfnState *st, SfnExecution *exec, JsonbValue *input,
 	SfnError	err;
 	JsonbValue *v;
 
-	if (exec->inspect == NULL ||
+	if (exec->inspect == NULL || st->query_language == SFN_QL_JSONATA ||
 		!sfn_parameters(st->result_selector, result, ctx, &result, &err))
 		return;
 	SFN_INSPECT(exec, after_result_selector, result);
@@ -106,7 +116,7 @@ apply_mock_outcome(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
 	switch (out->kind)
 	{
 		case SFN_OUTCOME_NEXT:
-			sfn_leave_state(plan, exec, thread, out->output, out->next);
+			sfn_leave_state_assign(plan, exec, thread, out->output, out->assigned, out->next);
 			break;
 		case SFN_OUTCOME_RETRY:
 			SFN_INSPECT(exec, retry_backoff_seconds, out->delay_usecs / USECS_PER_SEC);
@@ -114,7 +124,7 @@ apply_mock_outcome(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
 			break;
 		case SFN_OUTCOME_CAUGHT:
 			SFN_INSPECT(exec, catch_index, out->catcher);
-			sfn_leave_state(plan, exec, thread, out->output, out->next);
+			sfn_leave_state_assign(plan, exec, thread, out->output, out->assigned, out->next);
 			break;
 		case SFN_OUTCOME_FAILED:
 			/* as task.c: a runtime error names the state, others as given */
@@ -157,9 +167,10 @@ sfn_run_mocked(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, Jsonb
 		sfn_jv_object_put(t, "Token", 5, sfn_jv_cstring(exec->fresh_token));
 		sfn_jv_object_put(ctx, "Task", 4, t);
 	}
-	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err))
+	if (!sfn_state_input(st, thread->input, ctx, false, &effective, &err))
 		return sfn_fail_in_state(plan, exec, thread, &err);
-	SFN_INSPECT(exec, after_input_path, effective);
+	if (st->query_language == SFN_QL_JSONPATH)
+		SFN_INSPECT(exec, after_input_path, effective);
 	if (st->type == SFN_STATE_MAP)
 	{
 		JsonbValue *items;
@@ -175,16 +186,19 @@ sfn_run_mocked(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, Jsonb
 	}
 	else
 	{
-		if (!sfn_parameters(st->parameters, effective, ctx, &effective, &err))
+		if (!sfn_state_input(st, thread->input, ctx, true, &effective, &err))
 			return sfn_fail_in_state(plan, exec, thread, &err);
-		SFN_INSPECT(exec, after_parameters, effective);
+		if (st->query_language == SFN_QL_JSONATA)
+			SFN_INSPECT(exec, after_arguments, effective);
+		else
+			SFN_INSPECT(exec, after_parameters, effective);
 	}
 
 	/* TestState's retrierRetryCount: the retries the retriers made */
 	for (int i = 0; i < n_retriers && i < thread->n_retry_counts; i++)
 		retry_counts[i] = thread->retry_counts[i];
 	if (error != NULL || mock->result == NULL)
-		sfn_task_failed(st, thread->input, error, cause, retry_counts, 0, &out);
+		sfn_task_failed_ctx(st, thread->input, error, cause, ctx, retry_counts, 0, &out);
 	else
 	{
 		SFN_INSPECT(exec, result, mock->result);
