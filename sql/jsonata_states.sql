@@ -183,3 +183,23 @@ SELECT * FROM pg_temp.outcome('jsonata-fail', 'e1');
 -- Error and Cause must be strings.
 CALL pg_temp.run('jsonata-fail', '{"code": 5, "order": 12}', 'notstring');
 SELECT * FROM pg_temp.outcome('jsonata-fail', 'notstring');
+
+--
+-- What an expression may read: a JSONata state has no context item (its
+-- input is $states.input), no $$, and $states.result / errorOutput only
+-- where they exist.  Names in later path steps, predicates and lambdas'
+-- parameters are fine; a lambda body reads the top level.
+--
+:v($j${"StartAt": "E", "QueryLanguage": "JSONata", "States": {"E": {"Type": "Pass",
+      "Output": {"v": "{% phone %}", "w": "{% $$.x %}",
+                 "ok": "{% $states.input.items[value > 3].name %}",
+                 "lambda": "{% $map($states.input.a, function($x){ b }) %}"},
+      "Next": "T"},
+  "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        "Arguments": {"r": "{% $states.result %}"},
+        "Output": {"r": "{% $states.result.Payload %}", "e": "{% $states.errorOutput %}"},
+        "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "S",
+                   "Output": "{% $states.errorOutput.Cause %}",
+                   "Assign": {"r": "{% $states.result %}"}}],
+        "End": true},
+  "S": {"Type": "Succeed"}}}$j$);

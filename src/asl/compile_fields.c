@@ -449,13 +449,14 @@ sfn_c_catcher(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st, JsonbValue *obj,
 	if (st->query_language == SFN_QL_JSONATA)
 	{
 		sfn_c_language_fields(c, obj, location, SFN_QL_JSONATA, "ResultPath", NULL);
-		sfn_c_output_fields(c, st, obj, location, psprintf("Catch[%d]/", index), &k->out);
+		sfn_c_output_fields(c, st, obj, location, psprintf("Catch[%d]/", index),
+							SFN_JT_ERROR_OUTPUT, &k->out);
 	}
 	else
 	{
 		sfn_c_language_fields(c, obj, location, SFN_QL_JSONPATH, "Output", NULL);
 		sfn_c_opt_path(c, obj, "ResultPath", location, true, &k->result_path);
-		sfn_c_output_fields(c, st, obj, location, "", &k->out);
+		sfn_c_output_fields(c, st, obj, location, "", 0, &k->out);
 	}
 	return k;
 }
@@ -536,7 +537,8 @@ sfn_c_language_fields(SfnCompiler *c, JsonbValue *obj, const char *location,
  */
 void
 sfn_c_output_fields(SfnCompiler *c, const SfnState *st, JsonbValue *obj,
-					const char *location, const char *prefix, SfnOutputFields *out)
+					const char *location, const char *prefix, int allow,
+					SfnOutputFields *out)
 {
 	JsonbValue *assign = sfn_jv_object_cget(obj, "Assign");
 	JsonbValue *output = sfn_jv_object_cget(obj, "Output");
@@ -567,12 +569,12 @@ sfn_c_output_fields(SfnCompiler *c, const SfnState *st, JsonbValue *obj,
 		}
 		if (st->query_language == SFN_QL_JSONATA)
 			out->assign = sfn_jsonata_template_compile(assign, psprintf("%sAssign", prefix),
-													   loc, c->diags);
+													   loc, allow, c->diags);
 		else
 			out->assign_path = sfn_template_compile(assign, "Assign", loc, c->diags);
 	}
 	if (output != NULL && st->query_language == SFN_QL_JSONATA)
 		out->output = sfn_jsonata_template_compile(output, psprintf("%sOutput", prefix),
-												   sfn_diag_loc(location, "Output"),
+												   sfn_diag_loc(location, "Output"), allow,
 												   c->diags);
 }

@@ -92,7 +92,7 @@ extern SfnQueryLanguage sfn_c_query_language(SfnCompiler *c, JsonbValue *obj,
 extern void sfn_c_language_fields(SfnCompiler *c, JsonbValue *obj, const char *location,
 								  SfnQueryLanguage lang, const char *first,...);
 extern void sfn_c_output_fields(SfnCompiler *c, const SfnState *st, JsonbValue *obj,
-								const char *location, const char *prefix,
+								const char *location, const char *prefix, int allow,
 								SfnOutputFields *out);
 
 /* service_actions.c */

@@ -112,7 +112,9 @@ static void
 sfn_compile_dataflow(SfnCompiler *c, SfnState *st, JsonbValue *obj,
 					 const char *location, int which)
 {
-	sfn_c_output_fields(c, st, obj, location, "", &st->out);
+	/* only Task, Parallel and Map have a result */
+	sfn_c_output_fields(c, st, obj, location, "",
+						(which & SFN_DF_SELECTOR) ? SFN_JT_RESULT : 0, &st->out);
 	if (st->query_language == SFN_QL_JSONATA)
 	{
 		JsonbValue *args = sfn_jv_object_cget(obj, "Arguments");
@@ -120,7 +122,7 @@ sfn_compile_dataflow(SfnCompiler *c, SfnState *st, JsonbValue *obj,
 		if (args != NULL)
 			st->arguments = sfn_jsonata_template_compile(args, "Arguments",
 														 sfn_diag_loc(location, "Arguments"),
-														 c->diags);
+														 0, c->diags);
 		return;
 	}
 	if (which & SFN_DF_INPUT)
@@ -241,7 +243,7 @@ sfn_c_jsonata_field(SfnCompiler *c, const SfnState *st, JsonbValue *obj,
 	if (st->query_language != SFN_QL_JSONATA || v == NULL || !sfn_jv_is_string(v) ||
 		!sfn_jsonata_is_expression(v->val.string.val, v->val.string.len))
 		return false;
-	*expr = sfn_jsonata_template_compile(v, field, sfn_diag_loc(location, field), c->diags);
+	*expr = sfn_jsonata_template_compile(v, field, sfn_diag_loc(location, field), 0, c->diags);
 	return true;
 }
 
@@ -303,7 +305,7 @@ sfn_compile_jsonpath_rule(SfnCompiler *c, SfnState *st, SfnChoiceBranch *br,
 								   sfn_jv_object_cget(rule, "Output") != NULL))
 	{
 		sfn_c_language_fields(c, rule, location, SFN_QL_JSONPATH, "Output", NULL);
-		sfn_c_output_fields(c, st, rule, location, "", &br->out);
+		sfn_c_output_fields(c, st, rule, location, "", 0, &br->out);
 		/* the comparison without them */
 		cmp = sfn_jv_object();
 		for (int i = 0; i < rule->val.object.nPairs; i++)
@@ -355,8 +357,9 @@ sfn_compile_jsonata_rule(SfnCompiler *c, SfnState *st, SfnChoiceBranch *br,
 	else if (cond != NULL)
 		br->condition = sfn_jsonata_template_compile(cond, psprintf("Choices[%d]/Condition", index),
 													 sfn_diag_loc(location, "Condition"),
-													 c->diags);
-	sfn_c_output_fields(c, st, rule, location, psprintf("Choices[%d]/", index), &br->out);
+													 0, c->diags);
+	sfn_c_output_fields(c, st, rule, location, psprintf("Choices[%d]/", index), 0,
+						&br->out);
 }
 
 static void
@@ -598,16 +601,21 @@ sfn_compile_map_limits(SfnCompiler *c, SfnState *st, JsonbValue *obj,
 					"ToleratedFailurePercentagePath", location);
 	sfn_c_exclusive(c, obj, "ToleratedFailureCount", "ToleratedFailureCountPath", location);
 
-	if (sfn_c_int(c, obj, "MaxConcurrency", sfn_diag_loc(location, "MaxConcurrency"),
+	if (!sfn_c_jsonata_field(c, st, obj, "MaxConcurrency", location, &st->max_concurrency_expr) &&
+		sfn_c_int(c, obj, "MaxConcurrency", sfn_diag_loc(location, "MaxConcurrency"),
 				  0, PG_INT32_MAX, &max_concurrency))
 		st->max_concurrency = (int) max_concurrency;
 	st->max_concurrency_path = sfn_c_ref_path(c, obj, "MaxConcurrencyPath", location);
-	sfn_c_number(c, obj, "ToleratedFailurePercentage",
-				 sfn_diag_loc(location, "ToleratedFailurePercentage"), 0, 100,
-				 &st->tolerated_failure_percentage);
+	if (!sfn_c_jsonata_field(c, st, obj, "ToleratedFailurePercentage", location,
+							 &st->tolerated_percentage_expr))
+		sfn_c_number(c, obj, "ToleratedFailurePercentage",
+					 sfn_diag_loc(location, "ToleratedFailurePercentage"), 0, 100,
+					 &st->tolerated_failure_percentage);
 	sfn_c_ref_path(c, obj, "ToleratedFailurePercentagePath", location);
-	sfn_c_int(c, obj, "ToleratedFailureCount", sfn_diag_loc(location, "ToleratedFailureCount"),
-			  0, PG_INT64_MAX, &st->tolerated_failure_count);
+	if (!sfn_c_jsonata_field(c, st, obj, "ToleratedFailureCount", location,
+							 &st->tolerated_count_expr))
+		sfn_c_int(c, obj, "ToleratedFailureCount", sfn_diag_loc(location, "ToleratedFailureCount"),
+				  0, PG_INT64_MAX, &st->tolerated_failure_count);
 	sfn_c_ref_path(c, obj, "ToleratedFailureCountPath", location);
 	sfn_c_string(c, obj, "Label", sfn_diag_loc(location, "Label"), &label);
 }
@@ -618,7 +626,12 @@ sfn_compile_map(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st, JsonbValue *obj,
 {
 	sfn_compile_dataflow(c, st, obj, location, SFN_DF_ALL);
 	sfn_c_exclusive(c, obj, "ItemSelector", "Parameters", location);
-	st->item_selector = sfn_c_template(c, obj, "ItemSelector", location);
+	if (st->query_language == SFN_QL_JSONATA)
+		st->item_selector_expr =
+			sfn_jsonata_template_compile(sfn_jv_object_cget(obj, "ItemSelector"), "ItemSelector",
+										 sfn_diag_loc(location, "ItemSelector"), 0, c->diags);
+	else
+		st->item_selector = sfn_c_template(c, obj, "ItemSelector", location);
 	if (st->query_language == SFN_QL_JSONATA && sfn_jv_object_cget(obj, "Items") != NULL)
 	{
 		JsonbValue *items = sfn_jv_object_cget(obj, "Items");
@@ -630,7 +643,7 @@ sfn_compile_map(SfnCompiler *c, SfnPlanCtx *pc, SfnState *st, JsonbValue *obj,
 						 "The value for the field \"Items\" must be an array or a JSONata expression \"{%% ... %%}\"");
 		else
 			st->items = sfn_jsonata_template_compile(items, "Items",
-													 sfn_diag_loc(location, "Items"), c->diags);
+													 sfn_diag_loc(location, "Items"), 0, c->diags);
 	}
 	st->items_path = sfn_c_any_path(c, obj, "ItemsPath", location);
 	sfn_compile_map_processor(c, pc, st, obj, location);

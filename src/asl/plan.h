@@ -163,6 +163,10 @@ typedef struct SfnState
 	SfnJsonataTemplate *error_expr;
 	SfnJsonataTemplate *cause_expr;
 	SfnJsonataTemplate *items;	/* Map: Items (an array or an expression) */
+	SfnJsonataTemplate *item_selector_expr; /* Map: JSONata ItemSelector */
+	SfnJsonataTemplate *max_concurrency_expr;
+	SfnJsonataTemplate *tolerated_percentage_expr;
+	SfnJsonataTemplate *tolerated_count_expr;
 
 	/* Choice */
 	int			n_choices;

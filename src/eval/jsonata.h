@@ -74,6 +74,23 @@ extern bool sfn_jsonata_eval_value(const SfnJsonata *expr, const SfnJsonataValue
 								   const SfnJsonataEnv *env, JsonbValue **result,
 								   SfnError *err);
 
+/*
+ * What an expression reads that a Step Functions state may not have: a
+ * field name at the top level (a JSONata state has no context item: its
+ * input is $states.input), the root $$, and $states.result /
+ * $states.errorOutput (which exist only in some fields).  Names are the
+ * first found, NULL when none; lambda bodies count as the top level.
+ */
+typedef struct SfnJsonataRefs
+{
+	char	   *top_level_name;
+	bool		root;			/* $$ */
+	bool		states_result;
+	bool		states_error_output;
+} SfnJsonataRefs;
+
+extern void sfn_jsonata_refs(const SfnJsonata *expr, SfnJsonataRefs *out);
+
 /* The AWS error name of JSONata evaluation failures. */
 #define SFN_JSONATA_ERROR "States.QueryEvaluationError"
 

@@ -1965,6 +1965,12 @@ sfn_jsonata_compile(const char *text, int len, SfnError *err)
 	return result;
 }
 
+JnNode *
+jn_expression_ast(const SfnJsonata *expr)
+{
+	return expr->ast;
+}
+
 struct SfnJsonataValue
 {
 	JnVal	   *v;

@@ -244,6 +244,7 @@ struct JnNode
 };
 
 extern JnNode *jn_parse(const char *text, int len);
+extern JnNode *jn_expression_ast(const SfnJsonata *expr);	/* jsonata_eval.c */
 extern JnSig *jn_parse_signature(const char *sig, int len, int pos);
 extern void jn_nodelist_add(JnNodeList *l, JnNode *n);
 

@@ -38,9 +38,35 @@ sfn_jsonata_is_expression(const char *s, int len)
 		s[len - 2] == '%' && s[len - 1] == '}';
 }
 
+/* AWS's checks of what an expression of a state reads */
+static void
+check_refs(const SfnJsonata *expr, const char *location, int allow, List **diags,
+		   bool *ok)
+{
+	SfnJsonataRefs refs;
+	int			before = list_length(*diags);
+
+	sfn_jsonata_refs(expr, &refs);
+	if (refs.top_level_name)
+		sfn_diag_add(diags, "UNSUPPORTED_JSONATA_EXPRESSION", location,
+					 "Reference to '%s' at the top level is not supported.",
+					 refs.top_level_name);
+	if (refs.root)
+		sfn_diag_add(diags, "UNSUPPORTED_JSONATA_EXPRESSION", location,
+					 "Reference to '$$' is not supported.");
+	if (refs.states_result && !(allow & SFN_JT_RESULT))
+		sfn_diag_add(diags, "UNSUPPORTED_JSONATA_EXPRESSION", location,
+					 "Reference to '$states.result' is not supported here: only the Output and Assign of a Task, Parallel or Map state have a result.");
+	if (refs.states_error_output && !(allow & SFN_JT_ERROR_OUTPUT))
+		sfn_diag_add(diags, "UNSUPPORTED_JSONATA_EXPRESSION", location,
+					 "Reference to '$states.errorOutput' is not supported here: only the Output and Assign of a catcher have an error output.");
+	if (list_length(*diags) > before)
+		*ok = false;
+}
+
 static SfnJsonataTemplate *
-compile_node(JsonbValue *v, const char *field, const char *location, List **diags,
-			 bool *ok)
+compile_node(JsonbValue *v, const char *field, const char *location, int allow,
+			 List **diags, bool *ok)
 {
 	SfnJsonataTemplate *t = palloc0(sizeof(SfnJsonataTemplate));
 	bool		dynamic = false;
@@ -67,6 +93,8 @@ compile_node(JsonbValue *v, const char *field, const char *location, List **diag
 						 t->text, field, err.cause ? err.cause : "syntax error");
 			*ok = false;
 		}
+		else
+			check_refs(t->expr, location, allow, diags, ok);
 		return t;
 	}
 	if (v->type == jbvBinary || (v->type != jbvObject && v->type != jbvArray))
@@ -88,7 +116,7 @@ compile_node(JsonbValue *v, const char *field, const char *location, List **diag
 			t->keys[i] = v->val.object.pairs[i].key;
 			t->children[i] = compile_node(&v->val.object.pairs[i].value,
 										  psprintf("%s/%s", field, key),
-										  sfn_diag_loc(location, key), diags, ok);
+										  sfn_diag_loc(location, key), allow, diags, ok);
 			dynamic |= t->children[i]->kind != SFN_JT_LITERAL;
 		}
 	}
@@ -101,7 +129,7 @@ compile_node(JsonbValue *v, const char *field, const char *location, List **diag
 		{
 			t->children[i] = compile_node(&v->val.array.elems[i],
 										  psprintf("%s[%d]", field, i),
-										  sfn_diag_loc_index(location, i), diags, ok);
+										  sfn_diag_loc_index(location, i), allow, diags, ok);
 			dynamic |= t->children[i]->kind != SFN_JT_LITERAL;
 		}
 	}
@@ -115,14 +143,14 @@ compile_node(JsonbValue *v, const char *field, const char *location, List **diag
 
 SfnJsonataTemplate *
 sfn_jsonata_template_compile(JsonbValue *v, const char *field, const char *location,
-							 List **diags)
+							 int allow, List **diags)
 {
 	bool		ok = true;
 	SfnJsonataTemplate *t;
 
 	if (v == NULL)
 		return NULL;
-	t = compile_node(v, field, location, diags, &ok);
+	t = compile_node(v, field, location, allow, diags, &ok);
 	return ok ? t : NULL;
 }
 

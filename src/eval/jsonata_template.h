@@ -22,14 +22,20 @@ typedef struct SfnJsonataTemplate SfnJsonataTemplate;
 /* Is s[0..len-1] of the form "{% ... %}"? */
 extern bool sfn_jsonata_is_expression(const char *s, int len);
 
+/* What the field's expressions may read besides $states.input/context */
+#define SFN_JT_RESULT		0x01	/* $states.result */
+#define SFN_JT_ERROR_OUTPUT 0x02	/* $states.errorOutput */
+
 /*
  * Compile v.  field is the state's field as AWS names it in messages
  * ("Output", "Choices[1]/Condition"): nested values are named below it
  * ("Output/a/b[0]").  Syntax errors are reported into *diags at location
- * (INVALID_JSONATA_EXPRESSION); returns NULL if any was.
+ * (INVALID_JSONATA_EXPRESSION), and what a state's expression may not read
+ * (UNSUPPORTED_JSONATA_EXPRESSION: a field name at the top level, $$, and
+ * $states.result / errorOutput unless allowed); returns NULL if any was.
  */
 extern SfnJsonataTemplate *sfn_jsonata_template_compile(JsonbValue *v, const char *field,
-														const char *location,
+														const char *location, int allow,
 														List **diags);
 
 /* The template is one expression (not a literal, object or array). */
