@@ -188,3 +188,11 @@ SELECT sfn_create_state_machine('vars-task-jsonata', $j$
 $j$);
 CALL pg_temp.run('vars-task-jsonata', '{"id": 43}', 'e1');
 SELECT * FROM pg_temp.outcome('vars-task-jsonata', 'e1');
+
+--
+-- Validation: ResultPath cannot name a variable (Assign sets them); a
+-- variable path is accepted wherever a path reads.
+--
+SELECT severity, code, location, message FROM sfn_validate_state_machine_definition($j$
+{"StartAt": "P", "States": {"P": {"Type": "Pass", "ResultPath": "$x.y",
+  "InputPath": "$x", "OutputPath": "$y.z", "Parameters": {"a.$": "$x[0]"}, "End": true}}}$j$);

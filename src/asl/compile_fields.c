@@ -207,6 +207,11 @@ sfn_c_opt_path(SfnCompiler *c, JsonbValue *obj, const char *field,
 		sfn_diag_add(c->diags, SFN_DIAG_INVALID_PATH, loc,
 					 "The value for the field \"%s\" must be a reference path into the state's data, not the context object",
 					 field);
+	/* ... nor a variable: variables are set with Assign */
+	if (reference && out->path != NULL && sfn_path_is_variable(out->path))
+		sfn_diag_add(c->diags, SFN_DIAG_INVALID_PATH, loc,
+					 "The value for the field \"%s\" must be a reference path into the state's data, not a variable (use \"Assign\")",
+					 field);
 }
 
 SfnPath *
