@@ -196,3 +196,20 @@ SELECT * FROM pg_temp.outcome('vars-task-jsonata', 'e1');
 SELECT severity, code, location, message FROM sfn_validate_state_machine_definition($j$
 {"StartAt": "P", "States": {"P": {"Type": "Pass", "ResultPath": "$x.y",
   "InputPath": "$x", "OutputPath": "$y.z", "Parameters": {"a.$": "$x[0]"}, "End": true}}}$j$);
+
+--
+-- A Choice state's own Assign and Output go with Default: a matched rule
+-- without them assigns nothing and passes its input.
+--
+SELECT sfn_create_state_machine('vars-choice-default', $j$
+{"QueryLanguage": "JSONata", "StartAt": "C", "States": {
+  "C": {"Type": "Choice", "Choices": [
+          {"Condition": "{% $states.input.n > 10 %}", "Next": "Done"}],
+        "Default": "Done", "Assign": {"verdict": "default"}, "Output": {"wasDefault": true}},
+  "Done": {"Type": "Pass", "Output": {"verdict": "{% $exists($verdict) ? $verdict : 'none' %}",
+                                     "input": "{% $states.input %}"}, "End": true}}}
+$j$);
+CALL pg_temp.run('vars-choice-default', '{"n": 11}', 'rule');
+CALL pg_temp.run('vars-choice-default', '{"n": 3}', 'default');
+SELECT name, o.output FROM (VALUES ('rule'), ('default')) v(name),
+	pg_temp.outcome('vars-choice-default', name) o;

@@ -233,14 +233,8 @@ run_choice(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValu
 		if (matched)
 		{
 			next = br->next;
-			/* the rule's own Assign and Output, where it has them */
-			if (br->out.assign || br->out.assign_path)
-			{
-				fields.assign = br->out.assign;
-				fields.assign_path = br->out.assign_path;
-			}
-			if (br->out.output)
-				fields.output = br->out.output;
+			/* a matched rule's Assign and Output; the state's go with Default */
+			fields = br->out;
 			break;
 		}
 	}
