@@ -138,6 +138,11 @@ SELECT sfn_create_state_machine('jsonata-undefined', $j$
 $j$);
 CALL pg_temp.run('jsonata-undefined', '{}', 'e1');
 SELECT * FROM pg_temp.outcome('jsonata-undefined', 'e1');
+-- AWS records EvaluationFailed (the state, the field, the raw cause) before
+-- the failure.
+SELECT id, previous_event_id, type, details
+FROM sfn_get_execution_history(pg_temp.arn('jsonata-undefined', 'e1'))
+WHERE type IN ('EvaluationFailed', 'ExecutionFailed') ORDER BY id;
 SELECT sfn_create_state_machine('jsonata-eval-error', $j$
 {"QueryLanguage": "JSONata", "StartAt": "P", "States": {
   "P": {"Type": "Pass", "Output": "{% $states.input.s + 1 %}", "End": true}}}

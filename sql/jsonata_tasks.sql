@@ -102,3 +102,20 @@ $j$);
 CALL pg_temp.run('jt-catch-eval', '{}', 'e1');
 SELECT * FROM pg_temp.outcome('jt-catch-eval', 'e1');
 SELECT * FROM pg_temp.events('jt-catch-eval', 'e1');
+
+--
+-- An Output that fails after the task succeeded: EvaluationFailed, then the
+-- state's failure (or its catcher).
+--
+SELECT sfn_create_state_machine('jt-output-error', $j$
+{"QueryLanguage": "JSONata", "StartAt": "T", "States": {
+  "T": {"Type": "Task", "Resource": "arn:aws:states:::sql:invoke",
+    "Arguments": {"FunctionName": "jt.double", "Payload": {"n": 1}},
+    "Output": "{% $states.result.Payload.absent %}",
+    "End": true}}}
+$j$);
+CALL pg_temp.run('jt-output-error', '{}', 'e1');
+SELECT * FROM pg_temp.outcome('jt-output-error', 'e1');
+SELECT * FROM pg_temp.events('jt-output-error', 'e1');
+SELECT details->>'location' AS location FROM sfn_get_execution_history(pg_temp.arn('jt-output-error', 'e1'))
+WHERE type = 'EvaluationFailed';

@@ -57,12 +57,30 @@ sfn_fail_execution(SfnExecution *exec, SfnThread *thread, const char *error, con
 	exec->cause = cause ? pstrdup(cause) : NULL;
 }
 
+void
+sfn_evaluation_failed(SfnExecution *exec, SfnThread *thread, const SfnState *st,
+					  const SfnError *err)
+{
+	const char *location = sfn_jsonata_template_failed_field();
+	JsonbValue *d = sfn_error_details(err->error, err->cause);
+	SfnEvent   *ev;
+
+	if (location)
+		sfn_jv_object_put(d, "location", 8, sfn_jv_cstring(location));
+	sfn_jv_object_put(d, "state", 5, sfn_jv_cstring(st->name));
+	ev = sfn_emit(exec, thread->last_event_id, "EvaluationFailed", d);
+	thread->last_event_id = ev->id;
+}
+
 /* A runtime error raised while the current state runs. */
 void
 sfn_fail_in_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, SfnError *err)
 {
 	const SfnState *st = &plan->states[thread->state];
 	char	   *cause;
+
+	if (sfn_is_query_error(err->error))
+		sfn_evaluation_failed(exec, thread, st, err);
 
 	/* DataLimitExceeded names the state itself; the rest get AWS's prefix. */
 	if (strcmp(err->error, "States.DataLimitExceeded") == 0)

@@ -20,6 +20,17 @@ extern void sfn_fail_execution(SfnExecution *exec, SfnThread *thread,
 extern void sfn_fail_in_state(const SfnPlan *plan, SfnExecution *exec,
 							  SfnThread *thread, SfnError *err);
 
+/*
+ * A JSONata expression of the current state failed (err is a
+ * States.QueryEvaluationError with its raw cause): the EvaluationFailed
+ * event AWS records, naming the state and the field.
+ */
+extern void sfn_evaluation_failed(SfnExecution *exec, SfnThread *thread,
+								  const SfnState *st, const SfnError *err);
+
+/* Is err a States.QueryEvaluationError? */
+#define sfn_is_query_error(e) ((e) != NULL && strcmp((e), SFN_JSONATA_ERROR) == 0)
+
 /* JSON text of v, or NULL with err set (States.DataLimitExceeded). */
 extern char *sfn_payload_text(const SfnExecution *exec, const SfnState *st,
 							  JsonbValue *v, SfnError *err);

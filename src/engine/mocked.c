@@ -128,7 +128,8 @@ apply_mock_outcome(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
 			break;
 		case SFN_OUTCOME_FAILED:
 			/* as task.c: a runtime error names the state, others as given */
-			if (out->error && strcmp(out->error, "States.Runtime") == 0)
+			if (out->error && (strcmp(out->error, "States.Runtime") == 0 ||
+							   sfn_is_query_error(out->error)))
 			{
 				err.error = out->error;
 				err.cause = (char *) out->cause;

@@ -200,10 +200,11 @@ schedule_attempt(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, Jso
 		!jsonata_seconds(st, st->heartbeat_expr, thread->input, ctx, &heartbeat, &err))
 	{
 		/* an expression's failure is the state's error, for Retry and Catch */
-		if (strcmp(err.error, SFN_JSONATA_ERROR) == 0)
-			return attempt_failed(plan, exec, thread, err.error,
-								  psprintf("An error occurred while executing the state '%s' (entered at the event id #%d). %s",
-										   st->name, thread->entered_event_id, err.cause));
+		if (sfn_is_query_error(err.error))
+		{
+			sfn_evaluation_failed(exec, thread, st, &err);
+			return attempt_failed(plan, exec, thread, err.error, err.cause);
+		}
 		return sfn_fail_in_state(plan, exec, thread, &err);
 	}
 	if (timeout > 0 && heartbeat >= timeout)
@@ -322,6 +323,14 @@ apply_outcome(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, SfnOut
 				err.cause = (char *) o->cause;
 				sfn_fail_in_state(plan, exec, thread, &err);
 			}
+			else if (sfn_is_query_error(o->error))
+			{
+				/* the state's own expression (EvaluationFailed is written) */
+				sfn_fail_execution(exec, thread, o->error,
+								   psprintf("An error occurred while executing the state '%s' (entered at the event id #%d). %s",
+											st->name, thread->entered_event_id,
+											o->cause ? o->cause : ""));
+			}
 			else
 				sfn_fail_execution(exec, thread, o->error, o->cause);
 			return;
@@ -428,6 +437,13 @@ sfn_task_wake(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, const 
 								   task_context(exec, st, thread),
 								   thread->n_retry_counts ? thread->retry_counts : NULL,
 								   attempt_seed(exec, thread), &o);
+				/* Output or Assign failed (a task's own answer is a success here) */
+				if (o.kind != SFN_OUTCOME_NEXT && sfn_is_query_error(o.error))
+				{
+					SfnError	qe = {o.error, (char *) o.cause};
+
+					sfn_evaluation_failed(exec, thread, st, &qe);
+				}
 				apply_outcome(plan, exec, thread, &o);
 				return;
 			}

@@ -178,6 +178,15 @@ sfn_jsonata_template_field(const SfnJsonataTemplate *t)
 	return t->field;
 }
 
+/* The field of the expression evaluated last (its failure's location). */
+static const char *failed_field = NULL;
+
+const char *
+sfn_jsonata_template_failed_field(void)
+{
+	return failed_field;
+}
+
 bool
 sfn_jsonata_template_eval(const SfnJsonataTemplate *t, const SfnJsonataEnv *env,
 						  JsonbValue **out, SfnError *err)
@@ -191,6 +200,7 @@ sfn_jsonata_template_eval(const SfnJsonataTemplate *t, const SfnJsonataEnv *env,
 			*out = t->literal;
 			return true;
 		case SFN_JT_EXPR:
+			failed_field = t->field;
 			if (!sfn_jsonata_eval(t->expr, NULL, env, &v, err))
 			{
 				/* name the expression and the field, as AWS does */

@@ -53,6 +53,13 @@ extern JsonbValue *sfn_jsonata_template_literal(const SfnJsonataTemplate *t);
 extern bool sfn_jsonata_template_eval(const SfnJsonataTemplate *t, const SfnJsonataEnv *env,
 									  JsonbValue **out, SfnError *err);
 
+/*
+ * The field of the expression evaluated last: after a failed evaluation,
+ * where it failed (EvaluationFailed's location).  Points into a compiled
+ * template.
+ */
+extern const char *sfn_jsonata_template_failed_field(void);
+
 /* The expression text and field name of an expression template (messages). */
 extern const char *sfn_jsonata_template_text(const SfnJsonataTemplate *t);
 extern const char *sfn_jsonata_template_field(const SfnJsonataTemplate *t);
