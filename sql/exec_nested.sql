@@ -1,0 +1,137 @@
+--
+-- exec_nested: a Task state starts an execution of another state machine
+-- (arn:aws:states:::states:startExecution), with each integration pattern.
+-- AWS documents (connect-stepfunctions, concepts-nested-workflows):
+--   - no suffix: the Task's result is StartExecution's response
+--     {ExecutionArn, StartDate} and the parent goes on at once;
+--   - .sync: the Task waits for the child and its result is
+--     DescribeExecution's response, Input and Output as JSON text;
+--     .sync:2: the same with Input and Output as JSON;
+--   - .waitForTaskToken: whoever holds $$.Task.Token (passed in the
+--     child's Input) answers;
+--   - a child that does not succeed fails the Task with States.TaskFailed,
+--     the cause being the DescribeExecution response (with Error and Cause);
+--   - the child is linked to its parent when the Input carries
+--     AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID from $$.Execution.Id;
+--   - StartExecution's errors inside a Task: StepFunctions.<Code>Exception.
+-- Dates are epoch milliseconds (as AWS's SDK writes them); the tests show
+-- their type, not their value.
+--
+\set SHOW_CONTEXT never
+\i sql/include/exec_helpers.sql
+
+CREATE FUNCTION pg_temp.sm_arn(sm text) RETURNS text LANGUAGE sql
+	AS $$ SELECT 'arn:aws:states:us-east-1:123456789012:stateMachine:' || sm $$;
+-- A Task output or cause without its dates, and the dates' JSON types.
+CREATE FUNCTION pg_temp.undated(v jsonb) RETURNS jsonb LANGUAGE sql
+	AS $$ SELECT v - 'StartDate' - 'StopDate' $$;
+CREATE FUNCTION pg_temp.date_types(v jsonb) RETURNS text LANGUAGE sql
+	AS $$ SELECT concat_ws(' ', jsonb_typeof(v->'StartDate'), jsonb_typeof(v->'StopDate')) $$;
+CREATE FUNCTION pg_temp.parent_def(resource text, params jsonb, extra jsonb DEFAULT '{}')
+RETURNS jsonb LANGUAGE sql AS $$
+	SELECT jsonb_build_object('StartAt', 'Start', 'States', jsonb_build_object(
+		'Start', jsonb_build_object('Type', 'Task',
+			'Resource', 'arn:aws:states:::states:' || resource,
+			'Parameters', params, 'End', true) || extra)
+		|| CASE WHEN extra ? 'Catch' THEN '{"Caught": {"Type": "Pass", "End": true}}'::jsonb
+		        ELSE '{}' END) $$;
+-- Task* events of an execution: type, resource, output or error.
+CREATE FUNCTION pg_temp.task_events(sm text, name text,
+	OUT type text, OUT resource text, OUT resource_type text, OUT what text)
+RETURNS SETOF record LANGUAGE sql AS $$
+	SELECT type, details->>'resource', details->>'resourceType',
+	       coalesce(details->>'error', (details->>'output')::jsonb->>'Status',
+	                CASE WHEN details ? 'output' THEN 'output' END)
+	FROM sfn_get_execution_history(pg_temp.arn(sm, name))
+	WHERE type LIKE 'Task%' AND type NOT LIKE 'TaskState%' ORDER BY id $$;
+
+SELECT sfn_create_state_machine('child', $j$
+{"StartAt": "Echo", "States": {"Echo": {"Type": "Pass", "Parameters": {"got.$": "$"}, "End": true}}}
+$j$) IS NOT NULL AS created;
+SELECT sfn_create_state_machine('child_fail', $j$
+{"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "ChildError", "Cause": "it broke"}}}
+$j$) IS NOT NULL AS created;
+SELECT sfn_create_state_machine('child_wait', $j$
+{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 600, "End": true}}}
+$j$) IS NOT NULL AS created;
+
+-- 1. Fire and continue: the result is {ExecutionArn, StartDate}; the
+-- child's input has the parent's id where the definition put it.
+SELECT sfn_create_state_machine('p_rr', pg_temp.parent_def('startExecution', jsonb_build_object(
+	'StateMachineArn', pg_temp.sm_arn('child'), 'Name', 'rr-child',
+	'Input', '{"x": 1, "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id"}'::jsonb)))
+	IS NOT NULL AS created;
+CALL pg_temp.run('p_rr', '{}', 'rr');
+SELECT status, output - 'StartDate' AS output, jsonb_typeof(output->'StartDate') AS start_date,
+       (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(output) k) AS keys
+FROM pg_temp.outcome('p_rr', 'rr');
+SELECT * FROM pg_temp.task_events('p_rr', 'rr');
+SELECT sfn.wait_execution(pg_temp.arn('child', 'rr-child'));
+SELECT status, output FROM pg_temp.outcome('child', 'rr-child');
+-- The link: parent and thread, no attempt waiting.
+SELECT c.parent_execution_id = p.id AS linked, c.parent_thread_id, c.parent_task_event_id
+FROM sfn.executions c, sfn.executions p
+WHERE c.id = sfn.execution_id(pg_temp.arn('child', 'rr-child'))
+  AND p.id = sfn.execution_id(pg_temp.arn('p_rr', 'rr'));
+-- The output's StartDate is the child's start, in milliseconds.
+SELECT (o.output->>'StartDate')::bigint
+       = floor(extract(epoch FROM (sfn_describe_execution(pg_temp.arn('child', 'rr-child'))->>'startDate')::timestamptz) * 1000)
+       AS start_date_is_childs
+FROM pg_temp.outcome('p_rr', 'rr') o;
+-- The same name again: the child ended, so ExecutionAlreadyExists.
+CALL pg_temp.run('p_rr', '{}', 'rr-again');
+SELECT status, error, cause FROM pg_temp.outcome('p_rr', 'rr-again');
+
+-- 2. .sync: Output as JSON text; TaskSubmitted holds the start's response.
+SELECT sfn_create_state_machine('p_sync', pg_temp.parent_def('startExecution.sync', jsonb_build_object(
+	'StateMachineArn', pg_temp.sm_arn('child'), 'Name.$', '$.name', 'Input.$', '$.input')))
+	IS NOT NULL AS created;
+CALL pg_temp.run('p_sync', '{"name": "sync-child", "input": {"a": [1, 2]}}', 's1');
+SELECT status, pg_temp.undated(output) AS output, pg_temp.date_types(output) AS dates
+FROM pg_temp.outcome('p_sync', 's1');
+SELECT * FROM pg_temp.task_events('p_sync', 's1');
+-- Input given as JSON text is the child's input.
+CALL pg_temp.run('p_sync', '{"name": "sync-text", "input": "{\"b\": true}"}', 's2');
+SELECT status, output->>'Input' AS child_input, output->>'Output' AS child_output
+FROM pg_temp.outcome('p_sync', 's2');
+-- Not JSON: StartExecution refuses it.
+CALL pg_temp.run('p_sync', '{"name": "sync-bad", "input": "{nope"}', 's3');
+SELECT status, error, cause FROM pg_temp.outcome('p_sync', 's3');
+
+-- 3. .sync:2: Input and Output as JSON.
+SELECT sfn_create_state_machine('p_sync2', pg_temp.parent_def('startExecution.sync:2', jsonb_build_object(
+	'StateMachineArn', pg_temp.sm_arn('child'), 'Input', '{"n": 7}'::jsonb)))
+	IS NOT NULL AS created;
+CALL pg_temp.run('p_sync2', '{}', 's2');
+SELECT status, pg_temp.undated(output) - 'ExecutionArn' - 'Name' AS output,
+       output->'Name' IS NOT NULL AS generated_name, pg_temp.date_types(output) AS dates
+FROM pg_temp.outcome('p_sync2', 's2');
+SELECT * FROM pg_temp.task_events('p_sync2', 's2');
+
+-- 4. A child that fails: the Task fails with States.TaskFailed, the cause
+-- is the child's description; Catch handles it like any task error.
+SELECT sfn_create_state_machine('p_fail', pg_temp.parent_def('startExecution.sync', jsonb_build_object(
+	'StateMachineArn', pg_temp.sm_arn('child_fail'), 'Name.$', '$$.Execution.Name')))
+	IS NOT NULL AS created;
+CALL pg_temp.run('p_fail', '{}', 'f1');
+SELECT status, error, pg_temp.undated(cause::jsonb) AS cause, pg_temp.date_types(cause::jsonb) AS dates
+FROM pg_temp.outcome('p_fail', 'f1');
+SELECT * FROM pg_temp.task_events('p_fail', 'f1');
+SELECT sfn_create_state_machine('p_catch', pg_temp.parent_def('startExecution.sync:2', jsonb_build_object(
+	'StateMachineArn', pg_temp.sm_arn('child_fail'), 'Name.$', '$$.Execution.Name'),
+	'{"Catch": [{"ErrorEquals": ["States.TaskFailed"], "ResultPath": "$.err", "Next": "Caught"}]}'))
+	IS NOT NULL AS created;
+CALL pg_temp.run('p_catch', '{"keep": 1}', 'f2');
+SELECT status, output->'keep' AS keep, output->'err'->>'Error' AS error,
+       pg_temp.undated((output->'err'->>'Cause')::jsonb) AS cause
+FROM pg_temp.outcome('p_catch', 'f2');
+-- A child that times out: TIMED_OUT in the cause.
+SELECT sfn_create_state_machine('child_slow', $j$
+{"TimeoutSeconds": 1, "StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 30, "End": true}}}
+$j$) IS NOT NULL AS created;
+SELECT sfn_create_state_machine('p_slow', pg_temp.parent_def('startExecution.sync', jsonb_build_object(
+	'StateMachineArn', pg_temp.sm_arn('child_slow'))))
+	IS NOT NULL AS created;
+CALL pg_temp.run('p_slow', '{}', 't1');
+SELECT status, error, (cause::jsonb)->>'Status' AS child_status, (cause::jsonb)->>'Error' AS child_error
+FROM pg_temp.outcome('p_slow', 't1');
