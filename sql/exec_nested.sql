@@ -15,7 +15,10 @@
 --     AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID from $$.Execution.Id;
 --   - StartExecution's errors inside a Task: StepFunctions.<Code>Exception.
 -- Dates are epoch milliseconds (as AWS's SDK writes them); the tests show
--- their type, not their value.
+-- their type, not their value.  AWS's plain result also carries
+-- SdkHttpMetadata and SdkResponseMetadata (the HTTP exchange behind the
+-- call); pg_sfn makes no HTTP call and leaves them out, as for Lambda.
+-- The cause of a child aborted with its parent is pg_sfn's own text.
 --
 \set SHOW_CONTEXT never
 \i sql/include/exec_helpers.sql
@@ -135,3 +138,121 @@ SELECT sfn_create_state_machine('p_slow', pg_temp.parent_def('startExecution.syn
 CALL pg_temp.run('p_slow', '{}', 't1');
 SELECT status, error, (cause::jsonb)->>'Status' AS child_status, (cause::jsonb)->>'Error' AS child_error
 FROM pg_temp.outcome('p_slow', 't1');
+
+-- 5. .waitForTaskToken: the child gets the token in its input and answers
+-- (here a SQL task of the child calls sfn_send_task_success).
+CREATE SCHEMA nest;
+CREATE FUNCTION nest.answer(p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+BEGIN
+	-- SQL tasks run with search_path pg_catalog, pg_temp: qualify.
+	PERFORM public.sfn_send_task_success(p->>'token', jsonb_build_object('answered', p->'value'));
+	RETURN '{}';
+END $$;
+SELECT sfn_create_state_machine('child_answer', $j$
+{"StartAt": "Answer", "States": {"Answer": {"Type": "Task", "Resource": "arn:aws:states:::sql:invoke",
+  "Parameters": {"FunctionName": "nest.answer", "Payload.$": "$"}, "End": true}}}
+$j$) IS NOT NULL AS created;
+SELECT sfn_create_state_machine('p_token', pg_temp.parent_def('startExecution.waitForTaskToken',
+	jsonb_build_object('StateMachineArn', pg_temp.sm_arn('child_answer'),
+		'Input', '{"token.$": "$$.Task.Token", "value.$": "$.v"}'::jsonb)))
+	IS NOT NULL AS created;
+CALL pg_temp.run('p_token', '{"v": 42}', 'w1');
+SELECT status, output FROM pg_temp.outcome('p_token', 'w1');
+SELECT e.status AS child_status FROM sfn.executions e JOIN sfn.state_machines s ON s.id = e.state_machine_id
+WHERE s.name = 'child_answer';
+SELECT * FROM pg_temp.task_events('p_token', 'w1');
+-- A child that never answers: the parent waits; the test answers for it.
+SELECT sfn_create_state_machine('p_token2', pg_temp.parent_def('startExecution.waitForTaskToken',
+	jsonb_build_object('StateMachineArn', pg_temp.sm_arn('child_wait'), 'Name', 'token-wait',
+		'Input', '{"token.$": "$$.Task.Token"}'::jsonb)))
+	IS NOT NULL AS created;
+SELECT sfn_start_execution('p_token2', '{}', 'w2') IS NOT NULL AS started;
+SELECT sfn.wait_execution(pg_temp.arn('p_token2', 'w2'), 0.5) AS parent_waits;
+SELECT sfn_send_task_failure((sfn_describe_execution(pg_temp.arn('child_wait', 'token-wait'))->>'input')::jsonb->>'token',
+	'ChildGaveUp', 'no answer');
+SELECT sfn.wait_execution(pg_temp.arn('p_token2', 'w2'));
+SELECT status, error, cause FROM pg_temp.outcome('p_token2', 'w2');
+-- Not waited for (.waitForTaskToken): the child goes on after the parent ended.
+SELECT status FROM pg_temp.outcome('child_wait', 'token-wait');
+SELECT sfn_stop_execution(pg_temp.arn('child_wait', 'token-wait')) IS NOT NULL AS stopped;
+
+-- 6. Stopping a parent stops the children it waits for (.sync), down the
+-- chain; a child stopped on its own fails its parent's Task.
+SELECT sfn_create_state_machine('p_mid', pg_temp.parent_def('startExecution.sync', jsonb_build_object(
+	'StateMachineArn', pg_temp.sm_arn('child_wait'), 'Name.$', '$.name')))
+	IS NOT NULL AS created;
+SELECT sfn_create_state_machine('p_top', pg_temp.parent_def('startExecution.sync:2', jsonb_build_object(
+	'StateMachineArn', pg_temp.sm_arn('p_mid'), 'Name', 'mid', 'Input', '{"name": "leaf"}'::jsonb)))
+	IS NOT NULL AS created;
+SELECT sfn_start_execution('p_top', '{}', 'top') IS NOT NULL AS started;
+CREATE FUNCTION pg_temp.wait_running(sm text, name text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	FOR i IN 1..200 LOOP
+		IF EXISTS (SELECT 1 FROM sfn.executions e JOIN sfn.state_machines s ON s.id = e.state_machine_id
+		           WHERE s.name = sm AND e.name = wait_running.name AND e.status = 'RUNNING') THEN
+			RETURN 'RUNNING';
+		END IF;
+		PERFORM pg_sleep(0.05);
+	END LOOP;
+	RETURN 'not started';
+END $$;
+SELECT pg_temp.wait_running('child_wait', 'leaf') AS leaf;
+SELECT sfn_stop_execution(pg_temp.arn('p_top', 'top'), 'Stop', 'by the test') IS NOT NULL AS stopped;
+SELECT s.name, e.name, e.status, e.error, e.cause
+FROM sfn.executions e JOIN sfn.state_machines s ON s.id = e.state_machine_id
+WHERE (s.name, e.name) IN (('p_top', 'top'), ('p_mid', 'mid'), ('child_wait', 'leaf'))
+ORDER BY e.id;
+SELECT * FROM pg_temp.events('child_wait', 'leaf');
+-- The child stopped on its own: the parent's Task fails (ABORTED).
+SELECT sfn_start_execution('p_mid', '{"name": "leaf2"}', 'mid2') IS NOT NULL AS started;
+SELECT pg_temp.wait_running('child_wait', 'leaf2') AS leaf2;
+SELECT sfn_stop_execution(pg_temp.arn('child_wait', 'leaf2'), 'Halt', 'stopped alone') IS NOT NULL AS stopped;
+SELECT sfn.wait_execution(pg_temp.arn('p_mid', 'mid2'));
+SELECT status, error, (cause::jsonb)->>'Status' AS child_status,
+       (cause::jsonb)->>'Error' AS child_error, (cause::jsonb)->>'Cause' AS child_cause
+FROM pg_temp.outcome('p_mid', 'mid2');
+
+-- 7. Who may start what: the parent state machine's role needs START on
+-- the child (as for sfn_start_execution); the child runs as its own role.
+CREATE ROLE nest_alice IN ROLE sfn_user;
+CREATE ROLE nest_bob IN ROLE sfn_user;
+GRANT USAGE ON SCHEMA nest TO nest_alice;
+SET ROLE nest_bob;
+SELECT sfn_create_state_machine('bob_child', '{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}')
+	IS NOT NULL AS created;
+RESET ROLE;
+SET ROLE nest_alice;
+SELECT sfn_create_state_machine('alice_parent', pg_temp.parent_def('startExecution.sync', jsonb_build_object(
+	'StateMachineArn', pg_temp.sm_arn('bob_child'), 'Name.$', '$$.Execution.Name')))
+	IS NOT NULL AS created;
+CALL pg_temp.run('alice_parent', '{}', 'denied');
+SELECT status, error, cause FROM pg_temp.outcome('alice_parent', 'denied');
+RESET ROLE;
+SET ROLE nest_bob;
+SELECT sfn_grant_state_machine('bob_child', 'nest_alice', 'START');
+RESET ROLE;
+SET ROLE nest_alice;
+CALL pg_temp.run('alice_parent', '{}', 'allowed');
+SELECT status, (output->>'Status') AS child_status FROM pg_temp.outcome('alice_parent', 'allowed');
+RESET ROLE;
+SELECT s.role AS child_runs_as FROM sfn.executions e JOIN sfn.state_machines s ON s.id = e.state_machine_id
+WHERE s.name = 'bob_child' AND e.name = 'allowed';
+
+-- 8. StartExecution's own errors.
+SELECT sfn_create_state_machine('p_bad', pg_temp.parent_def('startExecution', jsonb_build_object(
+	'StateMachineArn.$', '$.arn')))
+	IS NOT NULL AS created;
+CALL pg_temp.run('p_bad', jsonb_build_object('arn', pg_temp.sm_arn('nope')), 'b1');
+SELECT status, error, cause FROM pg_temp.outcome('p_bad', 'b1');
+CALL pg_temp.run('p_bad', '{"arn": "arn:aws:states:us-east-1:123456789012:activity:x"}', 'b2');
+SELECT status, error, cause FROM pg_temp.outcome('p_bad', 'b2');
+CALL pg_temp.run('p_bad', '{"arn": 5}', 'b3');
+SELECT status, error, cause FROM pg_temp.outcome('p_bad', 'b3');
+-- Retry on them as AWS documents (StepFunctions.ExecutionLimitExceeded in
+-- its example): the name matches.
+SELECT sfn_create_state_machine('p_retry', pg_temp.parent_def('startExecution', jsonb_build_object(
+	'StateMachineArn', pg_temp.sm_arn('nope')),
+	'{"Retry": [{"ErrorEquals": ["StepFunctions.StateMachineDoesNotExistException"], "MaxAttempts": 1, "IntervalSeconds": 1}]}'))
+	IS NOT NULL AS created;
+CALL pg_temp.run('p_retry', '{}', 'r1');
+SELECT type FROM pg_temp.task_events('p_retry', 'r1');

@@ -52,7 +52,11 @@ epoch_ms(TimestampTz ts)
 static bool
 api_error(char **error, char **cause, const char *code, const char *message)
 {
-	*error = psprintf("StepFunctions.%sException", code);
+	size_t		n = strlen(code);
+	bool		suffixed = n > 9 && strcmp(code + n - 9, "Exception") == 0;
+
+	/* AWS's codes: InvalidArn, ...; ValidationException, AccessDeniedException */
+	*error = psprintf("StepFunctions.%s%s", code, suffixed ? "" : "Exception");
 	*cause = psprintf("%s (Service: AWSStepFunctions; Status Code: 400; Error Code: %s)",
 					  message, code);
 	return false;
@@ -142,14 +146,17 @@ sfn_start_execution_task(const SfnEffect *eff, int64 parent_id, Oid role, bool *
 
 	*started = false;
 	if (p == NULL || !sfn_jv_is_object(p))
-		return api_error(error, cause, "Validation",
+		return api_error(error, cause, "ValidationException",
 						 "The parameters of StartExecution must be an object");
 	arn_v = sfn_jv_object_cget(p, "StateMachineArn");
 	name_v = sfn_jv_object_cget(p, "Name");
 	input_v = sfn_jv_object_cget(p, "Input");
-	if (arn_v == NULL || !sfn_jv_is_string(arn_v))
-		return api_error(error, cause, "Validation",
+	if (arn_v == NULL)
+		return api_error(error, cause, "ValidationException",
 						 "1 validation error detected: Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null");
+	if (!sfn_jv_is_string(arn_v))
+		return api_error(error, cause, "ValidationException",
+						 psprintf("StateMachineArn must be a string, not %s", sfn_jv_to_text(arn_v)));
 	sm_name = sfn_state_machine_name_of_arn(sfn_jv_cstr(arn_v));
 	if (sm_name == NULL)
 		return api_error(error, cause, "InvalidArn",
@@ -188,7 +195,7 @@ sfn_start_execution_task(const SfnEffect *eff, int64 parent_id, Oid role, bool *
 		return api_error(error, cause, "StateMachineDoesNotExist",
 						 psprintf("State Machine Does Not Exist: '%s'", sfn_jv_cstr(arn_v)));
 	if (!role_may_start(role, &m))
-		return api_error(error, cause, "AccessDenied",
+		return api_error(error, cause, "AccessDeniedException",
 						 psprintf("User: arn:aws:iam::%s:role/%s is not authorized to perform: states:StartExecution on resource: %s",
 								  sfn_account_id, role_name ? role_name : "",
 								  sfn_jv_cstr(arn_v)));
