@@ -256,3 +256,38 @@ SELECT sfn_create_state_machine('p_retry', pg_temp.parent_def('startExecution', 
 	IS NOT NULL AS created;
 CALL pg_temp.run('p_retry', '{}', 'r1');
 SELECT type FROM pg_temp.task_events('p_retry', 'r1');
+
+-- 9. The same name and input while that child runs: StartExecution returns
+-- it, and the .sync Task waits for it.
+SELECT sfn_start_execution('child_wait', '{}', 'shared') IS NOT NULL AS started;
+SELECT sfn_create_state_machine('p_shared', pg_temp.parent_def('startExecution.sync', jsonb_build_object(
+	'StateMachineArn', pg_temp.sm_arn('child_wait'), 'Name', 'shared', 'Input', '{}'::jsonb)))
+	IS NOT NULL AS created;
+SELECT sfn_start_execution('p_shared', '{}', 'sh') IS NOT NULL AS started;
+SELECT sfn.wait_execution(pg_temp.arn('p_shared', 'sh'), 0.5) AS parent_waits;
+SELECT sfn_stop_execution(pg_temp.arn('child_wait', 'shared')) IS NOT NULL AS stopped;
+SELECT sfn.wait_execution(pg_temp.arn('p_shared', 'sh'));
+SELECT status, error, (cause::jsonb)->>'Name' AS child, (cause::jsonb)->>'Status' AS child_status
+FROM pg_temp.outcome('p_shared', 'sh');
+
+-- 10. The waiting Task times out (States.Timeout); its child is stopped
+-- when the parent ends.
+SELECT sfn_create_state_machine('p_timeout', pg_temp.parent_def('startExecution.sync', jsonb_build_object(
+	'StateMachineArn', pg_temp.sm_arn('child_wait'), 'Name', 'to-child'), '{"TimeoutSeconds": 1}'))
+	IS NOT NULL AS created;
+CALL pg_temp.run('p_timeout', '{}', 'to');
+SELECT status, error FROM pg_temp.outcome('p_timeout', 'to');
+SELECT type FROM pg_temp.task_events('p_timeout', 'to');
+SELECT status FROM pg_temp.outcome('child_wait', 'to-child');
+
+-- 11. TestState: a mock stands for the child, as for other resources that
+-- do not answer at once; without one it is refused.
+SELECT sfn_test_state($j$
+{"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+ "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:child"}, "End": true}
+$j$, '{}');
+SELECT sfn_test_state($j$
+{"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+ "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:child"},
+ "ResultSelector": {"out.$": "$.Output"}, "End": true}
+$j$, '{}', mock => '{"result": "{\"Output\": {\"ok\": true}, \"Status\": \"SUCCEEDED\"}"}')->'output';
