@@ -265,6 +265,16 @@ SELECT sfn_create_state_machine('p_shared', pg_temp.parent_def('startExecution.s
 	IS NOT NULL AS created;
 SELECT sfn_start_execution('p_shared', '{}', 'sh') IS NOT NULL AS started;
 SELECT sfn.wait_execution(pg_temp.arn('p_shared', 'sh'), 0.5) AS parent_waits;
+-- The plain pattern gets the running one's ARN and start date.
+SELECT sfn_create_state_machine('p_shared_rr', pg_temp.parent_def('startExecution', jsonb_build_object(
+	'StateMachineArn', pg_temp.sm_arn('child_wait'), 'Name', 'shared', 'Input', '{}'::jsonb)))
+	IS NOT NULL AS created;
+CALL pg_temp.run('p_shared_rr', '{}', 'shr');
+SELECT o.status, o.output->>'ExecutionArn' AS arn,
+       (o.output->>'StartDate')::bigint
+       = floor(extract(epoch FROM (sfn_describe_execution(pg_temp.arn('child_wait', 'shared'))->>'startDate')::timestamptz) * 1000)
+       AS its_start_date
+FROM pg_temp.outcome('p_shared_rr', 'shr') o;
 SELECT sfn_stop_execution(pg_temp.arn('child_wait', 'shared')) IS NOT NULL AS stopped;
 SELECT sfn.wait_execution(pg_temp.arn('p_shared', 'sh'));
 SELECT status, error, (cause::jsonb)->>'Name' AS child, (cause::jsonb)->>'Status' AS child_status

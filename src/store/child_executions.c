@@ -157,21 +157,42 @@ sfn_child_execution_ended(int64 id)
 																	  TYPALIGN_DOUBLE)));
 }
 
-void
-sfn_child_execution_relink(int64 sm_id, const char *name, const SfnParentLink *parent)
+TimestampTz
+sfn_child_execution_running(int64 sm_id, const char *name, const SfnParentLink *parent)
 {
 	SfnSpiScope scope;
+	Datum		values[5];
+	bool		isnull;
+	Datum		d;
+	TimestampTz start = 0;
 
+	values[0] = Int64GetDatum(sm_id);
+	values[1] = CStringGetTextDatum(name);
+	values[2] = Int64GetDatum(parent->execution_id);
+	values[3] = Int32GetDatum(parent->thread_id);
+	values[4] = Int32GetDatum(parent->task_event_id);
 	sfn_spi_begin(&scope);
-	sfn_spi_exec("UPDATE sfn.executions SET parent_execution_id = $3, parent_thread_id = $4,"
-				 "   parent_task_event_id = $5"
-				 " WHERE state_machine_id OPERATOR(pg_catalog.=) $1"
-				 "   AND name OPERATOR(pg_catalog.=) $2"
-				 "   AND status OPERATOR(pg_catalog.=) 'RUNNING'",
-				 5, (Oid[]) {INT8OID, TEXTOID, INT8OID, INT4OID, INT4OID},
-				 (Datum[]) {Int64GetDatum(sm_id), CStringGetTextDatum(name),
-					 Int64GetDatum(parent->execution_id), Int32GetDatum(parent->thread_id),
-				 Int32GetDatum(parent->task_event_id)},
-				 NULL, false, SPI_OK_UPDATE);
+	/* Only a waiting attempt takes the execution over. */
+	if (parent->task_event_id != 0)
+		sfn_spi_exec("UPDATE sfn.executions SET parent_execution_id = $3, parent_thread_id = $4,"
+					 "   parent_task_event_id = $5"
+					 " WHERE state_machine_id OPERATOR(pg_catalog.=) $1"
+					 "   AND name OPERATOR(pg_catalog.=) $2"
+					 "   AND status OPERATOR(pg_catalog.=) 'RUNNING'"
+					 " RETURNING start_date",
+					 5, (Oid[]) {INT8OID, TEXTOID, INT8OID, INT4OID, INT4OID},
+					 values, NULL, false, SPI_OK_UPDATE_RETURNING);
+	else
+		sfn_spi_exec("SELECT start_date FROM sfn.executions"
+					 " WHERE state_machine_id OPERATOR(pg_catalog.=) $1"
+					 "   AND name OPERATOR(pg_catalog.=) $2",
+					 2, (Oid[]) {INT8OID, TEXTOID}, values, NULL, true, SPI_OK_SELECT);
+	if (SPI_processed == 1)
+	{
+		d = sfn_spi_get(0, 1, &isnull);
+		if (!isnull)
+			start = DatumGetTimestampTz(d);
+	}
 	sfn_spi_end(&scope);
+	return start;
 }

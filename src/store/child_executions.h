@@ -25,9 +25,10 @@ extern uint64 sfn_child_execution_ended(int64 id);
 
 /*
  * A start that found a running execution of the same name and input (AWS
- * returns that one): let the parent's attempt wait for it instead.
+ * returns that one): a waiting attempt (parent->task_event_id) waits for
+ * it instead.  Returns its start date (0 if it is gone).
  */
-extern void sfn_child_execution_relink(int64 sm_id, const char *name,
-									   const SfnParentLink *parent);
+extern TimestampTz sfn_child_execution_running(int64 sm_id, const char *name,
+											   const SfnParentLink *parent);
 
 #endif							/* SFN_STORE_CHILD_EXECUTIONS_H */

@@ -214,10 +214,14 @@ sfn_start_execution_task(const SfnEffect *eff, int64 parent_id, Oid role, bool *
 			*started = true;
 			break;
 		case SFN_START_SAME_RUNNING:
-			/* AWS returns the running one; the attempt waits for it. */
-			if (link.task_event_id != 0)
-				sfn_child_execution_relink(m.id, name, &link);
-			break;
+			{
+				/* AWS returns the running one; the attempt waits for it. */
+				TimestampTz running = sfn_child_execution_running(m.id, name, &link);
+
+				if (running != 0)
+					start = running;
+				break;
+			}
 		case SFN_START_CONFLICT:
 			return api_error(error, cause, "ExecutionAlreadyExists",
 							 psprintf("Execution Already Exists: '%s'",
