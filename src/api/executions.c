@@ -91,7 +91,7 @@ sfn_start_execution(PG_FUNCTION_ARGS)
 											psprintf("arn:aws:iam::%s:role/%s",
 													 sfn_account_id, sm.role));
 	result = sfn_store_start_execution(sm.id, sm.revision, name, input, sfn_jv_to_jsonb(details),
-									   GetCurrentTimestamp());
+									   GetCurrentTimestamp(), NULL);
 	if (result == SFN_START_CONFLICT)
 		ereport(ERROR,
 				(errcode(ERRCODE_SFN_EXECUTION_ALREADY_EXISTS),
@@ -181,6 +181,8 @@ sfn_stop_execution(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_SFN_EXECUTION_NOT_RUNNING),
 				 errmsg("ExecutionNotRunning: execution \"%s\" is not running", sfn_msg(arn)),
 				 errdetail("It ended with status %s.", status ? status : "unknown")));
+	/* A parent waiting for it (.sync) may have an answer to apply. */
+	sfn_wake_workers_at_commit();
 	PG_RETURN_TIMESTAMPTZ(stop_date);
 }
 

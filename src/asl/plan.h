@@ -110,7 +110,8 @@ typedef enum SfnResourceKind
 	SFN_RESOURCE_HTTP,			/* arn:aws:states:::http:invoke */
 	SFN_RESOURCE_LAMBDA,		/* arn:aws:states:::lambda:invoke */
 	SFN_RESOURCE_LAMBDA_FUNCTION,	/* arn:aws:lambda:REGION:ACCOUNT:function:NAME */
-	SFN_RESOURCE_ACTIVITY		/* arn:aws:states:REGION:ACCOUNT:activity:NAME */
+	SFN_RESOURCE_ACTIVITY,		/* arn:aws:states:REGION:ACCOUNT:activity:NAME */
+	SFN_RESOURCE_START_EXECUTION	/* arn:aws:states:::states:startExecution */
 } SfnResourceKind;
 
 typedef struct SfnResource

@@ -80,6 +80,11 @@ sfn_resource_parse(const char *arn, SfnResource *out)
 			else if (strcmp(out->type, "lambda") == 0)
 				out->kind = SFN_RESOURCE_LAMBDA;
 		}
+		/* a nested execution, with any of the four patterns */
+		if (strcmp(out->type, "states") == 0 &&
+			strncmp(out->name, "startExecution", 14) == 0 &&
+			(out->name[14] == '\0' || out->name[14] == '.'))
+			out->kind = SFN_RESOURCE_START_EXECUTION;
 		return;
 	}
 	if (strcmp(parts[2], "states") == 0 && strncmp(parts[5], "activity:", 9) == 0)

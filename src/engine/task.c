@@ -398,12 +398,12 @@ sfn_task_wake(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, const 
 				text = sfn_payload_text(exec, st, wake->output, &err);
 
 				/*
-				 * With .waitForTaskToken only the callback ends the task; the
-				 * call's own response is recorded as TaskSubmitted, as AWS
-				 * records a service's response to the call that handed the
-				 * token out.
+				 * With .waitForTaskToken only the callback ends the task, with
+				 * .sync the job's end; the call's own response is recorded as
+				 * TaskSubmitted, as AWS records a service's response to the
+				 * call that handed the token out or started the job.
 				 */
-				if (st->target.wait_for_token && !wake->callback)
+				if ((st->target.wait_for_token || st->target.sync) && !wake->callback)
 				{
 					if (family(st) != FAMILY_TASK)
 						return;

@@ -403,6 +403,21 @@ COMMENT ON COLUMN sfn.lambda_functions.created_by IS 'Role that made the mapping
 COMMENT ON COLUMN sfn.lambda_functions.created_at IS 'When the mapping was made';
 SELECT pg_catalog.pg_extension_config_dump('sfn.lambda_functions', '');
 
+-- Nested executions (since 0.4) ---------------------------------------------
+
+-- An execution started by a Task state (arn:aws:states:::states:startExecution)
+-- knows its parent; when the parent's Task waits for it (.sync, .sync:2) it
+-- also knows the attempt to answer when it ends (store/child_executions.c).
+ALTER TABLE sfn.executions
+	ADD COLUMN parent_execution_id bigint,
+	ADD COLUMN parent_thread_id integer,
+	ADD COLUMN parent_task_event_id integer;
+CREATE INDEX executions_parent ON sfn.executions (parent_execution_id)
+	WHERE parent_execution_id IS NOT NULL;
+COMMENT ON COLUMN sfn.executions.parent_execution_id IS 'The execution whose Task state started this one, NULL if none';
+COMMENT ON COLUMN sfn.executions.parent_thread_id IS 'The thread of that Task state, NULL if none';
+COMMENT ON COLUMN sfn.executions.parent_task_event_id IS 'Id of the TaskScheduled event of the parent''s attempt that waits for this execution to end (.sync), NULL if none waits';
+
 -- Workflow variables (since 0.4) ---------------------------------------------
 
 -- The variables a thread sees (Assign, issue 9): they live with the thread

@@ -21,6 +21,7 @@
 
 #include "support/errors.h"
 #include "support/names.h"
+#include "store/child_executions.h"
 #include "store/executions.h"
 #include "store/schema_version.h"
 #include "store/spi_util.h"
@@ -34,10 +35,11 @@
 #define START_SQL(CONFLICT_CLAUSE) \
 	"WITH ins AS (" \
 	"  INSERT INTO sfn.executions (state_machine_id, revision, name, input, start_date," \
-	"    timeout_at, last_event_id)" \
+	"    timeout_at, last_event_id, parent_execution_id, parent_thread_id, parent_task_event_id)" \
 	"  SELECT $1, $2, $3, $4, $5," \
 	"    $5 OPERATOR(pg_catalog.+) pg_catalog.make_interval(secs =>" \
-	"      (r.definition OPERATOR(pg_catalog.->>) 'TimeoutSeconds')::pg_catalog.float8), 1" \
+	"      (r.definition OPERATOR(pg_catalog.->>) 'TimeoutSeconds')::pg_catalog.float8), 1," \
+	"    $7, $8, $9" \
 	"  FROM sfn.state_machine_revisions r" \
 	"  JOIN sfn.state_machines sm ON sm.id OPERATOR(pg_catalog.=) r.state_machine_id" \
 	"  WHERE r.state_machine_id OPERATOR(pg_catalog.=) $1 AND r.revision OPERATOR(pg_catalog.=) $2" \
@@ -49,14 +51,16 @@
 	" w AS (INSERT INTO sfn.work (execution_id, due_at) SELECT id, $5 FROM ins)" \
 	" SELECT id FROM ins"
 
-#define START_TYPES (Oid[]) {INT8OID, INT4OID, TEXTOID, JSONBOID, TIMESTAMPTZOID, JSONBOID}
+#define START_NARGS 9
+#define START_TYPES (Oid[]) {INT8OID, INT4OID, TEXTOID, JSONBOID, TIMESTAMPTZOID, JSONBOID, \
+		INT8OID, INT4OID, INT4OID}
 
 static SPIPlanPtr
 prepare_kept(SPIPlanPtr *slot, const char *sql)
 {
 	if (*slot == NULL)
 	{
-		SPIPlanPtr	p = SPI_prepare(sql, 6, START_TYPES);
+		SPIPlanPtr	p = SPI_prepare(sql, START_NARGS, START_TYPES);
 
 		if (p == NULL)
 			elog(ERROR, "could not prepare the start statement");
@@ -75,7 +79,7 @@ prepare_kept(SPIPlanPtr *slot, const char *sql)
  * Returns false on a unique violation of the execution name.
  */
 static bool
-insert_in_subtransaction(Datum *values)
+insert_in_subtransaction(Datum *values, const char *nulls)
 {
 	static SPIPlanPtr plain_plan = NULL;
 	MemoryContext caller = CurrentMemoryContext;
@@ -87,7 +91,7 @@ insert_in_subtransaction(Datum *values)
 	MemoryContextSwitchTo(caller);
 	PG_TRY();
 	{
-		if (SPI_execute_plan(plain_plan, values, NULL, false, 0) != SPI_OK_SELECT)
+		if (SPI_execute_plan(plain_plan, values, nulls, false, 0) != SPI_OK_SELECT)
 			elog(ERROR, "start failed");
 		inserted = SPI_processed == 1;
 		ReleaseCurrentSubTransaction();
@@ -115,12 +119,14 @@ insert_in_subtransaction(Datum *values)
 
 SfnStartResult
 sfn_store_start_execution(int64 sm_id, int32 revision, const char *name,
-						  Jsonb *input, Jsonb *started_details, TimestampTz start)
+						  Jsonb *input, Jsonb *started_details, TimestampTz start,
+						  const SfnParentLink *parent)
 {
 	SfnSpiScope scope;
 	static SPIPlanPtr start_plan = NULL;
 	SfnStartResult result = SFN_START_CREATED;
-	Datum		values[6];
+	Datum		values[START_NARGS];
+	char		nulls[START_NARGS + 1] = "         ";
 	bool		inserted;
 
 	values[0] = Int64GetDatum(sm_id);
@@ -129,6 +135,14 @@ sfn_store_start_execution(int64 sm_id, int32 revision, const char *name,
 	values[3] = JsonbPGetDatum(input);
 	values[4] = TimestampTzGetDatum(start);
 	values[5] = JsonbPGetDatum(started_details);
+	/* A nested execution: its parent, and the attempt waiting (.sync) */
+	values[6] = Int64GetDatum(parent ? parent->execution_id : 0);
+	values[7] = Int32GetDatum(parent ? parent->thread_id : 0);
+	values[8] = Int32GetDatum(parent ? parent->task_event_id : 0);
+	if (parent == NULL)
+		nulls[6] = nulls[7] = nulls[8] = 'n';
+	else if (parent->task_event_id == 0)
+		nulls[8] = 'n';
 
 	/*
 	 * Shared with other starts, exclusive with a delete of the state
@@ -150,13 +164,13 @@ sfn_store_start_execution(int64 sm_id, int32 revision, const char *name,
 			sfn_spi_end(&scope);
 			return SFN_START_DELETED;
 		}
-		inserted = insert_in_subtransaction(values);
+		inserted = insert_in_subtransaction(values, nulls);
 	}
 	else
 	{
 		prepare_kept(&start_plan,
 					 START_SQL("ON CONFLICT (state_machine_id, name) DO NOTHING"));
-		if (SPI_execute_plan(start_plan, values, NULL, false, 0) != SPI_OK_SELECT)
+		if (SPI_execute_plan(start_plan, values, nulls, false, 0) != SPI_OK_SELECT)
 			elog(ERROR, "start failed");
 		inserted = SPI_processed == 1;
 	}
@@ -261,6 +275,9 @@ sfn_store_end_execution(int64 exec_id, const char *status, const char *event_typ
 		MemoryContextSwitchTo(spi);
 	}
 	sfn_spi_end(&scope);
+	/* Nested executions: answer a waiting parent, stop waited-for children. */
+	if (ended)
+		(void) sfn_child_execution_ended(exec_id);
 	return ended;
 }
 

@@ -25,9 +25,17 @@ typedef enum SfnStartResult
  * statement; the unique (state machine, name) constraint decides races.
  * Serialized with deletion of the state machine (sfn_lock_state_machine).
  */
+/* The Task attempt that started a nested execution (parent NULL: none). */
+typedef struct SfnParentLink
+{
+	int64		execution_id;
+	int32		thread_id;
+	int32		task_event_id;	/* the attempt waiting for the end (.sync), or 0 */
+} SfnParentLink;
+
 extern SfnStartResult sfn_store_start_execution(int64 sm_id, int32 revision, const char *name,
 												Jsonb *input, Jsonb *started_details,
-												TimestampTz start);
+												TimestampTz start, const SfnParentLink *parent);
 
 /*
  * End a RUNNING execution from outside the engine (StopExecution, or a

@@ -39,6 +39,7 @@
 #include "support/guc.h"
 #include "support/names.h"
 #include "engine/engine.h"
+#include "store/child_executions.h"
 #include "store/executions.h"
 #include "store/plan_cache.h"
 #include "store/runner.h"
@@ -481,7 +482,14 @@ write_batch(BatchWrites *w)
 			  " DELETE FROM sfn.threads WHERE execution_id OPERATOR(pg_catalog.=) ANY ($1)",
 			  1, (Oid[]) {INT8ARRAYOID});
 	if (w->done.nrows > 0)
-		exec_plan(done, sfn_rowset_params(&w->done), SPI_OK_DELETE);
+	{
+		Datum	   *ids = sfn_rowset_params(&w->done);
+
+		exec_plan(done, ids, SPI_OK_DELETE);
+		/* Nested executions: parents waiting for these get their answer. */
+		if (sfn_child_executions_ended(ids[0]) > 0)
+			batch_left_work_due = true;
+	}
 }
 
 static JsonbValue *
@@ -630,6 +638,9 @@ decide_and_carry_out(BatchWrites *w, const SfnPlan *plan, SfnExecution *exec,
 
 			exec->effects = NIL;
 			pending = list_concat(pending, sfn_tasks_carry_out(&w->tasks, exec->id, exec->arn, role, effects));
+			/* A nested execution started: due now, in a later batch. */
+			if (w->tasks.executions_started > 0)
+				batch_left_work_due = true;
 		}
 		if (pending == NIL || exec->status != SFN_RUNNING)
 			break;
@@ -735,6 +746,8 @@ advance_row(uint64 r, TimestampTz now, BatchWrites *w)
 			if (target->kind == SFN_RESOURCE_LAMBDA || target->kind == SFN_RESOURCE_LAMBDA_FUNCTION)
 				sfn_lambda_shape_answer(target->kind == SFN_RESOURCE_LAMBDA_FUNCTION,
 										&inbox_rows[i].wake);
+			else if (target->kind == SFN_RESOURCE_START_EXECUTION)
+				sfn_start_execution_shape_answer(target, &inbox_rows[i].wake);
 			decide_and_carry_out(w, plan, &exec, &thread, role, &inbox_rows[i].wake);
 		}
 

@@ -61,6 +61,31 @@ sfn_msg(const char *s)
 	return buf.data;
 }
 
+/*
+ * Does the name follow AWS's naming rules?  The form that does not raise,
+ * for callers inside a worker's batch (a nested execution's Name).
+ */
+bool
+sfn_name_is_valid(const char *name)
+{
+	int			len = strlen(name);
+	int			nchars;
+	pg_wchar   *wide;
+	bool		ok = true;
+
+	if (len == 0)
+		return false;
+	wide = palloc((len + 1) * sizeof(pg_wchar));
+	nchars = pg_mb2wchar_with_len(name, wide, len);
+	if (nchars > SFN_MAX_NAME_CHARS)
+		ok = false;
+	for (int i = 0; ok && i < nchars; i++)
+		if (forbidden_char(wide[i]))
+			ok = false;
+	pfree(wide);
+	return ok;
+}
+
 void
 sfn_check_name(const char *name, const char *what)
 {
@@ -167,4 +192,28 @@ sfn_split_execution_arn(const char *arn, char **sm_name, char **exec_name)
 	*colon = '\0';
 	*sm_name = rest;
 	*exec_name = colon + 1;
+}
+
+/*
+ * The state machine name of an unqualified state machine ARN
+ * (arn:PARTITION:states:REGION:ACCOUNT:stateMachine:NAME), or NULL when
+ * the text is anything else.  Does not raise.
+ */
+char *
+sfn_state_machine_name_of_arn(const char *arn)
+{
+	const char *p = arn;
+	int			colons = 0;
+
+	if (strncmp(arn, "arn:", 4) != 0)
+		return NULL;
+	while (*p && colons < 5)
+		if (*p++ == ':')
+			colons++;
+	if (colons < 5 || strncmp(arn + 4, "aws", 3) != 0 ||
+		strstr(arn, ":states:") == NULL ||
+		strncmp(p, "stateMachine:", 13) != 0 || p[13] == '\0' ||
+		strchr(p + 13, ':') != NULL)
+		return NULL;
+	return pstrdup(p + 13);
 }

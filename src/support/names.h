@@ -15,6 +15,7 @@
 
 /* Raise InvalidName unless name follows AWS's naming rules. */
 extern void sfn_check_name(const char *name, const char *what);
+extern bool sfn_name_is_valid(const char *name);
 
 /*
  * s with control characters (U+0000-001F, U+007F-009F) written as \u00XX,
@@ -31,6 +32,7 @@ extern char *sfn_execution_arn(const char *sm_name, const char *exec_name);
  * malformed ARN.
  */
 extern char *sfn_state_machine_name_from(const char *name_or_arn);
+extern char *sfn_state_machine_name_of_arn(const char *arn);
 
 /*
  * Split an execution ARN into state machine and execution names; raises

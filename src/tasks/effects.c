@@ -49,6 +49,7 @@ sfn_tasks_begin(SfnTaskBatch *b)
 	sfn_rowset_init(&b->activity_tasks, activity_cols, AT_NCOLS);
 	b->http = NIL;
 	b->sql_calls = 0;
+	b->executions_started = 0;
 }
 
 /* The activity's id from its ARN (…:activity:NAME), or 0 if there is none. */
@@ -231,6 +232,31 @@ sfn_tasks_carry_out(SfnTaskBatch *b, int64 exec_id, const char *exec_arn, Oid ro
 					v[AT_INPUT] = JsonbPGetDatum(sfn_jv_to_jsonb(eff->parameters));
 					v[AT_TOKEN] = CStringGetTextDatum(eff->token);
 					sfn_rowset_add(&b->activity_tasks, v, n);
+					break;
+				}
+			case SFN_RESOURCE_START_EXECUTION:
+				{
+					JsonbValue *output;
+					char	   *error;
+					char	   *cause;
+					bool		started;
+
+					/*
+					 * The call's response; for .sync and .waitForTaskToken
+					 * it is recorded as TaskSubmitted and the task waits.
+					 */
+					if (sfn_start_execution_task(eff, exec_id, role, &started,
+												 &output, &error, &cause))
+					{
+						SfnWake    *w = answer(eff, SFN_WAKE_TASK_SUCCEEDED);
+
+						w->output = output;
+						wakes = lappend(wakes, w);
+						if (started)
+							b->executions_started++;
+					}
+					else
+						wakes = lappend(wakes, failure(eff, error, cause));
 					break;
 				}
 			default:

@@ -24,6 +24,7 @@ typedef struct SfnTaskBatch
 	SfnRowSet	activity_tasks; /* sfn.activity_tasks rows to insert */
 	List	   *http;			/* SfnHttpRequest * to enqueue */
 	int			sql_calls;		/* SQL tasks run (subtransactions) so far */
+	int			executions_started; /* nested executions started (due now) */
 } SfnTaskBatch;
 
 extern void sfn_tasks_begin(SfnTaskBatch *b);
@@ -67,6 +68,17 @@ extern JsonbValue *sfn_lambda_http_parameters(const SfnLambdaTarget *t);
 
 /* An HTTP target's answer (from sfn.inbox) shaped as a Lambda's. */
 extern void sfn_lambda_shape_answer(bool bare, SfnWake *wake);
+
+/*
+ * start_execution.c: start a nested execution for a Task attempt; false
+ * with AWS's error when it cannot start.  *started: a new execution.
+ */
+extern bool sfn_start_execution_task(const SfnEffect *eff, int64 parent_id, Oid role,
+									 bool *started, JsonbValue **output,
+									 char **error, char **cause);
+
+/* A child's answer (from sfn.inbox) shaped for the resource (.sync:2). */
+extern void sfn_start_execution_shape_answer(const SfnResource *target, SfnWake *wake);
 
 /* tokens.c */
 #define SFN_TOKEN_BYTES 16		/* random bytes in a task token */
