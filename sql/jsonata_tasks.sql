@@ -119,3 +119,26 @@ SELECT * FROM pg_temp.outcome('jt-output-error', 'e1');
 SELECT * FROM pg_temp.events('jt-output-error', 'e1');
 SELECT details->>'location' AS location FROM sfn_get_execution_history(pg_temp.arn('jt-output-error', 'e1'))
 WHERE type = 'EvaluationFailed';
+
+--
+-- A nested execution from a JSONata Task (states:startExecution.sync:2):
+-- Arguments name the child and its input; Output and Assign read the
+-- child's output in $states.result.Output.  The child is JSONata too.
+--
+SELECT sfn_create_state_machine('jt-child', $j$
+{"QueryLanguage": "JSONata", "StartAt": "Echo", "States": {
+  "Echo": {"Type": "Pass", "Output": {"doubled": "{% $states.input.n * 2 %}"}, "End": true}}}
+$j$) IS NOT NULL AS created;
+SELECT sfn_create_state_machine('jt-parent', $j$
+{"QueryLanguage": "JSONata", "StartAt": "Start", "States": {
+  "Start": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+    "Arguments": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:jt-child",
+                  "Input": {"n": "{% $states.input.n %}"}},
+    "Assign": {"childStatus": "{% $states.result.Status %}"},
+    "Output": {"fromChild": "{% $states.result.Output.doubled %}"},
+    "Next": "Show"},
+  "Show": {"Type": "Pass", "Output": {"fromChild": "{% $states.input.fromChild %}",
+                                     "status": "{% $childStatus %}"}, "End": true}}}
+$j$) IS NOT NULL AS created;
+CALL pg_temp.run('jt-parent', '{"n": 21}', 'e1');
+SELECT * FROM pg_temp.outcome('jt-parent', 'e1');
