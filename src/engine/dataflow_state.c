@@ -195,9 +195,14 @@ bool
 sfn_assign_variables(JsonbValue *vars, JsonbValue *assigned, JsonbValue **out,
 					 JsonbValue **texts, SfnError *err)
 {
-	JsonbValue *result = vars && vars->type == jbvObject ? sfn_jv_copy(vars) : sfn_jv_object();
+	JsonbValue *result = sfn_jv_object();
 	int64		total = 0;
 
+	/* a new top-level object sharing the values, which are never modified */
+	for (int i = 0; vars && vars->type == jbvObject && i < vars->val.object.nPairs; i++)
+		sfn_jv_object_add(result, vars->val.object.pairs[i].key.val.string.val,
+						  vars->val.object.pairs[i].key.val.string.len,
+						  &vars->val.object.pairs[i].value);
 	*texts = sfn_jv_object();
 	for (int i = 0; i < assigned->val.object.nPairs; i++)
 	{
@@ -215,13 +220,14 @@ sfn_assign_variables(JsonbValue *vars, JsonbValue *assigned, JsonbValue **out,
 	for (int i = 0; i < result->val.object.nPairs; i++)
 	{
 		char	   *text = sfn_jv_to_text_limited(&result->val.object.pairs[i].value,
-												  SFN_MAX_VARIABLES_BYTES);
+												  SFN_MAX_VARIABLES_BYTES - (int) total);
 
-		total += text ? (int64) strlen(text) : SFN_MAX_VARIABLES_BYTES + 1;
-		if (total > SFN_MAX_VARIABLES_BYTES)
+		if (text == NULL)
 			return sfn_fail(err, "States.Runtime",
 							"The variables of the execution are larger than the limit of %d bytes.",
 							SFN_MAX_VARIABLES_BYTES);
+		total += strlen(text);
+		pfree(text);
 	}
 	*out = result;
 	return true;
