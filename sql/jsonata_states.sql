@@ -138,7 +138,7 @@ SELECT sfn_create_state_machine('jsonata-undefined', $j$
 $j$);
 CALL pg_temp.run('jsonata-undefined', '{}', 'e1');
 SELECT * FROM pg_temp.outcome('jsonata-undefined', 'e1');
--- AWS records EvaluationFailed (the state, the field, the raw cause) before
+-- AWS records EvaluationFailed (the state, the field, the cause) before
 -- the failure.
 SELECT id, previous_event_id, type, details
 FROM sfn_get_execution_history(pg_temp.arn('jsonata-undefined', 'e1'))

@@ -213,3 +213,20 @@ CALL pg_temp.run('vars-choice-default', '{"n": 11}', 'rule');
 CALL pg_temp.run('vars-choice-default', '{"n": 3}', 'default');
 SELECT name, o.output FROM (VALUES ('rule'), ('default')) v(name),
 	pg_temp.outcome('vars-choice-default', name) o;
+
+--
+-- A variable never assigned, read by a later state: the state fails with
+-- States.QueryEvaluationError; the history has EvaluationFailed (whose
+-- previousEventId is the Entered event's own, as AWS records it) and then
+-- ExecutionFailed, both with the whole cause.
+--
+SELECT sfn_create_state_machine('vars-undefined-later', $j$
+{"QueryLanguage": "JSONata", "StartAt": "One", "States": {
+  "One": {"Type": "Pass", "Assign": {"defined": 1}, "Next": "Two"},
+  "Two": {"Type": "Pass", "Next": "Three"},
+  "Three": {"Type": "Pass", "Output": {"value": "{% $neverAssigned %}"}, "End": true}}}
+$j$);
+CALL pg_temp.run('vars-undefined-later', '{}', 'e1');
+SELECT id, previous_event_id AS prev, type, details
+FROM sfn_get_execution_history(pg_temp.arn('vars-undefined-later', 'e1'))
+WHERE id >= 6 ORDER BY id;

@@ -57,18 +57,43 @@ sfn_fail_execution(SfnExecution *exec, SfnThread *thread, const char *error, con
 	exec->cause = cause ? pstrdup(cause) : NULL;
 }
 
+/*
+ * The previousEventId AWS gives EvaluationFailed: that of the state's
+ * Entered event.  Found among this call's events, else the event before
+ * it (a thread's states follow one another; the first one's is 0).
+ */
+static int32
+entered_previous_id(const SfnExecution *exec, const SfnThread *thread)
+{
+	ListCell   *lc;
+
+	foreach(lc, exec->events)
+	{
+		const SfnEvent *ev = lfirst(lc);
+
+		if (ev->id == thread->entered_event_id)
+			return ev->previous_id;
+	}
+	return thread->entered_event_id <= 2 ? 0 : thread->entered_event_id - 1;
+}
+
 void
 sfn_evaluation_failed(SfnExecution *exec, SfnThread *thread, const SfnState *st,
 					  const SfnError *err)
 {
 	const char *location = sfn_jsonata_template_failed_field();
-	JsonbValue *d = sfn_error_details(err->error, err->cause);
+	JsonbValue *d;
 	SfnEvent   *ev;
 
+	/* the cause as the failure reports it, prefix included (AWS's record) */
+	d = sfn_error_details(err->error,
+						  psprintf("An error occurred while executing the state '%s' (entered at the event id #%d). %s",
+								   st->name, thread->entered_event_id,
+								   err->cause ? err->cause : ""));
 	if (location)
 		sfn_jv_object_put(d, "location", 8, sfn_jv_cstring(location));
 	sfn_jv_object_put(d, "state", 5, sfn_jv_cstring(st->name));
-	ev = sfn_emit(exec, thread->last_event_id, "EvaluationFailed", d);
+	ev = sfn_emit(exec, entered_previous_id(exec, thread), "EvaluationFailed", d);
 	thread->last_event_id = ev->id;
 }
 
