@@ -46,6 +46,7 @@
 #include "store/rowset.h"
 #include "store/spi_util.h"
 #include "engine/retry.h"
+#include "tasks/map_run.h"
 #include "tasks/tasks.h"
 
 /* Longest sleep when nothing is due; bounds how late retention runs. */
@@ -477,7 +478,13 @@ write_batch(BatchWrites *w)
 			  " DELETE FROM sfn.threads WHERE execution_id OPERATOR(pg_catalog.=) ANY ($1)",
 			  1, (Oid[]) {INT8ARRAYOID});
 	if (w->done.nrows > 0)
-		exec_plan(done, sfn_rowset_params(&w->done), SPI_OK_DELETE);
+	{
+		Datum	   *ids = sfn_rowset_params(&w->done);
+
+		exec_plan(done, ids, SPI_OK_DELETE);
+		/* Executions' ends: the Distributed Map hook (tasks/map_run_hook.c). */
+		sfn_map_runs_executions_ended(ids[0]);
+	}
 }
 
 static JsonbValue *
@@ -511,7 +518,7 @@ int_column(uint64 r, int n)
 enum
 {
 	C_ID = 1, C_NAME, C_INPUT, C_START, C_TIMEOUT, C_LAST, C_REDRIVE, C_SM_ID,
-	C_REVISION, C_SM_NAME, C_ROLE, C_REVISION_ID, C_THREAD_PRESENT,
+	C_REVISION, C_SM_NAME, C_ROLE, C_REVISION_ID, C_THREAD_PRESENT, C_MAP_STATE,
 	C_THREAD_BASE				/* thread_cols[i] is column C_THREAD_BASE + i */
 };
 #define TCOL(i) (C_THREAD_BASE + (i))
@@ -686,6 +693,21 @@ advance_row(uint64 r, TimestampTz now, BatchWrites *w)
 		plan = sfn_plan_cache_get(DatumGetUUIDP(d), sfn_spi_get_int64(r, C_SM_ID),
 								  int_column(r, C_REVISION));
 	}
+	/* A child of a Distributed Map runs the Map state's ItemProcessor. */
+	{
+		char	   *map_state = sfn_spi_get_text(r, C_MAP_STATE);
+
+		if (map_state != NULL)
+		{
+			const SfnPlan *holder;
+			int			i = sfn_plan_find_state_deep(plan, map_state, &holder);
+
+			if (i == SFN_NO_STATE || holder->states[i].processor == NULL)
+				elog(ERROR, "Map state \"%s\" not in the plan of execution " INT64_FORMAT,
+					 map_state, exec.id);
+			plan = holder->states[i].processor;
+		}
+	}
 	if (!DatumGetBool(sfn_spi_get(r, C_THREAD_PRESENT, &(bool) {false})))
 		sfn_thread_init(&thread, plan, exec.input);
 	else
@@ -818,7 +840,9 @@ claim(TimestampTz now, int limit)
 		keep_plan(&load_plan,
 				  psprintf("SELECT e.id, e.name, e.input, e.start_date, e.timeout_at, e.last_event_id,"
 						   "   e.redrive_count, e.state_machine_id, e.revision, sm.name, sm.role::pg_catalog.text,"
-						   "   r.revision_id, t.execution_id IS NOT NULL, %s"
+						   "   r.revision_id, t.execution_id IS NOT NULL,"
+						   "   (SELECT mr.state_name FROM sfn.map_runs mr"
+						   "     WHERE mr.id OPERATOR(pg_catalog.=) e.map_run_id), %s"
 						   " FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[])) WITH ORDINALITY AS c(execution_id, ord)"
 						   " JOIN sfn.executions e ON e.id OPERATOR(pg_catalog.=) c.execution_id"
 						   " JOIN sfn.state_machines sm ON sm.id OPERATOR(pg_catalog.=) e.state_machine_id"
