@@ -249,6 +249,15 @@ DO $$ BEGIN
 		PERFORM pg_sleep(0.1);
 	END LOOP;
 END $$;
+-- UpdateMapRun: a higher MaxConcurrency starts two more children at once.
+SELECT sfn_update_map_run((SELECT map_run_arn FROM sfn_list_map_runs(pg_temp.arn('dmap-stop', 'e1'))),
+	max_concurrency => 4, tolerated_failure_count => 3);
+SELECT m->'maxConcurrency' AS max_concurrency, m->'toleratedFailureCount' AS tolerated,
+	m->'executionCounts'->'running' AS running, m->'executionCounts'->'pending' AS pending
+FROM pg_temp.map_run('dmap-stop', 'e1') m;
+SELECT sfn_update_map_run((SELECT map_run_arn FROM sfn_list_map_runs(pg_temp.arn('dmap-stop', 'e1'))),
+	tolerated_failure_percentage => 101);
+SELECT sfn_update_map_run((SELECT map_run_arn FROM sfn_list_map_runs(pg_temp.arn('dmap-stop', 'e1'))));
 SELECT sfn_stop_execution(pg_temp.arn('dmap-stop', 'e1'), 'Stop', 'by hand') IS NOT NULL AS stopped;
 SELECT m->>'status' AS status, m->'executionCounts' AS children FROM pg_temp.map_run('dmap-stop', 'e1') m;
 SELECT status, count(*) FROM sfn_list_map_run_executions(
@@ -256,6 +265,9 @@ SELECT status, count(*) FROM sfn_list_map_run_executions(
 SELECT type FROM sfn_get_execution_history((SELECT execution_arn FROM sfn_list_map_run_executions(
 	(SELECT map_run_arn FROM sfn_list_map_runs(pg_temp.arn('dmap-stop', 'e1')))) LIMIT 1)) ORDER BY id;
 SELECT count(*) AS pending_items FROM sfn.map_run_items;
+-- Over: no more updates.
+SELECT sfn_update_map_run((SELECT map_run_arn FROM sfn_list_map_runs(pg_temp.arn('dmap-stop', 'e1'))),
+	max_concurrency => 1);
 -- Describe errors.
 SELECT sfn_describe_map_run('arn:aws:states:us-east-1:123456789012:execution:x:y');
 SELECT sfn_describe_map_run('arn:aws:states:us-east-1:123456789012:mapRun:x/y:00000000-0000-4000-8000-000000000000');

@@ -155,3 +155,14 @@ RETURNS SETOF record
 $$;
 COMMENT ON FUNCTION sfn_list_map_run_executions(text, text) IS
 'ListExecutions with mapRunArn: the child executions of a map run, in item order';
+
+CREATE OR REPLACE FUNCTION sfn_update_map_run(
+	map_run text,
+	max_concurrency integer DEFAULT NULL,
+	tolerated_failure_count bigint DEFAULT NULL,
+	tolerated_failure_percentage double precision DEFAULT NULL)
+RETURNS void
+	SET search_path = pg_catalog, pg_temp
+	AS 'MODULE_PATHNAME', 'sfn_update_map_run' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION sfn_update_map_run(text, integer, bigint, double precision) IS
+'UpdateMapRun: change a running map run''s MaxConcurrency and tolerated failures (NULL keeps a setting)';

@@ -148,3 +148,18 @@ CREATE POLICY visible ON sfn.map_runs FOR SELECT
 DROP POLICY IF EXISTS visible ON sfn.map_run_items;
 CREATE POLICY visible ON sfn.map_run_items FOR SELECT
 	USING (EXISTS (SELECT FROM sfn.map_runs mr WHERE mr.id OPERATOR(pg_catalog.=) map_run_id));
+DO $$
+DECLARE
+	f pg_catalog.regprocedure;
+BEGIN
+	FOREACH f IN ARRAY ARRAY[
+		'sfn_describe_map_run(text)',
+		'sfn_list_map_runs(text)',
+		'sfn_list_map_run_executions(text, text)',
+		'sfn_update_map_run(text, integer, bigint, double precision)'
+	]::pg_catalog.regprocedure[] LOOP
+		EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO sfn_user', f);
+	END LOOP;
+END
+$$;
