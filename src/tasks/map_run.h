@@ -32,6 +32,13 @@ extern SfnWake *sfn_map_run_start(int64 exec_id, Oid role, const SfnEffect *eff)
 extern int64 sfn_map_run_start_children(int64 run_id, int64 n, TimestampTz now);
 
 /*
+ * The ResultWriter of a run that ended: its rows into the table, and the
+ * Map state's result; false with States.ResultWriterFailed.
+ */
+extern bool sfn_map_run_write_results(int64 run_id, JsonbValue *writer, JsonbValue **output,
+									  char **error, char **cause);
+
+/*
  * Executions ended in this transaction (ids, an int8[] datum): count the
  * children among them in their map runs, start more, answer a parent whose
  * run is over; abort the runs of parents among them.  Call once per batch

@@ -26,6 +26,7 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/jsonb.h"
 #include "utils/timestamp.h"
 
 #include "store/spi_util.h"
@@ -91,18 +92,23 @@ static void abort_runs_of_parents(Datum ids);
 
 /*
  * End the running children of a run that is over (ABORTED, with
- * ExecutionAborted) and drop its pending ones; then the runs of those
- * children, if they are parents too.
+ * ExecutionAborted); then the runs of those children, if they are parents
+ * too.
  */
 static void
-abort_children(int64 run_id)
+drop_pending(int64 run_id)
+{
+	sfn_spi_exec("DELETE FROM sfn.map_run_items WHERE map_run_id OPERATOR(pg_catalog.=) $1",
+				 1, (Oid[]) {INT8OID}, (Datum[]) {Int64GetDatum(run_id)}, NULL, false,
+				 SPI_OK_DELETE);
+}
+
+static void
+abort_running(int64 run_id)
 {
 	uint64		n;
 	int64	   *ids;
 
-	sfn_spi_exec("DELETE FROM sfn.map_run_items WHERE map_run_id OPERATOR(pg_catalog.=) $1",
-				 1, (Oid[]) {INT8OID}, (Datum[]) {Int64GetDatum(run_id)}, NULL, false,
-				 SPI_OK_DELETE);
 	n = sfn_spi_exec("WITH l AS (SELECT w.execution_id FROM sfn.work w"
 					 "   JOIN sfn.executions e ON e.id OPERATOR(pg_catalog.=) w.execution_id"
 					 "   WHERE e.map_run_id OPERATOR(pg_catalog.=) $1"
@@ -155,36 +161,65 @@ abort_runs_of_parents(Datum ids)
 	for (uint64 r = 0; r < n; r++)
 		runs[r] = sfn_spi_get_int64(r, 1);
 	for (uint64 r = 0; r < n; r++)
-		abort_children(runs[r]);
+	{
+		drop_pending(runs[r]);
+		abort_running(runs[r]);
+	}
 }
 
-/* The run is over: its status, and the answer in the parent's inbox. */
+/*
+ * The run is over: the rest aborted, the ResultWriter's rows, its status,
+ * and the answer in the parent's inbox.
+ */
 static void
 finish_run(int64 run_id, bool succeeded, const char *error, const char *cause)
 {
+	JsonbValue *output = NULL;
+	bool		isnull;
+	Datum		writer;
+
 	if (!succeeded)
-		abort_children(run_id);
+		abort_running(run_id);
+	sfn_spi_exec("SELECT result_writer FROM sfn.map_runs WHERE id OPERATOR(pg_catalog.=) $1",
+				 1, (Oid[]) {INT8OID}, (Datum[]) {Int64GetDatum(run_id)}, NULL, false,
+				 SPI_OK_SELECT);
+	writer = sfn_spi_get(0, 1, &isnull);
+	if (!isnull)
+	{
+		char	   *werror;
+		char	   *wcause;
+
+		if (!sfn_map_run_write_results(run_id, sfn_jv_from_jsonb(DatumGetJsonbPCopy(writer)),
+									   &output, &werror, &wcause) && succeeded)
+		{
+			succeeded = false;
+			error = werror;
+			cause = wcause;
+		}
+	}
+	drop_pending(run_id);
 	sfn_spi_exec("WITH u AS (UPDATE sfn.map_runs SET status = $2, stop_date = pg_catalog.now()"
 				 "   WHERE id OPERATOR(pg_catalog.=) $1"
 				 "   RETURNING parent_execution_id, parent_thread_id, parent_event_id)"
 				 " INSERT INTO sfn.inbox (execution_id, thread_id, scheduled_event_id, kind, output, error, cause)"
 				 " SELECT u.parent_execution_id, u.parent_thread_id, u.parent_event_id,"
 				 "   CASE WHEN $2 OPERATOR(pg_catalog.=) 'SUCCEEDED' THEN 'SUCCEEDED' ELSE 'FAILED' END,"
-				 "   CASE WHEN $2 OPERATOR(pg_catalog.=) 'SUCCEEDED' THEN"
+				 "   CASE WHEN $2 OPERATOR(pg_catalog.=) 'SUCCEEDED' THEN COALESCE($5,"
 				 "     (SELECT COALESCE(pg_catalog.jsonb_agg("
 				 "        CASE WHEN c.status OPERATOR(pg_catalog.=) 'SUCCEEDED' THEN c.output"
 				 "        ELSE pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object("
 				 "          'Error', c.error, 'Cause', c.cause)) END"
 				 "        ORDER BY pg_catalog.split_part(c.name, ':', 2)::pg_catalog.int4),"
 				 "        '[]'::pg_catalog.jsonb)"
-				 "      FROM sfn.executions c WHERE c.map_run_id OPERATOR(pg_catalog.=) $1)"
+				 "      FROM sfn.executions c WHERE c.map_run_id OPERATOR(pg_catalog.=) $1))"
 				 "   END, $3, $4"
 				 " FROM u",
-				 4, (Oid[]) {INT8OID, TEXTOID, TEXTOID, TEXTOID},
+				 5, (Oid[]) {INT8OID, TEXTOID, TEXTOID, TEXTOID, JSONBOID},
 				 (Datum[]) {Int64GetDatum(run_id), CStringGetTextDatum(succeeded ? "SUCCEEDED" : "FAILED"),
 					 error ? CStringGetTextDatum(error) : (Datum) 0,
-					 cause ? CStringGetTextDatum(cause) : (Datum) 0},
-				 (char[]) {' ', ' ', error ? ' ' : 'n', cause ? ' ' : 'n'},
+					 cause ? CStringGetTextDatum(cause) : (Datum) 0,
+					 output ? JsonbPGetDatum(sfn_jv_to_jsonb(output)) : (Datum) 0},
+				 (char[]) {' ', ' ', error ? ' ' : 'n', cause ? ' ' : 'n', output ? ' ' : 'n'},
 				 false, SPI_OK_INSERT);
 	sfn_wake_workers_at_commit();
 }
