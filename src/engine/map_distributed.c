@@ -296,8 +296,22 @@ sfn_map_wake(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, const S
 		return;					/* stale: another visit or attempt */
 	if (wake->kind == SFN_WAKE_TASK_SUCCEEDED)
 	{
+		SfnError	err;
+
 		ev = sfn_emit(exec, thread->last_event_id, "MapRunSucceeded", NULL);
 		thread->last_event_id = ev->id;
+		/* The children's outputs together over the limit fail the state. */
+		if (wake->output && sfn_payload_text(exec, st, wake->output, &err) == NULL)
+		{
+			ev = sfn_emit(exec, thread->last_event_id, "MapStateFailed", NULL);
+			thread->last_event_id = ev->id;
+			sfn_budget_begin();
+			sfn_task_failed(st, thread->input, err.error, err.cause,
+							thread->n_retry_counts ? thread->retry_counts : NULL,
+							attempt_seed(exec, thread), &o);
+			sfn_apply_task_outcome(plan, exec, thread, &o);
+			return;
+		}
 		ev = sfn_emit(exec, thread->last_event_id, "MapStateSucceeded", NULL);
 		thread->last_event_id = ev->id;
 		sfn_budget_begin();
