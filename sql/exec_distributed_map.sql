@@ -122,7 +122,10 @@ CALL pg_temp.run('dmap-sql-bad', $${"q": "SELECT 'not json'::text"}$$, 'text');
 CALL pg_temp.run('dmap-sql-bad', '{"q": "SELECT x FROM dm.missing"}', 'missing');
 CALL pg_temp.run('dmap-sql-bad', '{"q": "SELECT to_jsonb(i) FROM generate_series(1, 1000001) i"}', 'huge');
 CALL pg_temp.run('dmap-sql-bad', $${"q": "SELECT to_jsonb(repeat('x', 300000))"}$$, 'big-item');
-SELECT name, (pg_temp.outcome('dmap-sql-bad', name)).* FROM unnest(ARRAY['int', 'text', 'missing', 'huge', 'big-item']) name;
+-- Each child's output is within the limit, all of them together are not.
+CALL pg_temp.run('dmap-sql-bad', $${"q": "SELECT to_jsonb(repeat('x', 100000)) FROM generate_series(1, 3)"}$$, 'big-output');
+SELECT name, (pg_temp.outcome('dmap-sql-bad', name)).* FROM unnest(ARRAY['int', 'text', 'missing', 'huge', 'big-item', 'big-output']) name;
+SELECT * FROM pg_temp.events('dmap-sql-bad', 'big-output');
 
 --
 -- CSV, JSON and JSON Lines contents, from a query's one text value or from

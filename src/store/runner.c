@@ -693,7 +693,10 @@ advance_row(uint64 r, TimestampTz now, BatchWrites *w)
 		plan = sfn_plan_cache_get(DatumGetUUIDP(d), sfn_spi_get_int64(r, C_SM_ID),
 								  int_column(r, C_REVISION));
 	}
-	/* A child of a Distributed Map runs the Map state's ItemProcessor. */
+	/*
+	 * A child of a Distributed Map runs the Map state's ItemProcessor ("" if
+	 * its map run is gone: the execution fails, see sfn_runner_recover).
+	 */
 	{
 		char	   *map_state = sfn_spi_get_text(r, C_MAP_STATE);
 
@@ -841,8 +844,9 @@ claim(TimestampTz now, int limit)
 				  psprintf("SELECT e.id, e.name, e.input, e.start_date, e.timeout_at, e.last_event_id,"
 						   "   e.redrive_count, e.state_machine_id, e.revision, sm.name, sm.role::pg_catalog.text,"
 						   "   r.revision_id, t.execution_id IS NOT NULL,"
-						   "   (SELECT mr.state_name FROM sfn.map_runs mr"
-						   "     WHERE mr.id OPERATOR(pg_catalog.=) e.map_run_id), %s"
+						   "   CASE WHEN e.map_run_id IS NOT NULL THEN COALESCE("
+						   "     (SELECT mr.state_name FROM sfn.map_runs mr"
+						   "       WHERE mr.id OPERATOR(pg_catalog.=) e.map_run_id), '') END, %s"
 						   " FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[])) WITH ORDINALITY AS c(execution_id, ord)"
 						   " JOIN sfn.executions e ON e.id OPERATOR(pg_catalog.=) c.execution_id"
 						   " JOIN sfn.state_machines sm ON sm.id OPERATOR(pg_catalog.=) e.state_machine_id"
