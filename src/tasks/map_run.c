@@ -98,12 +98,14 @@ row_item(Datum d, bool isnull, Oid type)
 
 /*
  * Run the reader's query as role, read-only, in a subtransaction.  Without
- * whole_text each row is an item (into *items); with it, the one row's one
- * value is returned as text (*contents).
+ * whole_text each row is an item: into *items, or with raw as jsonb datums
+ * into *raw (no JsonbValue trees: a tenth of the memory); with it, the one
+ * row's one value is returned as text (*contents).
  */
 static bool
 run_query(const char *query, JsonbValue *arguments, Oid role, bool whole_text,
-		  JsonbValue **items, char **contents, char **error, char **cause)
+		  JsonbValue **items, Datum **raw, int *nraw, char **contents,
+		  char **error, char **cause)
 {
 	MemoryContext caller = CurrentMemoryContext;
 	ResourceOwner owner = CurrentResourceOwner;
@@ -184,20 +186,35 @@ run_query(const char *query, JsonbValue *arguments, Oid role, bool whole_text,
 			SPITupleTable *tt = SPI_tuptable;
 
 			MemoryContextSwitchTo(caller);
-			*items = sfn_jv_array();
+			if (raw)
+			{
+				*raw = palloc(sizeof(Datum) * Max(n, 1));
+				*nraw = (int) n;
+			}
+			else
+				*items = sfn_jv_array();
 			for (uint64 r = 0; r < n && ok; r++)
 			{
 				bool		isnull;
 				Datum		d = SPI_getbinval(tt->vals[r], desc, 1, &isnull);
-				JsonbValue *item = row_item(d, isnull, type);
+				JsonbValue *item;
 
 				CHECK_FOR_INTERRUPTS();
+				if (raw && type == JSONBOID && !isnull)
+				{
+					(*raw)[r] = PointerGetDatum(DatumGetJsonbPCopy(d));
+					continue;
+				}
+				item = row_item(d, isnull, type);
 				if (item == NULL)
 					ok = reader_error(error, cause, "The ItemReader query returned a row that is not JSON (row %llu, type %s)",
 									  (unsigned long long) r + 1, format_type_be(type));
+				else if (raw)
+					(*raw)[r] = JsonbPGetDatum(sfn_jv_to_jsonb(item));
 				else
 					sfn_jv_array_append(*items, item);
 			}
+			SPI_freetuptable(tt);
 		}
 done:
 		SetUserIdAndSecContext(save_userid, save_sec);
@@ -393,9 +410,14 @@ parse_jsonl(const char *text, int64 max_items, JsonbValue **items, char **error,
 	return true;
 }
 
-/* The items of an ItemReader. */
+/*
+ * The items of an ItemReader.  raw non-NULL: the caller takes rows of a
+ * query as they are (*raw, *nraw) when the reader has no InputType; else
+ * *raw stays NULL and the items are in *items.
+ */
 static bool
-read_items(JsonbValue *reader, Oid role, JsonbValue **items, char **error, char **cause)
+read_items(JsonbValue *reader, Oid role, JsonbValue **items, Datum **raw, int *nraw,
+		   char **error, char **cause)
 {
 	const char *resource = string_field(reader, "Resource");
 	JsonbValue *params = sfn_jv_object_cget(reader, "Parameters");
@@ -424,17 +446,19 @@ read_items(JsonbValue *reader, Oid role, JsonbValue **items, char **error, char 
 		if (query == NULL)
 			return reader_error(error, cause, "ReaderConfig.InputType is required with Text");
 		if (!run_query(query, params ? sfn_jv_object_cget(params, "Arguments") : NULL, role,
-					   false, items, NULL, error, cause))
+					   false, items, raw, nraw, NULL, error, cause))
 			return false;
 		/* MaxItems: the first ones. */
-		if (max_items > 0 && (*items)->val.array.nElems > max_items)
+		if (raw && max_items > 0 && *nraw > max_items)
+			*nraw = (int) max_items;
+		else if (!raw && max_items > 0 && (*items)->val.array.nElems > max_items)
 			(*items)->val.array.nElems = (int) max_items;
 		return true;
 	}
 	if (query != NULL)
 	{
 		if (!run_query(query, params ? sfn_jv_object_cget(params, "Arguments") : NULL, role,
-					   true, NULL, &text, error, cause))
+					   true, NULL, NULL, NULL, &text, error, cause))
 			return false;
 	}
 	else
@@ -510,18 +534,10 @@ insert_run(int64 exec_id, const SfnEffect *eff, int64 items, int64 children)
 	return sfn_spi_get_int64(0, 1);
 }
 
-/* Every child's input, in one statement. */
+/* Every child's input (jsonb datums), in one statement. */
 static void
-insert_items(int64 run_id, JsonbValue *inputs)
+insert_items(int64 run_id, Datum *d, int n)
 {
-	int			n = inputs->val.array.nElems;
-	Datum	   *d = palloc(sizeof(Datum) * n);
-
-	for (int i = 0; i < n; i++)
-	{
-		CHECK_FOR_INTERRUPTS();
-		d[i] = JsonbPGetDatum(sfn_jv_to_jsonb(&inputs->val.array.elems[i]));
-	}
 	sfn_spi_exec("INSERT INTO sfn.map_run_items (map_run_id, child_index, input)"
 				 " SELECT $1, (u.ord OPERATOR(pg_catalog.-) 1)::pg_catalog.int4, u.input"
 				 " FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.jsonb[])) WITH ORDINALITY AS u(input, ord)",
@@ -529,6 +545,46 @@ insert_items(int64 run_id, JsonbValue *inputs)
 				 (Datum[]) {Int64GetDatum(run_id),
 					 PointerGetDatum(construct_array(d, n, JSONBOID, -1, false, TYPALIGN_INT))},
 				 NULL, false, SPI_OK_INSERT);
+}
+
+/*
+ * Rows taken as they are: each within the payload limit.  A jsonb's text
+ * is at most six times its binary size (\u00XX escapes), so only large
+ * ones are printed to be measured.
+ */
+static bool
+check_raw_inputs(const SfnEffect *eff, Datum *d, int n, char **error, char **cause)
+{
+	int			limit = eff->map_run->max_payload;
+
+	for (int i = 0; i < n; i++)
+	{
+		Jsonb	   *jb = DatumGetJsonbP(d[i]);
+
+		CHECK_FOR_INTERRUPTS();
+		if ((Size) VARSIZE(jb) * 6 < (Size) limit)
+			continue;
+		if (sfn_jv_to_text_limited(sfn_jv_from_jsonb(jb), limit) == NULL)
+		{
+			*error = pstrdup("States.DataLimitExceeded");
+			*cause = psprintf("The input of the child execution %d of the Map state '%s' has a size exceeding the maximum number of bytes service limit.",
+							  i, eff->state->name);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The first children, as many as MaxConcurrency allows; the rest wait. */
+static SfnWake *
+start_first(int64 run_id, const SfnMapRunSpec *spec)
+{
+	int64		concurrency = spec->max_concurrency > 0 ? spec->max_concurrency :
+		SFN_MAP_RUN_DEFAULT_CONCURRENCY;
+
+	(void) sfn_map_run_start_children(run_id, concurrency, GetCurrentTimestamp());
+	sfn_wake_workers_at_commit();
+	return NULL;
 }
 
 SfnWake *
@@ -541,15 +597,43 @@ sfn_map_run_start(int64 exec_id, Oid role, const SfnEffect *eff)
 	char	   *error;
 	char	   *cause;
 	int64		run_id;
-	int64		concurrency;
 
-	if (items == NULL && !read_items(spec->reader, role, &items, &error, &cause))
+	Datum	   *raw = NULL;
+	int			nraw = 0;
+	/* Rows used as they are: a query's, with no ItemSelector or ItemBatcher. */
+	bool		take_raw = eff->state->item_selector == NULL && eff->state->parameters == NULL &&
+		sfn_jv_object_cget(eff->state->raw, "ItemBatcher") == NULL;
+
+	if (items == NULL &&
+		!read_items(spec->reader, role, &items, take_raw ? &raw : NULL, &nraw, &error, &cause))
 	{
 		SfnWake    *w = answer(eff, SFN_WAKE_TASK_FAILED);
 
 		w->error = error;
 		w->cause = cause;
 		return w;
+	}
+	if (raw != NULL)
+	{
+		if (!check_raw_inputs(eff, raw, nraw, &error, &cause))
+		{
+			SfnWake    *w = answer(eff, SFN_WAKE_TASK_FAILED);
+
+			w->error = error;
+			w->cause = cause;
+			return w;
+		}
+		run_id = insert_run(exec_id, eff, nraw, nraw);
+		if (nraw == 0)
+		{
+			SfnWake    *w = answer(eff, SFN_WAKE_TASK_SUCCEEDED);
+
+			w->output = sfn_jv_array();
+			return w;
+		}
+		insert_items(run_id, raw, nraw);
+		pfree(raw);
+		return start_first(run_id, spec);
 	}
 	if (items->val.array.nElems > SFN_MAP_RUN_MAX_ITEMS)
 	{
@@ -577,9 +661,17 @@ sfn_map_run_start(int64 exec_id, Oid role, const SfnEffect *eff)
 		w->output = sfn_jv_array();
 		return w;
 	}
-	insert_items(run_id, inputs);
-	concurrency = spec->max_concurrency > 0 ? spec->max_concurrency : SFN_MAP_RUN_DEFAULT_CONCURRENCY;
-	(void) sfn_map_run_start_children(run_id, concurrency, GetCurrentTimestamp());
-	sfn_wake_workers_at_commit();
-	return NULL;
+	{
+		int			n = inputs->val.array.nElems;
+		Datum	   *d = palloc(sizeof(Datum) * n);
+
+		for (int i = 0; i < n; i++)
+		{
+			CHECK_FOR_INTERRUPTS();
+			d[i] = JsonbPGetDatum(sfn_jv_to_jsonb(&inputs->val.array.elems[i]));
+		}
+		insert_items(run_id, d, n);
+		pfree(d);
+	}
+	return start_first(run_id, spec);
 }
