@@ -274,3 +274,5 @@ SELECT sfn_update_map_run((SELECT map_run_arn FROM sfn_list_map_runs(pg_temp.arn
 -- Describe errors.
 SELECT sfn_describe_map_run('arn:aws:states:us-east-1:123456789012:execution:x:y');
 SELECT sfn_describe_map_run('arn:aws:states:us-east-1:123456789012:mapRun:x/y:00000000-0000-4000-8000-000000000000');
+-- ListExecutions of the state machine leaves the children out.
+SELECT name FROM sfn_list_executions('dmap-input') ORDER BY name;
