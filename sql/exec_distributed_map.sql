@@ -81,6 +81,23 @@ SELECT m->'itemCounts'->'total' AS items, m->'executionCounts'->'total' AS child
 FROM pg_temp.map_run('dmap-sql', 'e1') m;
 SELECT split_part(name, ':', 2) AS child, status FROM sfn_list_map_run_executions(
 	(SELECT map_run_arn FROM sfn_list_map_runs(pg_temp.arn('dmap-sql', 'e1'))));
+-- MaxInputBytesPerBatch closes a batch before an item that would take the
+-- child's input (its JSON text) past it; a batch holds one item at least.
+-- The ItemSelector shapes each item before batching.  Here each item is
+-- 15 bytes: {"Items":[a,b]} is 43 bytes, with a third 59.
+SELECT sfn_create_state_machine('dmap-bytes', $j$
+{"StartAt": "Each", "States": {
+  "Each": {"Type": "Map",
+    "ItemReader": {"Resource": "arn:aws:states:::sql:query",
+      "Parameters": {"Query": "SELECT to_jsonb(o) FROM dm.orders o ORDER BY id"}},
+    "ItemSelector": {"id.$": "$$.Map.Item.Value.id", "at.$": "$$.Map.Item.Index"},
+    "ItemBatcher": {"MaxInputBytesPerBatch": 50},
+    "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"},
+      "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+    "End": true}}}
+$j$);
+CALL pg_temp.run('dmap-bytes', '{}', 'e1');
+SELECT jsonb_array_elements(output) AS child_input FROM pg_temp.outcome('dmap-bytes', 'e1');
 -- The reader is read-only: a query that writes fails the map run with
 -- States.ItemReaderFailed (MapRunFailed), and the write is not kept.
 SELECT sfn_create_state_machine('dmap-sql-write', $j$

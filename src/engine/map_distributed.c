@@ -465,7 +465,8 @@ sfn_map_child_inputs(const SfnState *st, const SfnMapRunSpec *spec, JsonbValue *
 			sfn_jv_array_append(out, v);
 			continue;
 		}
-		bytes = strlen(sfn_jv_to_text(v));
+		/* The child input's JSON text: the item and its comma. */
+		bytes = strlen(sfn_jv_to_text(v)) + 1;
 		/* A full batch goes out before this item (a batch holds one at least). */
 		if (batch != NULL &&
 			((max_items > 0 && batch->val.array.nElems >= (int) max_items) ||
@@ -478,7 +479,8 @@ sfn_map_child_inputs(const SfnState *st, const SfnMapRunSpec *spec, JsonbValue *
 		if (batch == NULL)
 		{
 			batch = sfn_jv_array();
-			batch_bytes = 0;
+			/* {"Items":[]} or {"BatchInput":...,"Items":[]}, less one comma */
+			batch_bytes = batch_input ? 25 + strlen(sfn_jv_to_text(batch_input)) : 11;
 		}
 		sfn_jv_array_append(batch, v);
 		batch_bytes += bytes;
