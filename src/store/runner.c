@@ -95,6 +95,8 @@
  */
 static int	isolate_batches = 0;
 static int64 current_execution = 0;
+/* The execution being advanced is a child of a Distributed Map's run. */
+static bool current_is_map_child = false;
 static uint64 current_claimed = 0;
 
 /* Set when a claimed execution is still due now (it yielded, or was not reached). */
@@ -178,6 +180,7 @@ typedef struct BatchWrites
 	SfnRowSet	executions;
 	SfnRowSet	work;			/* work rows kept */
 	SfnRowSet	done;			/* finished: work, threads, tokens removed */
+	SfnRowSet	map_done;		/* of those, children and Distributed Map parents */
 	SfnTaskBatch tasks;
 } BatchWrites;
 
@@ -190,6 +193,7 @@ writes_init(BatchWrites *w)
 	sfn_rowset_init(&w->executions, execution_cols, E_NCOLS);
 	sfn_rowset_init(&w->work, work_cols, W_NCOLS);
 	sfn_rowset_init(&w->done, done_cols, 1);
+	sfn_rowset_init(&w->map_done, done_cols, 1);
 	sfn_tasks_begin(&w->tasks);
 }
 
@@ -310,6 +314,9 @@ collect(BatchWrites *w, const SfnPlan *plan, SfnExecution *exec, SfnThread *thre
 		bool		nonull = false;
 
 		sfn_rowset_add(&w->done, &id, &nonull);
+		/* A child's end counts in its run; a parent's aborts its run. */
+		if (current_is_map_child || sfn_map_is_distributed(&plan->states[thread->state]))
+			sfn_rowset_add(&w->map_done, &id, &nonull);
 		return;
 	}
 
@@ -478,13 +485,10 @@ write_batch(BatchWrites *w)
 			  " DELETE FROM sfn.threads WHERE execution_id OPERATOR(pg_catalog.=) ANY ($1)",
 			  1, (Oid[]) {INT8ARRAYOID});
 	if (w->done.nrows > 0)
-	{
-		Datum	   *ids = sfn_rowset_params(&w->done);
-
-		exec_plan(done, ids, SPI_OK_DELETE);
-		/* Executions' ends: the Distributed Map hook (tasks/map_run_hook.c). */
-		sfn_map_runs_executions_ended(ids[0]);
-	}
+		exec_plan(done, sfn_rowset_params(&w->done), SPI_OK_DELETE);
+	/* Executions' ends: the Distributed Map hook (tasks/map_run_hook.c). */
+	if (w->map_done.nrows > 0)
+		sfn_map_runs_executions_ended(sfn_rowset_params(&w->map_done)[0]);
 }
 
 static JsonbValue *
@@ -700,6 +704,7 @@ advance_row(uint64 r, TimestampTz now, BatchWrites *w)
 	{
 		char	   *map_state = sfn_spi_get_text(r, C_MAP_STATE);
 
+		current_is_map_child = map_state != NULL;
 		if (map_state != NULL)
 		{
 			const SfnPlan *holder;
