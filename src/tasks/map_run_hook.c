@@ -233,7 +233,6 @@ count_children(int64 run_id, int64 succeeded, int64 failed, int64 timed_out, int
 	int64		children,
 				started,
 				ended,
-				failures,
 				max_concurrency,
 				running;
 	bool		exceeded;
@@ -246,7 +245,6 @@ count_children(int64 run_id, int64 succeeded, int64 failed, int64 timed_out, int
 					 " RETURNING status, child_count, started,"
 					 "   succeeded OPERATOR(pg_catalog.+) failed OPERATOR(pg_catalog.+) timed_out"
 					 "     OPERATOR(pg_catalog.+) aborted,"
-					 "   failed OPERATOR(pg_catalog.+) timed_out OPERATOR(pg_catalog.+) aborted,"
 					 "   max_concurrency,"
 					 "   CASE WHEN tolerated_failure_count IS NULL AND tolerated_failure_percentage IS NULL"
 					 "     THEN (failed OPERATOR(pg_catalog.+) timed_out OPERATOR(pg_catalog.+) aborted)"
@@ -269,10 +267,8 @@ count_children(int64 run_id, int64 succeeded, int64 failed, int64 timed_out, int
 	children = sfn_spi_get_int64(0, 2);
 	started = sfn_spi_get_int64(0, 3);
 	ended = sfn_spi_get_int64(0, 4);
-	failures = sfn_spi_get_int64(0, 5);
-	max_concurrency = DatumGetInt32(sfn_spi_get(0, 6, &isnull));
-	exceeded = DatumGetBool(sfn_spi_get(0, 7, &isnull));
-	(void) failures;
+	max_concurrency = DatumGetInt32(sfn_spi_get(0, 5, &isnull));
+	exceeded = DatumGetBool(sfn_spi_get(0, 6, &isnull));
 
 	if (exceeded)
 	{
