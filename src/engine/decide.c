@@ -372,6 +372,8 @@ run_branching(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbV
 {
 	if (exec->mock)
 		sfn_run_mocked(plan, exec, thread, ctx);
+	else if (sfn_map_is_distributed(&plan->states[thread->state]))
+		sfn_run_distributed_map(plan, exec, thread, ctx);
 	else
 		run_unsupported(plan, exec, thread, ctx);
 }
@@ -478,8 +480,11 @@ sfn_decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, const Sfn
 	}
 	if (wake->kind != SFN_WAKE_RUN)
 	{
-		/* A task answered: apply it, then go on as far as we can. */
-		sfn_task_wake(plan, exec, thread, wake);
+		/* A task (or a Distributed Map's run) answered: apply it, go on. */
+		if (plan->states[thread->state].type == SFN_STATE_MAP)
+			sfn_map_wake(plan, exec, thread, wake);
+		else
+			sfn_task_wake(plan, exec, thread, wake);
 		if (enforce_history_limit(exec, thread) || thread->done)
 			return;
 	}
@@ -494,7 +499,10 @@ sfn_decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, const Sfn
 			/* Blocked on the task unless a deadline or the retry is due. */
 			if (thread->due_at == 0 || thread->due_at > exec->now)
 				return;
-			sfn_task_due(plan, exec, thread);
+			if (plan->states[thread->state].type == SFN_STATE_MAP)
+				sfn_map_due(plan, exec, thread);
+			else
+				sfn_task_due(plan, exec, thread);
 		}
 		else if (thread->phase == SFN_PHASE_WAITING)
 		{
