@@ -526,6 +526,8 @@ run_branching(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbV
 {
 	if (exec->mock)
 		sfn_run_mocked(plan, exec, thread, ctx);
+	else if (sfn_map_is_distributed(&plan->states[thread->state]))
+		sfn_run_distributed_map(plan, exec, thread, ctx);
 	else
 		run_unsupported(plan, exec, thread, ctx);
 }
@@ -667,8 +669,11 @@ decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, const SfnWake
 	}
 	if (wake->kind != SFN_WAKE_RUN)
 	{
-		/* A task answered: apply it, then go on as far as we can. */
-		sfn_task_wake(plan, exec, thread, wake);
+		/* A task (or a Distributed Map's run) answered: apply it, go on. */
+		if (plan->states[thread->state].type == SFN_STATE_MAP)
+			sfn_map_wake(plan, exec, thread, wake);
+		else
+			sfn_task_wake(plan, exec, thread, wake);
 		if (enforce_history_limit(exec, thread) || thread->done)
 			return;
 	}
@@ -683,7 +688,10 @@ decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, const SfnWake
 			/* Blocked on the task unless a deadline or the retry is due. */
 			if (thread->due_at == 0 || thread->due_at > exec->now)
 				return;
-			sfn_task_due(plan, exec, thread);
+			if (plan->states[thread->state].type == SFN_STATE_MAP)
+				sfn_map_due(plan, exec, thread);
+			else
+				sfn_task_due(plan, exec, thread);
 		}
 		else if (thread->phase == SFN_PHASE_WAITING)
 		{

@@ -54,6 +54,18 @@ extern void sfn_task_wake(const SfnPlan *plan, SfnExecution *exec, SfnThread *th
 						  const SfnWake *wake);
 extern void sfn_task_due(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread);
 
+/* Go on after a task's (or map run's) outcome: next, retry, catch, fail. */
+struct SfnOutcome;
+extern void sfn_apply_task_outcome(const SfnPlan *plan, SfnExecution *exec,
+								   SfnThread *thread, struct SfnOutcome *o);
+
+/* map_distributed.c: the Map state in DISTRIBUTED mode */
+extern void sfn_run_distributed_map(const SfnPlan *plan, SfnExecution *exec,
+									SfnThread *thread, JsonbValue *ctx);
+extern void sfn_map_wake(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
+						 const SfnWake *wake);
+extern void sfn_map_due(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread);
+
 /* mocked.c: TestState's mocked Task, Map and Parallel states */
 extern void sfn_run_mocked(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
 						   JsonbValue *ctx);

@@ -73,6 +73,26 @@ typedef struct SfnWake
 	const char *worker_name;	/* STARTED */
 } SfnWake;
 
+/*
+ * A Distributed Map state's map run to start (engine/map_distributed.c):
+ * what the tasks layer needs to read the items and create the children.
+ */
+typedef struct SfnMapRunSpec
+{
+	const char *arn;			/* the mapRun ARN */
+	const char *uuid;			/* its last part */
+	const char *label;			/* Label, or NULL */
+	JsonbValue *input;			/* the state's effective input: ItemSelector's $ */
+	JsonbValue *context;		/* $$ of the visit; Map.Item is added per item */
+	JsonbValue *items;			/* the items from the input, NULL with an ItemReader */
+	JsonbValue *reader;			/* ItemReader, Parameters evaluated; or NULL */
+	int64		max_concurrency;	/* 0 = no limit */
+	int64		tolerated_count;	/* -1 when not given */
+	double		tolerated_percentage;	/* -1 when not given */
+	JsonbValue *result_writer;	/* ResultWriter, Parameters evaluated; or NULL */
+	int			max_payload;	/* bytes: a child's input at most */
+} SfnMapRunSpec;
+
 /* Carry out one task attempt (src/tasks/). */
 typedef struct SfnEffect
 {
@@ -83,6 +103,7 @@ typedef struct SfnEffect
 	int64		timeout_seconds;	/* 0 when none was given */
 	const char *token;			/* .waitForTaskToken: the token, else NULL */
 	const char *role_arn;		/* Credentials.RoleArn, else NULL */
+	const SfnMapRunSpec *map_run;	/* a Distributed Map state: start this run */
 } SfnEffect;
 
 typedef enum SfnStatus
@@ -208,6 +229,16 @@ extern SfnWake sfn_wake(SfnWakeKind kind);
 extern void sfn_thread_init(SfnThread *thread, const SfnPlan *plan, JsonbValue *input);
 
 extern const char *sfn_status_name(SfnStatus s);
+
+/*
+ * Distributed Map: the children's inputs from the items (ItemSelector with
+ * $$.Map.Item, ItemBatcher), as a JSON array; false with err set.
+ */
+extern bool sfn_map_child_inputs(const SfnState *st, const SfnMapRunSpec *spec,
+								 JsonbValue *items, JsonbValue **inputs, SfnError *err);
+
+/* Is this Map state DISTRIBUTED (ProcessorConfig.Mode)? */
+extern bool sfn_map_is_distributed(const SfnState *st);
 
 /* ISO 8601 UTC with milliseconds, as AWS prints timestamps. */
 extern char *sfn_format_timestamp(TimestampTz ts);

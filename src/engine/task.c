@@ -286,8 +286,8 @@ sfn_run_task(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbVa
 }
 
 /* Go on after an attempt ended: next state, retry, catcher or failure. */
-static void
-apply_outcome(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, SfnOutcome *o)
+void
+sfn_apply_task_outcome(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, SfnOutcome *o)
 {
 	const SfnState *st = &plan->states[thread->state];
 	SfnError	err;
@@ -356,7 +356,7 @@ attempt_failed(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
 	sfn_task_failed_ctx(st, thread->input, error, cause, task_context(exec, st, thread),
 						thread->n_retry_counts ? thread->retry_counts : NULL,
 						attempt_seed(exec, thread), &o);
-	apply_outcome(plan, exec, thread, &o);
+	sfn_apply_task_outcome(plan, exec, thread, &o);
 }
 
 void
@@ -444,7 +444,7 @@ sfn_task_wake(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, const 
 
 					sfn_evaluation_failed(exec, thread, st, &qe);
 				}
-				apply_outcome(plan, exec, thread, &o);
+				sfn_apply_task_outcome(plan, exec, thread, &o);
 				return;
 			}
 		case SFN_WAKE_TASK_FAILED:

@@ -116,6 +116,8 @@ BEGIN
 			e.start_date::text OPERATOR(pg_catalog.||) '/' OPERATOR(pg_catalog.||) e.id::text
 		FROM sfn.executions e
 		WHERE e.state_machine_id OPERATOR(pg_catalog.=) sm_id
+		  -- children of map runs: sfn_list_map_run_executions, as AWS's mapRunArn
+		  AND e.map_run_id IS NULL
 		  AND (status_filter IS NULL OR e.status OPERATOR(pg_catalog.=) status_filter)
 		  AND (after_id IS NULL OR (e.start_date, e.id) OPERATOR(pg_catalog.<) (after_start, after_id))
 		ORDER BY e.start_date DESC, e.id DESC

@@ -100,6 +100,9 @@ ALTER TABLE sfn.activity_tasks ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sfn.lambda_functions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sfn.http_requests ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sfn.connections ENABLE ROW LEVEL SECURITY;
+-- Distributed Map (policies at the end).
+ALTER TABLE sfn.map_runs ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sfn.map_run_items ENABLE ROW LEVEL SECURITY;
 
 DROP POLICY IF EXISTS visible ON sfn.state_machines;
 CREATE POLICY visible ON sfn.state_machines FOR SELECT
@@ -135,3 +138,28 @@ DROP POLICY IF EXISTS own ON sfn.schedules;
 CREATE POLICY own ON sfn.schedules FOR ALL
 	USING (sfn.acts_as(owner) OR sfn.acts_as('sfn_admin'))
 	WITH CHECK (owner OPERATOR(pg_catalog.=) CURRENT_USER);
+
+-- Distributed Map: a map run and its pending items are visible with the
+-- execution that started it.
+GRANT SELECT ON sfn.map_runs, sfn.map_run_items TO sfn_user;
+DROP POLICY IF EXISTS visible ON sfn.map_runs;
+CREATE POLICY visible ON sfn.map_runs FOR SELECT
+	USING (EXISTS (SELECT FROM sfn.executions e WHERE e.id OPERATOR(pg_catalog.=) parent_execution_id));
+DROP POLICY IF EXISTS visible ON sfn.map_run_items;
+CREATE POLICY visible ON sfn.map_run_items FOR SELECT
+	USING (EXISTS (SELECT FROM sfn.map_runs mr WHERE mr.id OPERATOR(pg_catalog.=) map_run_id));
+DO $$
+DECLARE
+	f pg_catalog.regprocedure;
+BEGIN
+	FOREACH f IN ARRAY ARRAY[
+		'sfn_describe_map_run(text)',
+		'sfn_list_map_runs(text)',
+		'sfn_list_map_run_executions(text, text)',
+		'sfn_update_map_run(text, integer, bigint, double precision)'
+	]::pg_catalog.regprocedure[] LOOP
+		EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO sfn_user', f);
+	END LOOP;
+END
+$$;

@@ -26,6 +26,8 @@
 #include "store/schema_version.h"
 #include "store/spi_util.h"
 #include "store/state_machines.h"
+#include "tasks/map_run.h"
+#include "utils/array.h"
 
 /*
  * The start statement: the execution, its ExecutionStarted event and its
@@ -261,7 +263,19 @@ sfn_store_end_execution(int64 exec_id, const char *status, const char *event_typ
 				 6, (Oid[]) {INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, BOOLOID},
 				 values, nulls, false, SPI_OK_SELECT);
 	ended = SPI_processed == 1;
-	if (!ended)
+	if (ended)
+	{
+		Datum		id = Int64GetDatum(exec_id);
+
+		/* Its map runs, or its map run if it is a child (tasks/map_run_hook.c). */
+		sfn_map_runs_executions_ended(PointerGetDatum(construct_array(&id, 1, INT8OID, 8, true,
+																	  TYPALIGN_DOUBLE)));
+		sfn_spi_exec("SELECT stop_date, $2::pg_catalog.text FROM sfn.executions"
+					 " WHERE id OPERATOR(pg_catalog.=) $1",
+					 2, (Oid[]) {INT8OID, TEXTOID}, (Datum[]) {values[0], values[3]},
+					 NULL, false, SPI_OK_SELECT);
+	}
+	else
 		sfn_spi_exec("SELECT stop_date, status FROM sfn.executions WHERE id OPERATOR(pg_catalog.=) $1",
 					 1, (Oid[]) {INT8OID}, values, NULL, true, SPI_OK_SELECT);
 	if (SPI_processed == 1)

@@ -49,7 +49,11 @@ sfn_retention_run(void)
 							   " k AS (DELETE FROM sfn.task_tokens WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old)),"
 							   " i AS (DELETE FROM sfn.inbox WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old)),"
 							   " a AS (DELETE FROM sfn.activity_tasks WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old)),"
-							   " r AS (DELETE FROM sfn.http_requests WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old))"
+							   " r AS (DELETE FROM sfn.http_requests WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old)),"
+							   /* Distributed Map: the runs of removed parents (their children go by their own dates) */
+							   " m AS (DELETE FROM sfn.map_runs WHERE parent_execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old)"
+							   "   RETURNING id),"
+							   " mi AS (DELETE FROM sfn.map_run_items WHERE map_run_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM m))"
 							   " SELECT id FROM old",
 							   2, (Oid[]) {INT4OID, INT4OID},
 							   (Datum[]) {Int32GetDatum(sfn_retention_minutes), Int32GetDatum(SFN_RETENTION_BATCH)},

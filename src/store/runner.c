@@ -47,6 +47,7 @@
 #include "store/rowset.h"
 #include "store/spi_util.h"
 #include "engine/retry.h"
+#include "tasks/map_run.h"
 #include "tasks/tasks.h"
 
 /* Longest sleep when nothing is due; bounds how late retention runs. */
@@ -95,6 +96,8 @@
  */
 static int	isolate_batches = 0;
 static int64 current_execution = 0;
+/* The execution being advanced is a child of a Distributed Map's run. */
+static bool current_is_map_child = false;
 static uint64 current_claimed = 0;
 
 /* Set when a claimed execution is still due now (it yielded, or was not reached). */
@@ -179,6 +182,7 @@ typedef struct BatchWrites
 	SfnRowSet	executions;
 	SfnRowSet	work;			/* work rows kept */
 	SfnRowSet	done;			/* finished: work, threads, tokens removed */
+	SfnRowSet	map_done;		/* of those, children and Distributed Map parents */
 	SfnTaskBatch tasks;
 } BatchWrites;
 
@@ -191,6 +195,7 @@ writes_init(BatchWrites *w)
 	sfn_rowset_init(&w->executions, execution_cols, E_NCOLS);
 	sfn_rowset_init(&w->work, work_cols, W_NCOLS);
 	sfn_rowset_init(&w->done, done_cols, 1);
+	sfn_rowset_init(&w->map_done, done_cols, 1);
 	sfn_tasks_begin(&w->tasks);
 }
 
@@ -311,6 +316,9 @@ collect(BatchWrites *w, const SfnPlan *plan, SfnExecution *exec, SfnThread *thre
 		bool		nonull = false;
 
 		sfn_rowset_add(&w->done, &id, &nonull);
+		/* A child's end counts in its run; a parent's aborts its run. */
+		if (current_is_map_child || sfn_map_is_distributed(&plan->states[thread->state]))
+			sfn_rowset_add(&w->map_done, &id, &nonull);
 		return;
 	}
 
@@ -490,6 +498,9 @@ write_batch(BatchWrites *w)
 		if (sfn_child_executions_ended(ids[0]) > 0)
 			batch_left_work_due = true;
 	}
+	/* Executions' ends: the Distributed Map hook (tasks/map_run_hook.c). */
+	if (w->map_done.nrows > 0)
+		sfn_map_runs_executions_ended(sfn_rowset_params(&w->map_done)[0]);
 }
 
 static JsonbValue *
@@ -523,7 +534,7 @@ int_column(uint64 r, int n)
 enum
 {
 	C_ID = 1, C_NAME, C_INPUT, C_START, C_TIMEOUT, C_LAST, C_REDRIVE, C_SM_ID,
-	C_REVISION, C_SM_NAME, C_ROLE, C_REVISION_ID, C_THREAD_PRESENT,
+	C_REVISION, C_SM_NAME, C_ROLE, C_REVISION_ID, C_THREAD_PRESENT, C_MAP_STATE,
 	C_THREAD_BASE				/* thread_cols[i] is column C_THREAD_BASE + i */
 };
 #define TCOL(i) (C_THREAD_BASE + (i))
@@ -701,6 +712,25 @@ advance_row(uint64 r, TimestampTz now, BatchWrites *w)
 		plan = sfn_plan_cache_get(DatumGetUUIDP(d), sfn_spi_get_int64(r, C_SM_ID),
 								  int_column(r, C_REVISION));
 	}
+	/*
+	 * A child of a Distributed Map runs the Map state's ItemProcessor ("" if
+	 * its map run is gone: the execution fails, see sfn_runner_recover).
+	 */
+	{
+		char	   *map_state = sfn_spi_get_text(r, C_MAP_STATE);
+
+		current_is_map_child = map_state != NULL;
+		if (map_state != NULL)
+		{
+			const SfnPlan *holder;
+			int			i = sfn_plan_find_state_deep(plan, map_state, &holder);
+
+			if (i == SFN_NO_STATE || holder->states[i].processor == NULL)
+				elog(ERROR, "Map state \"%s\" not in the plan of execution " INT64_FORMAT,
+					 map_state, exec.id);
+			plan = holder->states[i].processor;
+		}
+	}
 	if (!DatumGetBool(sfn_spi_get(r, C_THREAD_PRESENT, &(bool) {false})))
 		sfn_thread_init(&thread, plan, exec.input);
 	else
@@ -836,7 +866,10 @@ claim(TimestampTz now, int limit)
 		keep_plan(&load_plan,
 				  psprintf("SELECT e.id, e.name, e.input, e.start_date, e.timeout_at, e.last_event_id,"
 						   "   e.redrive_count, e.state_machine_id, e.revision, sm.name, sm.role::pg_catalog.text,"
-						   "   r.revision_id, t.execution_id IS NOT NULL, %s"
+						   "   r.revision_id, t.execution_id IS NOT NULL,"
+						   "   CASE WHEN e.map_run_id IS NOT NULL THEN COALESCE("
+						   "     (SELECT mr.state_name FROM sfn.map_runs mr"
+						   "       WHERE mr.id OPERATOR(pg_catalog.=) e.map_run_id), '') END, %s"
 						   " FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[])) WITH ORDINALITY AS c(execution_id, ord)"
 						   " JOIN sfn.executions e ON e.id OPERATOR(pg_catalog.=) c.execution_id"
 						   " JOIN sfn.state_machines sm ON sm.id OPERATOR(pg_catalog.=) e.state_machine_id"

@@ -13,6 +13,7 @@
 
 #include "store/spi_util.h"
 #include "tasks/http_queue.h"
+#include "tasks/map_run.h"
 #include "tasks/tasks.h"
 #include "utils/builtins.h"
 
@@ -153,6 +154,16 @@ sfn_tasks_carry_out(SfnTaskBatch *b, int64 exec_id, const char *exec_arn, Oid ro
 			v[TK_THREAD] = Int32GetDatum(eff->thread_id);
 			v[TK_EVENT] = Int32GetDatum(eff->task_event_id);
 			sfn_rowset_add(&b->tokens, v, n);
+		}
+
+		/* A Distributed Map state: start its map run (tasks/map_run.c). */
+		if (eff->map_run != NULL)
+		{
+			SfnWake    *w = sfn_map_run_start(exec_id, role, eff);
+
+			if (w != NULL)
+				wakes = lappend(wakes, w);
+			continue;
 		}
 
 		switch (eff->state->target.kind)

@@ -21,6 +21,84 @@ COMMENT ON COLUMN sfn.executions.parent_execution_id IS 'The execution whose Tas
 COMMENT ON COLUMN sfn.executions.parent_thread_id IS 'The thread of that Task state, NULL if none';
 COMMENT ON COLUMN sfn.executions.parent_task_event_id IS 'Id of the TaskScheduled event of the parent''s attempt that waits for this execution to end (.sync), NULL if none waits';
 
+-- Distributed Map (since 0.4) -----------------------------------------------
+--
+-- A Map state with ProcessorConfig.Mode DISTRIBUTED starts a map run: each
+-- item (or batch of items) becomes a child execution of the state's
+-- ItemProcessor, an ordinary row of sfn.executions with its own history.
+-- Items not yet started wait in sfn.map_run_items; as children end, the
+-- batch that ended them counts them here (one update per map run per
+-- batch) and starts as many pending items as ended
+-- (src/store/map_run_hook.c).  The last one answers the parent's Map state
+-- through sfn.inbox.
+ALTER TABLE sfn.executions ADD COLUMN map_run_id bigint;
+COMMENT ON COLUMN sfn.executions.map_run_id IS 'The map run this execution is a child of (Distributed Map), NULL otherwise';
+CREATE INDEX executions_map_run ON sfn.executions (map_run_id) WHERE map_run_id IS NOT NULL;
+
+CREATE TABLE sfn.map_runs (
+	id			bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	uuid		uuid NOT NULL UNIQUE,
+	parent_execution_id bigint NOT NULL,
+	parent_thread_id integer NOT NULL,
+	parent_event_id integer NOT NULL,
+	state_name	text NOT NULL,
+	label		text,
+	status		text NOT NULL DEFAULT 'RUNNING'
+				CHECK (status IN ('RUNNING', 'SUCCEEDED', 'FAILED', 'ABORTED')),
+	max_concurrency integer NOT NULL DEFAULT 0,
+	tolerated_failure_count bigint,
+	tolerated_failure_percentage double precision,
+	item_count	bigint NOT NULL,
+	child_count bigint NOT NULL,
+	started		bigint NOT NULL DEFAULT 0,
+	succeeded	bigint NOT NULL DEFAULT 0,
+	failed		bigint NOT NULL DEFAULT 0,
+	timed_out	bigint NOT NULL DEFAULT 0,
+	aborted		bigint NOT NULL DEFAULT 0,
+	result_writer jsonb,
+	results_written bigint NOT NULL DEFAULT 0,
+	start_date	timestamptz NOT NULL,
+	stop_date	timestamptz
+);
+CREATE INDEX map_runs_parent ON sfn.map_runs (parent_execution_id);
+COMMENT ON TABLE sfn.map_runs IS 'Map runs of Distributed Map states: the child executions of one state visit';
+COMMENT ON COLUMN sfn.map_runs.id IS 'Internal id (sfn.executions.map_run_id of the children)';
+COMMENT ON COLUMN sfn.map_runs.uuid IS 'The last part of the map run ARN';
+COMMENT ON COLUMN sfn.map_runs.parent_execution_id IS 'The execution whose Map state started the run';
+COMMENT ON COLUMN sfn.map_runs.parent_thread_id IS 'The parent''s thread waiting in the Map state';
+COMMENT ON COLUMN sfn.map_runs.parent_event_id IS 'Id of the parent''s MapRunStarted event (the answer names it)';
+COMMENT ON COLUMN sfn.map_runs.state_name IS 'The Map state; its ItemProcessor is what the children run';
+COMMENT ON COLUMN sfn.map_runs.label IS 'The Map state''s Label, NULL if none';
+COMMENT ON COLUMN sfn.map_runs.status IS 'RUNNING, SUCCEEDED, FAILED or ABORTED';
+COMMENT ON COLUMN sfn.map_runs.max_concurrency IS 'Children running at once at most, 0 = no limit but pg_sfn''s own';
+COMMENT ON COLUMN sfn.map_runs.tolerated_failure_count IS 'Failed children tolerated before the run fails; NULL when not given';
+COMMENT ON COLUMN sfn.map_runs.tolerated_failure_percentage IS 'Percentage of failed children tolerated before the run fails; NULL when not given (with neither given, none is)';
+COMMENT ON COLUMN sfn.map_runs.item_count IS 'Items read';
+COMMENT ON COLUMN sfn.map_runs.child_count IS 'Child executions in all (items, or batches of items)';
+COMMENT ON COLUMN sfn.map_runs.started IS 'Children started so far';
+COMMENT ON COLUMN sfn.map_runs.succeeded IS 'Children that succeeded';
+COMMENT ON COLUMN sfn.map_runs.failed IS 'Children that failed';
+COMMENT ON COLUMN sfn.map_runs.timed_out IS 'Children that timed out';
+COMMENT ON COLUMN sfn.map_runs.aborted IS 'Children that were aborted';
+COMMENT ON COLUMN sfn.map_runs.result_writer IS 'ResultWriter of the state: {"Table": ...}, NULL if none';
+COMMENT ON COLUMN sfn.map_runs.results_written IS 'Rows the ResultWriter wrote';
+COMMENT ON COLUMN sfn.map_runs.start_date IS 'Start time';
+COMMENT ON COLUMN sfn.map_runs.stop_date IS 'End time, NULL while RUNNING';
+
+CREATE TABLE sfn.map_run_items (
+	map_run_id	bigint NOT NULL,
+	child_index integer NOT NULL,
+	input		jsonb NOT NULL,
+	PRIMARY KEY (map_run_id, child_index)
+);
+COMMENT ON TABLE sfn.map_run_items IS 'Inputs of the children of a map run not yet started';
+COMMENT ON COLUMN sfn.map_run_items.map_run_id IS 'The map run';
+COMMENT ON COLUMN sfn.map_run_items.child_index IS 'Position of the child (item or batch) from 0, the order of the Map output';
+COMMENT ON COLUMN sfn.map_run_items.input IS 'The child execution''s input';
+SELECT pg_catalog.pg_extension_config_dump('sfn.map_runs', '');
+SELECT pg_catalog.pg_extension_config_dump('sfn.map_runs_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('sfn.map_run_items', '');
+
 -- Workflow variables (issue 9): they live with the thread.
 ALTER TABLE sfn.threads
 	ADD COLUMN variables jsonb;
