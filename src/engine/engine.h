@@ -91,6 +91,8 @@ typedef struct SfnMapRunSpec
 	double		tolerated_percentage;	/* -1 when not given */
 	JsonbValue *result_writer;	/* ResultWriter, Parameters evaluated; or NULL */
 	int			max_payload;	/* bytes: a child's input at most */
+	JsonbValue *variables;		/* the thread's workflow variables (JSONata
+								 * ItemSelector reads them), or NULL */
 } SfnMapRunSpec;
 
 /* Carry out one task attempt (src/tasks/). */

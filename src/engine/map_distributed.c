@@ -31,6 +31,7 @@
 #include "engine/retry.h"
 #include "eval/budget.h"
 #include "eval/entropy.h"
+#include "eval/scope.h"
 
 /* AWS's limit on MaxItemsPerBatch and on items a map run reads. */
 #define SFN_MAP_MAX_ITEMS 1000000
@@ -66,6 +67,29 @@ sfn_map_is_distributed(const SfnState *st)
  * A number of the state given as a literal (field) or a reference path
  * (field + "Path") into the effective input; *given false when neither.
  */
+/*
+ * A value of a JSONata Map state's field that may hold "{% %}" expressions
+ * (MaxConcurrency, an ItemReader's Arguments, BatchInput...), evaluated over
+ * $states.input and $states.context; the value as it is otherwise.
+ */
+static bool
+jsonata_field(const SfnState *st, JsonbValue *v, const char *field, JsonbValue *input,
+			  JsonbValue *ctx, JsonbValue **out, SfnError *err)
+{
+	List	   *diags = NIL;
+	SfnJsonataTemplate *t;
+
+	*out = v;
+	if (v == NULL || st->query_language != SFN_QL_JSONATA)
+		return true;
+	t = sfn_jsonata_template_compile(v, field, "", 0, &diags);
+	if (t == NULL)
+		return sfn_fail(err, SFN_JSONATA_ERROR, "%s",
+						((SfnDiag *) linitial(diags))->message);
+	sfn_budget_begin();
+	return sfn_state_expression(st, t, input, ctx, out, err);
+}
+
 static bool
 map_number(const SfnState *st, const JsonbValue *obj, const char *field, JsonbValue *input,
 		   JsonbValue *ctx, double max, bool integer, double *out, bool *given, SfnError *err)
@@ -77,7 +101,8 @@ map_number(const SfnState *st, const JsonbValue *obj, const char *field, JsonbVa
 	*given = false;
 	if (obj == NULL || !sfn_jv_is_object(obj))
 		return true;
-	v = sfn_jv_object_cget(obj, field);
+	if (!jsonata_field(st, sfn_jv_object_cget(obj, field), field, input, ctx, &v, err))
+		return false;
 	p = sfn_jv_object_cget(obj, path_field);
 	if (p != NULL && sfn_jv_is_string(p))
 	{
@@ -115,8 +140,8 @@ map_number(const SfnState *st, const JsonbValue *obj, const char *field, JsonbVa
  * effective input ("Key.$" fields), in a copy of the object.
  */
 static bool
-eval_parameters(JsonbValue *obj, const char *field, JsonbValue *input, JsonbValue *ctx,
-				JsonbValue **out, SfnError *err)
+eval_parameters(const SfnState *st, JsonbValue *obj, const char *field, JsonbValue *input,
+				JsonbValue *ctx, JsonbValue **out, SfnError *err)
 {
 	JsonbValue *params;
 	JsonbValue *copy;
@@ -130,6 +155,17 @@ eval_parameters(JsonbValue *obj, const char *field, JsonbValue *input, JsonbValu
 	if (!sfn_jv_is_object(obj))
 		return sfn_fail(err, "States.Runtime", "The value for the field '%s' must be a JSON object", field);
 	copy = sfn_jv_copy(obj);
+	/* JSONata's Arguments are the Parameters the readers and writers take */
+	if (st->query_language == SFN_QL_JSONATA)
+	{
+		if (!jsonata_field(st, sfn_jv_object_cget(obj, "Arguments"),
+						   psprintf("%s/Arguments", field), input, ctx, &value, err))
+			return false;
+		if (value != NULL)
+			sfn_jv_object_put(copy, "Parameters", 10, value);
+		*out = copy;
+		return true;
+	}
 	params = sfn_jv_object_cget(obj, "Parameters");
 	if (params != NULL)
 	{
@@ -188,15 +224,16 @@ start_run(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue
 	double		n;
 	bool		given;
 
-	if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err))
+	if (!sfn_state_input(st, thread->input, ctx, false, &effective, &err))
 		return sfn_fail_in_state(plan, exec, thread, &err);
 	spec->input = effective;
 	spec->context = ctx;
 	spec->max_payload = exec->max_payload;
+	spec->variables = thread->variables;
 
-	if (!eval_parameters(sfn_jv_object_cget(st->raw, "ItemReader"), "ItemReader",
+	if (!eval_parameters(st, sfn_jv_object_cget(st->raw, "ItemReader"), "ItemReader",
 						 effective, ctx, &spec->reader, &err) ||
-		!eval_parameters(sfn_jv_object_cget(st->raw, "ResultWriter"), "ResultWriter",
+		!eval_parameters(st, sfn_jv_object_cget(st->raw, "ResultWriter"), "ResultWriter",
 						 effective, ctx, &spec->result_writer, &err))
 		return sfn_fail_in_state(plan, exec, thread, &err);
 	if (spec->reader == NULL)
@@ -205,6 +242,16 @@ start_run(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue
 
 		if (st->items_path && !sfn_path_query(st->items_path, effective, ctx, &items, &err))
 			return sfn_fail_in_state(plan, exec, thread, &err);
+		if (st->items && !sfn_state_expression(st, st->items, effective, ctx, &items, &err))
+			return sfn_fail_in_state(plan, exec, thread, &err);
+		if (st->items && items->type != jbvArray)
+		{
+			sfn_fail(&err, SFN_JSONATA_ERROR,
+					 "The JSONata expression '%s' specified for the field 'Items' returned an unexpected data type: %s (an array is required)",
+					 sfn_jsonata_template_is_expression(st->items) ?
+					 sfn_jsonata_template_text(st->items) : "", sfn_jv_to_text(items));
+			return sfn_fail_in_state(plan, exec, thread, &err);
+		}
 		if (items == NULL || items->type != jbvArray)
 		{
 			sfn_fail(&err, "States.Runtime",
@@ -404,9 +451,39 @@ flush_batch(const SfnState *st, const SfnMapRunSpec *spec, JsonbValue *out,
 	return true;
 }
 
+static bool child_inputs(const SfnState *st, const SfnMapRunSpec *spec, JsonbValue *items,
+						 JsonbValue **inputs, SfnError *err);
+
+/*
+ * Called by the tasks layer after sfn_decide(): the thread's variables are
+ * made the evaluation scope again for the ItemSelector and BatchInput.
+ */
 bool
 sfn_map_child_inputs(const SfnState *st, const SfnMapRunSpec *spec, JsonbValue *items,
 					 JsonbValue **inputs, SfnError *err)
+{
+	SfnEvalScope scope;
+	SfnEvalScope *prev;
+	volatile bool ok = false;
+
+	memset(&scope, 0, sizeof(scope));
+	scope.variables = &spec->variables;
+	prev = sfn_scope_set(&scope);
+	PG_TRY();
+	{
+		ok = child_inputs(st, spec, items, inputs, err);
+	}
+	PG_FINALLY();
+	{
+		sfn_scope_set(prev);
+	}
+	PG_END_TRY();
+	return ok;
+}
+
+static bool
+child_inputs(const SfnState *st, const SfnMapRunSpec *spec, JsonbValue *items,
+			 JsonbValue **inputs, SfnError *err)
 {
 	const SfnTemplate *selector = st->item_selector ? st->item_selector : st->parameters;
 	JsonbValue *batcher = sfn_jv_object_cget(st->raw, "ItemBatcher");
@@ -431,7 +508,13 @@ sfn_map_child_inputs(const SfnState *st, const SfnMapRunSpec *spec, JsonbValue *
 						PG_INT32_MAX, true, &max_bytes, &given, err))
 			return false;
 		bi = sfn_jv_object_cget(batcher, "BatchInput");
-		if (bi != NULL)
+		if (bi != NULL && st->query_language == SFN_QL_JSONATA)
+		{
+			if (!jsonata_field(st, bi, "ItemBatcher/BatchInput", spec->input, spec->context,
+							   &batch_input, err))
+				return false;
+		}
+		else if (bi != NULL)
 		{
 			List	   *diags = NIL;
 			SfnTemplate *t = sfn_template_compile(bi, "BatchInput", "ItemBatcher", &diags);
@@ -451,7 +534,14 @@ sfn_map_child_inputs(const SfnState *st, const SfnMapRunSpec *spec, JsonbValue *
 		Size		bytes;
 
 		CHECK_FOR_INTERRUPTS();
-		if (selector)
+		if (st->item_selector_expr)
+		{
+			sfn_budget_begin();
+			if (!sfn_state_expression(st, st->item_selector_expr, spec->input,
+									  item_context(spec->context, i, item), &v, err))
+				return false;
+		}
+		else if (selector)
 		{
 			sfn_budget_begin();
 			if (!sfn_template_eval(selector, spec->input,

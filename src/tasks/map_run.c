@@ -602,6 +602,7 @@ sfn_map_run_start(int64 exec_id, Oid role, const SfnEffect *eff)
 	int			nraw = 0;
 	/* Rows used as they are: a query's, with no ItemSelector or ItemBatcher. */
 	bool		take_raw = eff->state->item_selector == NULL && eff->state->parameters == NULL &&
+		eff->state->item_selector_expr == NULL &&
 		sfn_jv_object_cget(eff->state->raw, "ItemBatcher") == NULL;
 
 	if (items == NULL &&
