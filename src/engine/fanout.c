@@ -114,7 +114,7 @@ map_setup(const SfnState *st, SfnExecution *exec, SfnThread *thread, JsonbValue 
 			return false;
 		if (v == NULL || !sfn_jv_get_int64(v, &maxc) || maxc < 0)
 			return sfn_fail(err, "States.Runtime",
-							"The MaxConcurrencyPath field refers to value \"%s\" which is not a valid non-negative integer",
+							"The MaxConcurrencyPath field refers to value %s which is not a valid non-negative integer",
 							v ? sfn_jv_to_text(v) : "null");
 	}
 	/* 0 is "as many as possible": inline, that is AWS's limit */
@@ -128,8 +128,8 @@ map_setup(const SfnState *st, SfnExecution *exec, SfnThread *thread, JsonbValue 
 
 /* Start iterations while the Map has items left and room. */
 static bool
-map_start_more(SfnExecution *exec, SfnThread *thread, JsonbValue *items,
-			   int concurrency, SfnError *err)
+map_start_more(SfnExecution *exec, SfnThread *thread, JsonbValue *effective,
+			   JsonbValue *items, int concurrency, SfnError *err)
 {
 	const SfnState *st = &thread->plan->states[thread->state];
 	int			n = items->val.array.nElems;
@@ -150,13 +150,16 @@ map_start_more(SfnExecution *exec, SfnThread *thread, JsonbValue *items,
 			JsonbValue *m = sfn_jv_object();
 			JsonbValue *it = sfn_jv_object();
 
-			/* $$.Map.Item: only ItemSelector (or Parameters) sees it */
+			/*
+			 * $ is the state's effective input, $$.Map.Item the item: only
+			 * ItemSelector (or Parameters) sees it
+			 */
 			sfn_jv_object_put(it, "Index", 5, sfn_jv_int(i));
 			sfn_jv_object_put(it, "Value", 5, item);
 			sfn_jv_object_put(m, "Item", 4, it);
 			sfn_jv_object_put(ctx, "Map", 3, m);
 			sfn_budget_begin();
-			if (!sfn_parameters(sel, item, ctx, &input, err))
+			if (!sfn_parameters(sel, effective, ctx, &input, err))
 				return false;
 		}
 		c = start_child(exec, thread, st->processor, i, input);
@@ -213,7 +216,7 @@ fanout_begin(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbVa
 		ev = sfn_emit(exec, thread->last_event_id, "MapStateStarted", d);
 		thread->last_event_id = ev->id;
 		begin_fanout(thread);
-		if (!map_start_more(exec, thread, items, concurrency, &err))
+		if (!map_start_more(exec, thread, effective, items, concurrency, &err))
 		{
 			/* the iterations started so far stop with the state */
 			drop_new_children(exec, thread);
@@ -405,7 +408,7 @@ sfn_fanout_step(SfnExecution *exec, SfnThread *parent, List *threads)
 
 		sfn_budget_begin();
 		if (!map_setup(st, exec, parent, ctx, &effective, &items, &concurrency, &err) ||
-			!map_start_more(exec, parent, items, concurrency, &err))
+			!map_start_more(exec, parent, effective, items, concurrency, &err))
 		{
 			remove_children(exec, parent, threads);
 			drop_new_children(exec, parent);
