@@ -233,6 +233,9 @@ extern void sfn_decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *threa
  */
 extern void sfn_decide_threads(SfnExecution *exec, List **threads, const SfnWake *wake);
 
+/* Once the threads are loaded, before the first sfn_decide_threads(). */
+extern void sfn_threads_loaded(List *threads);
+
 /* The thread waiting for the task attempt task_event_id, or NULL. */
 extern SfnThread *sfn_thread_for_answer(List *threads, int32 task_event_id);
 

@@ -47,9 +47,12 @@ find_thread(List *threads, int32 id)
 	return NULL;
 }
 
-/* Counters of the children of each parent, from the loaded rows. */
-static void
-count_children(List *threads)
+/*
+ * Counters of the children of each parent, from the loaded rows; the
+ * calls keep them up to date after that.
+ */
+void
+sfn_threads_loaded(List *threads)
 {
 	ListCell   *lc;
 
@@ -178,7 +181,6 @@ sfn_decide_threads(SfnExecution *exec, List **threads, const SfnWake *wake)
 {
 	int32		first_event = exec->last_event_id;
 
-	count_children(*threads);
 	if (wake->kind == SFN_WAKE_TIMEOUT)
 	{
 		SfnThread  *top = linitial(*threads);

@@ -853,6 +853,7 @@ advance_row(uint64 r, TimestampTz now, BatchWrites *w)
 		exec.next_thread_id = 1;
 	}
 	first_new_id = exec.next_thread_id;
+	sfn_threads_loaded(threads);
 
 	if (timeout_at != 0 && timeout_at <= now)
 	{
