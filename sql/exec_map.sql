@@ -217,3 +217,18 @@ CALL pg_temp.run('map-nested', '[[1, 2], [], [3]]', 'e1');
 SELECT * FROM pg_temp.outcome('map-nested', 'e1');
 SELECT count(*) = max(id) AS contiguous FROM sfn_get_execution_history(pg_temp.arn('map-nested', 'e1'));
 
+
+--
+-- An ItemSelector that fails for an item fails the state (States.Runtime
+-- naming the Map state); the iterations started before it stop.
+--
+SELECT sfn_create_state_machine('map-bad-selector', $j$
+{"StartAt": "M", "States": {
+  "M": {"Type": "Map", "ItemsPath": "$.items",
+    "ItemSelector": {"x.$": "$$.Map.Item.Value.x"},
+    "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+    "End": true}}}
+$j$);
+CALL pg_temp.run('map-bad-selector', '{"items": [{"x": 1}, {"y": 2}]}', 'e1');
+SELECT * FROM pg_temp.outcome('map-bad-selector', 'e1');
+SELECT * FROM pg_temp.events('map-bad-selector', 'e1');

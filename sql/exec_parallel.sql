@@ -181,3 +181,58 @@ SELECT * FROM pg_temp.outcome('par-stop', 'e1');
 SELECT count(*) AS threads_left FROM sfn.threads t
   JOIN sfn.executions e ON e.id = t.execution_id
   WHERE e.name = 'e1' AND e.state_machine_id = (SELECT id FROM sfn.state_machines WHERE name = 'par-stop');
+
+--
+-- A .waitForTaskToken task inside a branch: the callback reaches the
+-- branch's thread (its token names that thread), and the state goes on
+-- once both branches have ended.
+--
+CREATE SCHEMA pcb;
+CREATE TABLE pcb.pending (k text PRIMARY KEY, token text NOT NULL);
+CREATE FUNCTION pcb.park(p jsonb) RETURNS jsonb LANGUAGE sql AS $$
+	INSERT INTO pcb.pending VALUES (p->>'k', p->>'token') RETURNING '{}'::jsonb $$;
+GRANT USAGE ON SCHEMA pcb TO PUBLIC;
+GRANT INSERT ON pcb.pending TO PUBLIC;
+SELECT sfn_create_state_machine('par-callback', $j$
+{"StartAt": "P", "States": {
+  "P": {"Type": "Parallel", "End": true, "Branches": [
+    {"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": "a", "End": true}}},
+    {"StartAt": "Ask", "States": {
+      "Ask": {"Type": "Task", "Resource": "arn:aws:states:::sql:invoke.waitForTaskToken",
+        "Parameters": {"FunctionName": "pcb.park", "Payload": {"k.$": "$$.Execution.Name", "token.$": "$$.Task.Token"}},
+        "Next": "After"},
+      "After": {"Type": "Pass", "Parameters": {"answer.$": "$.v"}, "End": true}}}]}}}
+$j$);
+SELECT sfn_start_execution('par-callback', '{}', 'e1') IS NOT NULL AS started;
+DO $$
+BEGIN
+	FOR i IN 1..200 LOOP
+		EXIT WHEN EXISTS (SELECT 1 FROM pcb.pending WHERE k = 'e1');
+		PERFORM pg_sleep(0.05);
+	END LOOP;
+END $$;
+-- the token belongs to the branch's thread, not to thread 0
+SELECT t.thread_id > 0 AS branch_thread, t.parent_thread_id, t.thread_index
+  FROM sfn.task_tokens k JOIN sfn.threads t USING (execution_id, thread_id)
+  JOIN sfn.executions e ON e.id = k.execution_id WHERE e.name = 'e1'
+  AND e.state_machine_id = (SELECT id FROM sfn.state_machines WHERE name = 'par-callback');
+SELECT sfn_send_task_success((SELECT token FROM pcb.pending WHERE k = 'e1'), '{"v": 42}') IS NOT NULL AS answered;
+SELECT sfn.wait_execution(pg_temp.arn('par-callback', 'e1'));
+-- ["a", {"answer": 42}]
+SELECT * FROM pg_temp.outcome('par-callback', 'e1');
+
+--
+-- The execution's TimeoutSeconds ends it whatever its branches do.
+--
+SELECT sfn_create_state_machine('par-timeout', $j$
+{"StartAt": "P", "TimeoutSeconds": 1, "States": {
+  "P": {"Type": "Parallel", "End": true, "Branches": [
+    {"StartAt": "W1", "States": {"W1": {"Type": "Wait", "Seconds": 3600, "End": true}}},
+    {"StartAt": "W2", "States": {"W2": {"Type": "Wait", "Seconds": 3600, "End": true}}}]}}}
+$j$);
+CALL pg_temp.run('par-timeout', '{}', 'e1');
+SELECT status FROM pg_temp.outcome('par-timeout', 'e1');
+SELECT type FROM sfn_get_execution_history(pg_temp.arn('par-timeout', 'e1')) ORDER BY id DESC LIMIT 1;
+SELECT count(*) AS threads_left FROM sfn.threads t
+  JOIN sfn.executions e ON e.id = t.execution_id
+  WHERE e.name = 'e1' AND e.state_machine_id = (SELECT id FROM sfn.state_machines WHERE name = 'par-timeout');

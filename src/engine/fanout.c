@@ -170,15 +170,26 @@ map_start_more(SfnExecution *exec, SfnThread *thread, JsonbValue *effective,
 	return true;
 }
 
-/* Children started in this call that the state's failure stops at once. */
+/*
+ * Children started in this call that the state's failure stops at once
+ * (they have not run: a Map records their iterations as aborted).
+ */
 static void
 drop_new_children(SfnExecution *exec, SfnThread *parent)
 {
+	const SfnState *st = &parent->plan->states[parent->state];
 	ListCell   *lc;
 
 	foreach(lc, exec->new_threads)
-		if (((SfnThread *) lfirst(lc))->parent_id == parent->thread_id)
-			((SfnThread *) lfirst(lc))->removed = true;
+	{
+		SfnThread  *t = lfirst(lc);
+
+		if (t->parent_id != parent->thread_id || t->removed)
+			continue;
+		t->removed = true;
+		if (st->type == SFN_STATE_MAP)
+			sfn_emit(exec, t->last_event_id, "MapIterationAborted", iteration_details(st, t->index));
+	}
 	parent->n_children = parent->n_running = parent->n_failed = 0;
 	parent->phase = SFN_PHASE_ENTER;
 }
