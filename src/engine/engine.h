@@ -217,7 +217,6 @@ typedef struct SfnThread
 	int32		n_failed;		/* FANOUT: ... of them failed */
 	int32		n_items;		/* FANOUT Map: its items, once concurrency is set */
 	int32		concurrency;	/* FANOUT Map: iterations at once; 0 = not known yet */
-	/* variables: the child inherits the parent's (issue 9) */
 } SfnThread;
 
 extern void sfn_decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
