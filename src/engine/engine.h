@@ -217,6 +217,8 @@ typedef struct SfnThread
 	int32		n_failed;		/* FANOUT: ... of them failed */
 	int32		n_items;		/* FANOUT Map: its items, once concurrency is set */
 	int32		concurrency;	/* FANOUT Map: iterations at once; 0 = not known yet */
+	JsonbValue *map_effective;	/* FANOUT Map: its effective input, once known */
+	JsonbValue *map_items;		/* FANOUT Map: its items, once known */
 } SfnThread;
 
 extern void sfn_decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,

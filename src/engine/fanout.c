@@ -89,13 +89,11 @@ begin_fanout(SfnThread *thread)
 	thread->n_children = 0;
 	thread->n_running = 0;
 	thread->n_failed = 0;
-	thread->n_items = 0;
-	thread->concurrency = 0;
 }
 
 /*
- * The Map's items and its concurrency, from the state input (computed
- * again at each step: they depend on nothing else).
+ * The Map's items and its concurrency, from the state input; kept in the
+ * thread for the steps of this load (they depend on nothing else).
  */
 static bool
 map_setup(const SfnState *st, SfnExecution *exec, SfnThread *thread, JsonbValue *ctx,
@@ -123,6 +121,8 @@ map_setup(const SfnState *st, SfnExecution *exec, SfnThread *thread, JsonbValue 
 	*concurrency = (int) maxc;
 	thread->n_items = (*items)->val.array.nElems;
 	thread->concurrency = (int32) maxc;
+	thread->map_effective = *effective;
+	thread->map_items = *items;
 	return true;
 }
 
@@ -203,6 +203,10 @@ fanout_begin(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbVa
 	JsonbValue *effective;
 	SfnEvent   *ev;
 
+	thread->n_items = 0;
+	thread->concurrency = 0;
+	thread->map_effective = NULL;
+	thread->map_items = NULL;
 	if (st->type == SFN_STATE_PARALLEL)
 	{
 		if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err))
@@ -412,13 +416,15 @@ sfn_fanout_step(SfnExecution *exec, SfnThread *parent, List *threads)
 	if (st->type == SFN_STATE_MAP)
 	{
 		SfnError	err;
-		JsonbValue *ctx = sfn_context_object(exec, st, parent);
-		JsonbValue *effective;
-		JsonbValue *items;
-		int			concurrency;
+		JsonbValue *effective = parent->map_effective;
+		JsonbValue *items = parent->map_items;
+		int			concurrency = parent->concurrency;
 
+		/* the items and concurrency, once per load (they never change) */
 		sfn_budget_begin();
-		if (!map_setup(st, exec, parent, ctx, &effective, &items, &concurrency, &err) ||
+		if ((parent->concurrency == 0 &&
+			 !map_setup(st, exec, parent, sfn_context_object(exec, st, parent),
+						&effective, &items, &concurrency, &err)) ||
 			!map_start_more(exec, parent, effective, items, concurrency, &err))
 		{
 			remove_children(exec, parent, threads);
