@@ -5,7 +5,9 @@
  *
  * A dispatcher (run_state) and one small function per state type.  Each
  * state function ends in exactly one of: leave_state (go to Next or end
- * the execution), block (Wait not yet due), or fail_execution.
+ * the thread), block (Wait not yet due, a task out, a Parallel's or Map's
+ * children started: fanout.c), or fail_execution (which fails a branch or
+ * iteration thread, or the execution at the top level).
  *
  * Runs of Pass, Choice, Succeed, Fail and due Waits advance here in one
  * call, so the caller commits many transitions at once; the budget
