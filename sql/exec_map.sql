@@ -232,3 +232,41 @@ $j$);
 CALL pg_temp.run('map-bad-selector', '{"items": [{"x": 1}, {"y": 2}]}', 'e1');
 SELECT * FROM pg_temp.outcome('map-bad-selector', 'e1');
 SELECT * FROM pg_temp.events('map-bad-selector', 'e1');
+
+--
+-- A Map inside a Parallel branch: an iteration's error caught by the Map
+-- lets the branch go on; uncaught, it fails the Map, then the Parallel,
+-- then the execution, with the iteration's error and cause.
+--
+SELECT sfn_create_state_machine('map-in-par', $j$
+{"StartAt": "P", "States": {
+  "P": {"Type": "Parallel", "End": true, "Branches": [
+    {"StartAt": "M", "States": {
+      "M": {"Type": "Map", "ItemsPath": "$.items", "ResultPath": "$.r",
+        "ItemProcessor": {"StartAt": "C", "States": {
+          "C": {"Type": "Choice", "Choices": [{"Variable": "$", "StringEquals": "bad", "Next": "F"}], "Default": "Ok"},
+          "Ok": {"Type": "Pass", "End": true},
+          "F": {"Type": "Fail", "Error": "BadItem", "Cause": "an item was bad"}}},
+        "Catch": [{"ErrorEquals": ["BadItem"], "Next": "Recovered", "ResultPath": "$.caught"}],
+        "Next": "Fine"},
+      "Recovered": {"Type": "Pass", "Parameters": {"recovered.$": "$.caught.Error"}, "End": true},
+      "Fine": {"Type": "Pass", "OutputPath": "$.r", "End": true}}},
+    {"StartAt": "Other", "States": {"Other": {"Type": "Pass", "Result": "other", "End": true}}}]}}}
+$j$);
+CALL pg_temp.run('map-in-par', '{"items": ["a", "b"]}', 'ok');
+-- [["a", "b"], "other"]
+SELECT * FROM pg_temp.outcome('map-in-par', 'ok');
+CALL pg_temp.run('map-in-par', '{"items": ["a", "bad"]}', 'caught');
+-- [{"recovered": "BadItem"}, "other"]
+SELECT * FROM pg_temp.outcome('map-in-par', 'caught');
+SELECT sfn_create_state_machine('map-in-par-uncaught', $j$
+{"StartAt": "P", "States": {
+  "P": {"Type": "Parallel", "End": true, "Branches": [
+    {"StartAt": "M", "States": {
+      "M": {"Type": "Map", "End": true,
+        "ItemProcessor": {"StartAt": "F", "States": {
+          "F": {"Type": "Fail", "Error": "BadItem", "Cause": "an item was bad"}}}}}}]}}}
+$j$);
+CALL pg_temp.run('map-in-par-uncaught', '[1]', 'e1');
+SELECT * FROM pg_temp.outcome('map-in-par-uncaught', 'e1');
+SELECT * FROM pg_temp.events('map-in-par-uncaught', 'e1');
