@@ -219,6 +219,7 @@ typedef struct SfnThread
 	int32		concurrency;	/* FANOUT Map: iterations at once; 0 = not known yet */
 	JsonbValue *map_effective;	/* FANOUT Map: its effective input, once known */
 	JsonbValue *map_items;		/* FANOUT Map: its items, once known */
+	int32		end_prev_id;	/* FANOUT: previousEventId of *StateSucceeded */
 } SfnThread;
 
 extern void sfn_decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,

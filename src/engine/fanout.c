@@ -207,6 +207,7 @@ fanout_begin(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbVa
 	thread->concurrency = 0;
 	thread->map_effective = NULL;
 	thread->map_items = NULL;
+	thread->end_prev_id = 0;
 	if (st->type == SFN_STATE_PARALLEL)
 	{
 		if (!sfn_input_path(&st->input_path, thread->input, ctx, &effective, &err))
@@ -341,6 +342,7 @@ fanout_failed(SfnExecution *exec, SfnThread *parent, List *threads)
 	SfnThread **by = children_by_index(parent, threads, parent->n_children);
 	const char *error = NULL;
 	const char *cause = NULL;
+	int32		failed_last = parent->last_event_id;
 	SfnEvent   *ev;
 	SfnOutcome	o;
 
@@ -353,18 +355,28 @@ fanout_failed(SfnExecution *exec, SfnThread *parent, List *threads)
 
 			error = e && sfn_jv_is_string(e) ? sfn_jv_cstr(e) : NULL;
 			cause = c && sfn_jv_is_string(c) ? sfn_jv_cstr(c) : NULL;
+			failed_last = by[i]->last_event_id;
 			break;
 		}
 	remove_children(exec, parent, threads);
 	parent->n_children = parent->n_running = parent->n_failed = 0;
 	parent->phase = SFN_PHASE_ENTER;
-	ev = sfn_emit(exec, parent->last_event_id, fanout_event(st, "Failed"), NULL);
-	parent->last_event_id = ev->id;
+	parent->last_event_id = failed_last;
 	sfn_budget_begin();
 	sfn_task_failed(st, parent->input, error, cause,
 					parent->n_retry_counts ? parent->retry_counts : NULL,
 					sfn_mix_seed(exec->seed, ((uint64) parent->entered_event_id << 32) |
 								 (uint32) parent->retry_count), &o);
+
+	/*
+	 * AWS records no *StateFailed before a retry: the state starts again
+	 * (*StateStarted) after the failed child's last event.
+	 */
+	if (o.kind != SFN_OUTCOME_RETRY)
+	{
+		ev = sfn_emit(exec, failed_last, fanout_event(st, "Failed"), NULL);
+		parent->last_event_id = ev->id;
+	}
 	/* the child's error as it is: its cause already names its state */
 	if (o.kind == SFN_OUTCOME_FAILED)
 		sfn_fail_execution(exec, parent, o.error, o.cause);
@@ -380,7 +392,6 @@ fanout_succeeded(SfnExecution *exec, SfnThread *parent, List *threads)
 	int			n = parent->n_children;
 	SfnThread **by = children_by_index(parent, threads, n);
 	JsonbValue *result = sfn_jv_array();
-	SfnEvent   *ev;
 	SfnOutcome	o;
 
 	for (int i = 0; i < n; i++)
@@ -393,8 +404,11 @@ fanout_succeeded(SfnExecution *exec, SfnThread *parent, List *threads)
 	remove_children(exec, parent, threads);
 	parent->n_children = parent->n_running = parent->n_failed = 0;
 	parent->phase = SFN_PHASE_ENTER;
-	ev = sfn_emit(exec, parent->last_event_id, fanout_event(st, "Succeeded"), NULL);
-	parent->last_event_id = ev->id;
+	/* *StateExited follows the same event as *StateSucceeded (AWS) */
+	if (parent->end_prev_id == 0)
+		parent->end_prev_id = parent->last_event_id;
+	sfn_emit(exec, parent->end_prev_id, fanout_event(st, "Succeeded"), NULL);
+	parent->last_event_id = parent->end_prev_id;
 	sfn_budget_begin();
 	sfn_task_succeeded(st, parent->input, result, sfn_context_object(exec, st, parent),
 					   parent->n_retry_counts ? parent->retry_counts : NULL,

@@ -97,6 +97,14 @@ child_ended(SfnExecution *exec, List *threads, SfnThread *t)
 		p->n_running--;
 		if (t->failed)
 			p->n_failed++;
+
+		/*
+		 * As AWS records it: MapIterationSucceeded / Failed follow the
+		 * iteration's last event, and so do the parent's next events
+		 * (another MapIterationStarted, MapStateFailed); MapStateSucceeded
+		 * follows the last MapIterationSucceeded.
+		 */
+		p->end_prev_id = t->last_event_id;
 		if (pst->type == SFN_STATE_MAP)
 		{
 			JsonbValue *d = sfn_jv_object();
@@ -106,7 +114,7 @@ child_ended(SfnExecution *exec, List *threads, SfnThread *t)
 			sfn_jv_object_put(d, "index", 5, sfn_jv_int(t->index));
 			ev = sfn_emit(exec, t->last_event_id,
 						  t->failed ? "MapIterationFailed" : "MapIterationSucceeded", d);
-			t->last_event_id = ev->id;
+			p->end_prev_id = ev->id;
 		}
 		p->last_event_id = t->last_event_id;
 		p->touched = true;
