@@ -71,8 +71,10 @@ SELECT * FROM pg_temp.outcome('map-serial', 'e1');
 SELECT * FROM pg_temp.events('map-serial', 'e1');
 
 --
--- 100 items, MaxConcurrency 7, iterations with a Wait of 0 seconds: the
--- output keeps the item order; each iteration started and succeeded once.
+-- 100 items, MaxConcurrency 7, iterations that need no waiting: the output
+-- keeps the item order; each iteration started and succeeded once; one
+-- iteration runs after the other (the next starts when one ends or
+-- waits), as AWS's histories of such Maps show.
 --
 SELECT sfn_create_state_machine('map-many', $j$
 {"StartAt": "M", "States": {
@@ -92,10 +94,28 @@ SELECT type, count(*), count(DISTINCT details->>'index') AS indexes
  WHERE type LIKE 'MapIteration%' GROUP BY type ORDER BY type;
 -- event ids are contiguous
 SELECT count(*) = max(id) AS contiguous FROM sfn_get_execution_history(pg_temp.arn('map-many', 'e1'));
--- never more than 7 iterations running at once
+-- iterations in index order, one at a time
+SELECT bool_and(details->>'index' = (n - 1)::text) AS in_index_order FROM (
+  SELECT details, row_number() OVER (ORDER BY id) AS n
+  FROM sfn_get_execution_history(pg_temp.arn('map-many', 'e1'))
+  WHERE type = 'MapIterationStarted') s;
+
+--
+-- Iterations that wait overlap, never more than MaxConcurrency: 15 items
+-- waiting 1 s each, MaxConcurrency 7.
+--
+SELECT sfn_create_state_machine('map-conc', $j$
+{"StartAt": "M", "States": {
+  "M": {"Type": "Map", "MaxConcurrency": 7,
+    "ItemProcessor": {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "End": true}}},
+    "End": true}}}
+$j$);
+SELECT jsonb_agg(i) AS items FROM generate_series(0, 14) i \gset
+CALL pg_temp.run('map-conc', :'items', 'e1');
+SELECT status, output = :'items'::jsonb AS same_items FROM pg_temp.outcome('map-conc', 'e1');
 SELECT max(running) AS max_running FROM (
   SELECT sum(CASE type WHEN 'MapIterationStarted' THEN 1 ELSE -1 END) OVER (ORDER BY id) AS running
-  FROM sfn_get_execution_history(pg_temp.arn('map-many', 'e1'))
+  FROM sfn_get_execution_history(pg_temp.arn('map-conc', 'e1'))
   WHERE type LIKE 'MapIteration%') s;
 
 --
@@ -104,7 +124,7 @@ SELECT max(running) AS max_running FROM (
 SELECT sfn_create_state_machine('map-mcpath', $j$
 {"StartAt": "M", "States": {
   "M": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrencyPath": "$.mc",
-    "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+    "ItemProcessor": {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "End": true}}},
     "End": true}}}
 $j$);
 CALL pg_temp.run('map-mcpath', '{"items": [1, 2, 3], "mc": 2}', 'e1');

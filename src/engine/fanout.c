@@ -126,7 +126,12 @@ map_setup(const SfnState *st, SfnExecution *exec, SfnThread *thread, JsonbValue 
 	return true;
 }
 
-/* Start iterations while the Map has items left and room. */
+/*
+ * Start the next iteration if the Map has items left and room.  One at a
+ * time: the next starts when this one ends or has to wait (threads.c), so
+ * iterations that need no waiting run one after the other, as AWS's
+ * histories show them, and those that wait overlap up to the concurrency.
+ */
 static bool
 map_start_more(SfnExecution *exec, SfnThread *thread, JsonbValue *effective,
 			   JsonbValue *items, int concurrency, SfnError *err)
@@ -134,7 +139,7 @@ map_start_more(SfnExecution *exec, SfnThread *thread, JsonbValue *effective,
 	const SfnState *st = &thread->plan->states[thread->state];
 	int			n = items->val.array.nElems;
 
-	while (thread->n_children < n && thread->n_running < concurrency)
+	if (thread->n_children < n && thread->n_running < concurrency)
 	{
 		int32		i = thread->n_children;
 		JsonbValue *item = &items->val.array.elems[i];

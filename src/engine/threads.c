@@ -136,6 +136,23 @@ adopt_new_threads(SfnExecution *exec, List **threads)
 	}
 }
 
+/*
+ * Map iteration t has to wait (a Wait, a task, its own children): the
+ * Map may start its next iteration, which follows t's last event.
+ */
+static void
+child_waits(SfnExecution *exec, List *threads, SfnThread *t)
+{
+	SfnThread  *p = find_thread(threads, t->parent_id);
+
+	if (p == NULL || p->phase != SFN_PHASE_FANOUT ||
+		p->plan->states[p->state].type != SFN_STATE_MAP || !sfn_fanout_ready(p))
+		return;
+	p->last_event_id = t->last_event_id;
+	sfn_fanout_step(exec, p, threads);
+	sfn_enforce_history_limit(exec, p);
+}
+
 static void
 run_thread(SfnExecution *exec, List **threads, SfnThread *t, const SfnWake *wake)
 {
@@ -143,8 +160,13 @@ run_thread(SfnExecution *exec, List **threads, SfnThread *t, const SfnWake *wake
 
 	sfn_decide(t->plan, exec, t, wake);
 	adopt_new_threads(exec, threads);
-	if (!was_done && t->done && t->parent_id >= 0)
-		child_ended(exec, *threads, t);
+	if (t->parent_id >= 0 && exec->status == SFN_RUNNING)
+	{
+		if (!was_done && t->done)
+			child_ended(exec, *threads, t);
+		else if (!t->done && sfn_thread_blocked(exec, t))
+			child_waits(exec, *threads, t);
+	}
 	adopt_new_threads(exec, threads);
 }
 
