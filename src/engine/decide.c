@@ -5,7 +5,9 @@
  *
  * A dispatcher (run_state) and one small function per state type.  Each
  * state function ends in exactly one of: leave_state (go to Next or end
- * the execution), block (Wait not yet due), or fail_execution.
+ * the thread), block (Wait not yet due, a task out, a Parallel's or Map's
+ * children started: fanout.c), or fail_execution (which fails a branch or
+ * iteration thread, or the execution at the top level).
  *
  * Runs of Pass, Choice, Succeed, Fail and due Waits advance here in one
  * call, so the caller commits many transitions at once; the budget
@@ -40,18 +42,15 @@ sfn_thread_init(SfnThread *thread, const SfnPlan *plan, JsonbValue *input)
 	thread->input = input;
 	/* AWS gives the first state's Entered event previousEventId 0. */
 	thread->last_event_id = 0;
+	thread->parent_id = -1;
+	thread->plan = plan;
 }
 
-/* End the execution: ExecutionFailed with error and cause (either NULL). */
+/* End the execution with ExecutionFailed, whichever thread is running. */
 void
-sfn_fail_execution(SfnExecution *exec, SfnThread *thread, const char *error, const char *cause)
+sfn_end_execution_failed(SfnExecution *exec, const char *error, const char *cause)
 {
-	SfnEvent   *ev;
-
-	ev = sfn_emit(exec, exec->last_event_id, "ExecutionFailed",
-				  sfn_error_details(error, cause));
-	thread->last_event_id = ev->id;
-	thread->done = true;
+	sfn_emit(exec, exec->last_event_id, "ExecutionFailed", sfn_error_details(error, cause));
 	exec->status = SFN_FAILED;
 	exec->error = error ? pstrdup(error) : NULL;
 	exec->cause = cause ? pstrdup(cause) : NULL;
@@ -97,6 +96,25 @@ sfn_evaluation_failed(SfnExecution *exec, SfnThread *thread, const SfnState *st,
 	thread->last_event_id = ev->id;
 }
 
+/*
+ * The thread fails with error and cause (either NULL): at the top level
+ * the execution ends (ExecutionFailed); a branch or iteration ends with
+ * the error, for its parent to collect.
+ */
+void
+sfn_fail_execution(SfnExecution *exec, SfnThread *thread, const char *error, const char *cause)
+{
+	thread->done = true;
+	if (thread->parent_id >= 0)
+	{
+		thread->failed = true;
+		thread->result = sfn_error_output(error, cause);
+		return;
+	}
+	sfn_end_execution_failed(exec, error, cause);
+	thread->last_event_id = exec->last_event_id;
+}
+
 /* A runtime error raised while the current state runs. */
 void
 sfn_fail_in_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, SfnError *err)
@@ -122,10 +140,16 @@ succeed_execution(SfnExecution *exec, SfnThread *thread, JsonbValue *output,
 {
 	SfnEvent   *ev;
 
+	thread->done = true;
+	if (thread->parent_id >= 0)
+	{
+		/* a branch or iteration: its parent collects the output */
+		thread->result = output;
+		return;
+	}
 	ev = sfn_emit(exec, thread->last_event_id, "ExecutionSucceeded",
 				  sfn_execution_succeeded_details(output_text));
 	thread->last_event_id = ev->id;
-	thread->done = true;
 	exec->status = SFN_SUCCEEDED;
 	exec->output = output;
 }
@@ -500,17 +524,6 @@ run_fail(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue 
 	sfn_fail_execution(exec, thread, error, cause);
 }
 
-static void
-run_unsupported(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue *ctx)
-{
-	const SfnState *st = &plan->states[thread->state];
-	SfnError	err;
-
-	sfn_fail(&err, "States.Runtime", "pg_sfn cannot run %s states yet.",
-			 sfn_state_type_name(st->type));
-	sfn_fail_in_state(plan, exec, thread, &err);
-}
-
 /* TestState's mocks run Task, Map and Parallel states (mocked.c). */
 static void
 run_task(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue *ctx)
@@ -524,12 +537,16 @@ run_task(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue 
 static void
 run_branching(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbValue *ctx)
 {
+	const SfnState *st = &plan->states[thread->state];
+
 	if (exec->mock)
 		sfn_run_mocked(plan, exec, thread, ctx);
-	else if (sfn_map_is_distributed(&plan->states[thread->state]))
+	else if (st->type == SFN_STATE_PARALLEL)
+		sfn_run_parallel(plan, exec, thread, ctx);
+	else if (sfn_map_is_distributed(st))
 		sfn_run_distributed_map(plan, exec, thread, ctx);
 	else
-		run_unsupported(plan, exec, thread, ctx);
+		sfn_run_map_inline(plan, exec, thread, ctx);
 }
 
 typedef void (*SfnStateRunner) (const SfnPlan *plan, SfnExecution *exec,
@@ -572,8 +589,8 @@ run_state(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread)
  * dropped (they were never written) and the failure takes their place.
  * Returns true when the limit ended the execution.
  */
-static bool
-enforce_history_limit(SfnExecution *exec, SfnThread *thread)
+bool
+sfn_enforce_history_limit(SfnExecution *exec, SfnThread *thread)
 {
 	int32		allowed = exec->max_events - (exec->status == SFN_RUNNING ? 1 : 0);
 	List	   *kept = NIL;
@@ -592,9 +609,11 @@ enforce_history_limit(SfnExecution *exec, SfnThread *thread)
 	exec->last_event_id = exec->max_events - 1;
 	exec->status = SFN_RUNNING;
 	exec->output = NULL;
-	sfn_fail_execution(exec, thread, "States.Runtime",
-				   psprintf("The execution reached the maximum number of history events (%d).",
-							exec->max_events));
+	/* the execution ends, whichever thread reached the limit */
+	sfn_end_execution_failed(exec, "States.Runtime",
+							 psprintf("The execution reached the maximum number of history events (%d).",
+									  exec->max_events));
+	thread->done = true;
 	return true;
 }
 
@@ -658,6 +677,7 @@ sfn_decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, const Sfn
 static void
 decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, const SfnWake *wake)
 {
+	thread->touched = true;
 	if (wake->kind == SFN_WAKE_TIMEOUT)
 	{
 		/* AWS: previousEventId 0, error States.Timeout, no cause. */
@@ -674,7 +694,7 @@ decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, const SfnWake
 			sfn_map_wake(plan, exec, thread, wake);
 		else
 			sfn_task_wake(plan, exec, thread, wake);
-		if (enforce_history_limit(exec, thread) || thread->done)
+		if (sfn_enforce_history_limit(exec, thread) || thread->done)
 			return;
 	}
 	for (int n = 0; n < exec->max_transitions && !thread->done; n++)
@@ -688,8 +708,10 @@ decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, const SfnWake
 			/* Blocked on the task unless a deadline or the retry is due. */
 			if (thread->due_at == 0 || thread->due_at > exec->now)
 				return;
-			if (plan->states[thread->state].type == SFN_STATE_MAP)
+			if (sfn_map_is_distributed(&plan->states[thread->state]))
 				sfn_map_due(plan, exec, thread);
+			else if (plan->states[thread->state].type != SFN_STATE_TASK)
+				sfn_fanout_retry(plan, exec, thread);
 			else
 				sfn_task_due(plan, exec, thread);
 		}
@@ -703,7 +725,7 @@ decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, const SfnWake
 		}
 		else
 			run_state(plan, exec, thread);
-		if (enforce_history_limit(exec, thread))
+		if (sfn_enforce_history_limit(exec, thread))
 			return;
 		if (sfn_thread_blocked(exec, thread))
 			return;
@@ -724,6 +746,10 @@ sfn_thread_blocked(const SfnExecution *exec, const SfnThread *thread)
 			return thread->due_at > exec->now;
 		case SFN_PHASE_TASK:
 			return thread->due_at == 0 || thread->due_at > exec->now;
+		case SFN_PHASE_FANOUT:
+		case SFN_PHASE_DONE:
+		case SFN_PHASE_FAILED:
+			return true;
 	}
 	return false;
 }

@@ -16,6 +16,10 @@
 extern void sfn_fail_execution(SfnExecution *exec, SfnThread *thread,
 							   const char *error, const char *cause);
 
+/* End the execution with ExecutionFailed, whichever thread is running. */
+extern void sfn_end_execution_failed(SfnExecution *exec, const char *error,
+									 const char *cause);
+
 /* A runtime error in the current state: AWS's "An error occurred..." cause. */
 extern void sfn_fail_in_state(const SfnPlan *plan, SfnExecution *exec,
 							  SfnThread *thread, SfnError *err);
@@ -44,6 +48,9 @@ extern void sfn_leave_state_assign(const SfnPlan *plan, SfnExecution *exec,
 								   SfnThread *thread, JsonbValue *output,
 								   JsonbValue *assigned, int next);
 
+/* The history limit: true when it ended the execution (decide.c). */
+extern bool sfn_enforce_history_limit(SfnExecution *exec, SfnThread *thread);
+
 /* Is the thread unable to go on before a wake-up? */
 extern bool sfn_thread_blocked(const SfnExecution *exec, const SfnThread *thread);
 
@@ -54,10 +61,25 @@ extern void sfn_task_wake(const SfnPlan *plan, SfnExecution *exec, SfnThread *th
 						  const SfnWake *wake);
 extern void sfn_task_due(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread);
 
-/* Go on after a task's (or map run's) outcome: next, retry, catch, fail. */
+/* Go on after a task (or Parallel, Map) result or error (task.c). */
 struct SfnOutcome;
-extern void sfn_apply_task_outcome(const SfnPlan *plan, SfnExecution *exec,
-								   SfnThread *thread, struct SfnOutcome *o);
+extern void sfn_apply_outcome(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
+							  struct SfnOutcome *o);
+
+/* fanout.c: Parallel and inline Map states */
+extern void sfn_run_parallel(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
+							 JsonbValue *ctx);
+extern void sfn_run_map_inline(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
+							   JsonbValue *ctx);
+extern void sfn_fanout_retry(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread);
+/* A FANOUT parent whose children changed: start more, collect or fail. */
+extern void sfn_fanout_step(SfnExecution *exec, SfnThread *parent, List *children);
+/* Would sfn_fanout_step do something now? */
+extern bool sfn_fanout_ready(const SfnThread *parent);
+
+/* ItemsPath of a Map: an array, else States.Runtime (mocked.c). */
+extern bool sfn_map_items(const SfnState *st, JsonbValue *effective, JsonbValue *ctx,
+						  JsonbValue **items, SfnError *err);
 
 /* map_distributed.c: the Map state in DISTRIBUTED mode */
 extern void sfn_run_distributed_map(const SfnPlan *plan, SfnExecution *exec,

@@ -27,6 +27,11 @@
  *			 deadline (TimeoutSeconds, HeartbeatSeconds) or 0
  *											   [ENTER, RETRY, TASK, done]
  *	 RETRY	 a task failed and a retrier matched; try again at due_at  [TASK]
+ *			 (a Parallel or Map state: [FANOUT])
+ *	 FANOUT	 a Parallel or Map state's child threads run; the parent goes on
+ *			 when they have ended (engine/threads.c)    [ENTER, RETRY, done]
+ *	 DONE, FAILED  a child thread ended with result; kept until its parent
+ *			 collects it
  *
  * A wake-up carries what happened: the thread is due (RUN: a Wait ended,
  * a retry or a deadline is due), the execution timed out, or a task
@@ -49,7 +54,10 @@ typedef enum SfnPhase
 	SFN_PHASE_ENTER = 0,
 	SFN_PHASE_WAITING = 1,
 	SFN_PHASE_TASK = 2,
-	SFN_PHASE_RETRY = 3
+	SFN_PHASE_RETRY = 3,
+	SFN_PHASE_FANOUT = 4,		/* a Parallel or Map state's children run */
+	SFN_PHASE_DONE = 5,			/* a child thread ended; its parent collects it */
+	SFN_PHASE_FAILED = 6		/* a child thread failed; its parent collects it */
 } SfnPhase;
 
 typedef enum SfnWakeKind
@@ -183,6 +191,7 @@ typedef struct SfnExecution
 	int			max_inline_tasks;	/* tasks that run inline (SQL) allowed */
 	int			inline_tasks;	/* in/out: such tasks scheduled so far */
 	const char *fresh_token;	/* unguessable; used if a task needs a token */
+	int32		next_thread_id; /* in/out: id of the next thread created */
 
 	/* TestState only; NULL in executions */
 	JsonbValue *context;		/* when set, $$ is this object */
@@ -193,6 +202,7 @@ typedef struct SfnExecution
 	int32		last_event_id;	/* in: last id written; out: last appended */
 	List	   *events;			/* out: SfnEvent *, in id order */
 	List	   *effects;		/* out: SfnEffect *, to carry out */
+	List	   *new_threads;	/* out: SfnThread * started (branches, iterations) */
 	SfnStatus	status;
 	JsonbValue *output;
 	char	   *error;
@@ -219,10 +229,49 @@ typedef struct SfnThread
 	JsonbValue *variables;		/* the workflow variables this thread sees: a
 								 * JSON object, NULL when none (issue 9) */
 	bool		done;			/* out: the thread ended */
+
+	/* Parallel branches and Map iterations (engine/threads.c) */
+	int32		parent_id;		/* the parent thread; -1 at the top level */
+	int32		index;			/* branch or item index under the parent */
+	const SfnPlan *plan;		/* the (nested) plan the thread runs */
+	JsonbValue *result;			/* done child: output, or {Error, Cause} */
+	bool		failed;			/* done child: ended with an error */
+	bool		removed;		/* out: the row goes (collected, aborted) */
+	bool		touched;		/* out: the row changed */
+	int32		n_children;		/* FANOUT: children started (not collected) */
+	int32		n_running;		/* FANOUT: ... of them still running */
+	int32		n_failed;		/* FANOUT: ... of them failed */
+	int32		n_items;		/* FANOUT Map: its items, once concurrency is set */
+	int32		concurrency;	/* FANOUT Map: iterations at once; 0 = not known yet */
+	JsonbValue *map_effective;	/* FANOUT Map: its effective input, once known */
+	JsonbValue *map_items;		/* FANOUT Map: its items, once known */
+	int32		end_prev_id;	/* FANOUT: previousEventId of *StateSucceeded */
 } SfnThread;
 
 extern void sfn_decide(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
 					   const SfnWake *wake);
+
+/*
+ * Every thread of an execution (engine/threads.c): threads is the list of
+ * its live threads (SfnThread *, thread_id order, thread 0 first) and
+ * grows by the children started.  A task answer goes to the thread whose
+ * attempt it answers; RUN runs each runnable thread once, and a parent
+ * whose children ended goes on.  Threads with `removed` set are to be
+ * deleted, those with `touched` written.
+ */
+extern void sfn_decide_threads(SfnExecution *exec, List **threads, const SfnWake *wake);
+
+/* Once the threads are loaded, before the first sfn_decide_threads(). */
+extern void sfn_threads_loaded(List *threads);
+
+/* The thread waiting for the task attempt task_event_id, or NULL. */
+extern SfnThread *sfn_thread_for_answer(List *threads, int32 task_event_id);
+
+/* Can some thread go on now (without a wake-up from outside)? */
+extern bool sfn_threads_runnable(const SfnExecution *exec, List *threads);
+
+/* Earliest due_at of a blocked thread; 0 when none has one. */
+extern TimestampTz sfn_threads_next_due(List *threads);
 
 /* A wake-up with no payload (RUN or TIMEOUT). */
 extern SfnWake sfn_wake(SfnWakeKind kind);

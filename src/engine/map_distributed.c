@@ -356,7 +356,7 @@ sfn_map_wake(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, const S
 			sfn_task_failed(st, thread->input, err.error, err.cause,
 							thread->n_retry_counts ? thread->retry_counts : NULL,
 							attempt_seed(exec, thread), &o);
-			sfn_apply_task_outcome(plan, exec, thread, &o);
+			sfn_apply_outcome(plan, exec, thread, &o);
 			return;
 		}
 		ev = sfn_emit(exec, thread->last_event_id, "MapStateSucceeded", NULL);
@@ -382,7 +382,7 @@ sfn_map_wake(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, const S
 	}
 	else
 		return;
-	sfn_apply_task_outcome(plan, exec, thread, &o);
+	sfn_apply_outcome(plan, exec, thread, &o);
 }
 
 /* A retry of the Map state is due: a new map run, in the same visit. */

@@ -39,8 +39,8 @@ map_tolerance_exceeded(const SfnState *st, const SfnMock *mock, int n_items)
 }
 
 /* ItemsPath of a Map: an array, else States.Runtime. */
-static bool
-map_items(const SfnState *st, JsonbValue *effective, JsonbValue *ctx,
+bool
+sfn_map_items(const SfnState *st, JsonbValue *effective, JsonbValue *ctx,
 		  JsonbValue **items, SfnError *err)
 {
 	if (st->items != NULL)
@@ -176,7 +176,7 @@ sfn_run_mocked(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, Jsonb
 	{
 		JsonbValue *items;
 
-		if (!map_items(st, effective, ctx, &items, &err))
+		if (!sfn_map_items(st, effective, ctx, &items, &err))
 			return sfn_fail_in_state(plan, exec, thread, &err);
 		SFN_INSPECT(exec, after_items_path, items);
 		if (mock->result && map_tolerance_exceeded(st, mock, items->val.array.nElems))

@@ -255,7 +255,7 @@ schedule_attempt(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, Jso
 	set_due(thread);
 
 	eff = palloc0(sizeof(SfnEffect));
-	eff->thread_id = 0;
+	eff->thread_id = thread->thread_id;
 	eff->task_event_id = ev->id;
 	eff->state = st;
 	eff->parameters = effective;
@@ -287,7 +287,7 @@ sfn_run_task(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, JsonbVa
 
 /* Go on after an attempt ended: next state, retry, catcher or failure. */
 void
-sfn_apply_task_outcome(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, SfnOutcome *o)
+sfn_apply_outcome(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, SfnOutcome *o)
 {
 	const SfnState *st = &plan->states[thread->state];
 	SfnError	err;
@@ -356,7 +356,7 @@ attempt_failed(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
 	sfn_task_failed_ctx(st, thread->input, error, cause, task_context(exec, st, thread),
 						thread->n_retry_counts ? thread->retry_counts : NULL,
 						attempt_seed(exec, thread), &o);
-	sfn_apply_task_outcome(plan, exec, thread, &o);
+	sfn_apply_outcome(plan, exec, thread, &o);
 }
 
 void
@@ -444,7 +444,7 @@ sfn_task_wake(const SfnPlan *plan, SfnExecution *exec, SfnThread *thread, const 
 
 					sfn_evaluation_failed(exec, thread, st, &qe);
 				}
-				sfn_apply_task_outcome(plan, exec, thread, &o);
+				sfn_apply_outcome(plan, exec, thread, &o);
 				return;
 			}
 		case SFN_WAKE_TASK_FAILED:

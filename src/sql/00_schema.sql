@@ -496,6 +496,16 @@ SELECT pg_catalog.pg_extension_config_dump('sfn.map_runs', '');
 SELECT pg_catalog.pg_extension_config_dump('sfn.map_runs_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('sfn.map_run_items', '');
 
+-- Threads of Parallel branches and Map iterations (since 0.4) ---------------
+
+ALTER TABLE sfn.threads
+	ADD COLUMN parent_thread_id integer,
+	ADD COLUMN thread_index integer NOT NULL DEFAULT 0,
+	ADD COLUMN result jsonb;
+COMMENT ON COLUMN sfn.threads.parent_thread_id IS 'The thread whose Parallel or Map state started this one, NULL for thread 0';
+COMMENT ON COLUMN sfn.threads.thread_index IS 'Branch index (Parallel) or item index (Map) under the parent';
+COMMENT ON COLUMN sfn.threads.result IS 'Once the thread ended (phase 5 or 6): its output, or {Error, Cause}, until the parent collects it';
+
 -- Workflow variables (since 0.4) ---------------------------------------------
 
 -- The variables a thread sees (Assign, issue 9): they live with the thread

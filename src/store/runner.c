@@ -127,7 +127,7 @@ enum
 {
 	T_EXEC, T_THREAD, T_STATE, T_PHASE, T_INPUT, T_ENTERED, T_ENTERED_ID, T_LAST,
 	T_RETRY, T_RETRY_COUNTS, T_DUE, T_TASK_EVENT, T_TASK_DEADLINE, T_HB_DEADLINE,
-	T_HB_SECONDS, T_VARIABLES, T_NCOLS
+	T_HB_SECONDS, T_PARENT, T_INDEX, T_RESULT, T_VARIABLES, T_NCOLS
 };
 static const SfnColumn thread_cols[T_NCOLS] = {
 	[T_EXEC] = {"execution_id", INT8OID, NULL},
@@ -146,7 +146,20 @@ static const SfnColumn thread_cols[T_NCOLS] = {
 	[T_TASK_DEADLINE] = {"task_deadline", TIMESTAMPTZOID, NULL},
 	[T_HB_DEADLINE] = {"heartbeat_deadline", TIMESTAMPTZOID, NULL},
 	[T_HB_SECONDS] = {"heartbeat_seconds", INT4OID, NULL},
+	[T_PARENT] = {"parent_thread_id", INT4OID, NULL},
+	[T_INDEX] = {"thread_index", INT4OID, NULL},
+	[T_RESULT] = {"result", JSONBOID, NULL},
 	[T_VARIABLES] = {"variables", JSONBOID, NULL},
+};
+
+/* Threads that go while their execution runs on (collected, aborted). */
+enum
+{
+	G_EXEC, G_THREAD, G_NCOLS
+};
+static const SfnColumn gone_cols[G_NCOLS] = {
+	[G_EXEC] = {"execution_id", INT8OID, NULL},
+	[G_THREAD] = {"thread_id", INT4OID, NULL},
 };
 
 enum
@@ -179,6 +192,7 @@ typedef struct BatchWrites
 	SfnRowSet	history;
 	Size		h_bytes;		/* of history details not yet written */
 	SfnRowSet	threads;		/* threads still running */
+	SfnRowSet	gone;			/* threads removed from running executions */
 	SfnRowSet	executions;
 	SfnRowSet	work;			/* work rows kept */
 	SfnRowSet	done;			/* finished: work, threads, tokens removed */
@@ -192,6 +206,7 @@ writes_init(BatchWrites *w)
 	sfn_rowset_init(&w->history, history_cols, H_NCOLS);
 	w->h_bytes = 0;
 	sfn_rowset_init(&w->threads, thread_cols, T_NCOLS);
+	sfn_rowset_init(&w->gone, gone_cols, G_NCOLS);
 	sfn_rowset_init(&w->executions, execution_cols, E_NCOLS);
 	sfn_rowset_init(&w->work, work_cols, W_NCOLS);
 	sfn_rowset_init(&w->done, done_cols, 1);
@@ -285,12 +300,65 @@ parse_retry_counts(SfnThread *thread, const char *text)
 	}
 }
 
+/* Queue one thread row for the upsert. */
+static void
+collect_thread(BatchWrites *w, SfnExecution *exec, SfnThread *thread)
+{
+	Datum		v[T_NCOLS];
+	bool		n[T_NCOLS] = {0};
+
+	v[T_EXEC] = Int64GetDatum(exec->id);
+	v[T_THREAD] = Int32GetDatum(thread->thread_id);
+	v[T_STATE] = CStringGetTextDatum(thread->plan->states[thread->state].name);
+	v[T_PHASE] = Int32GetDatum(thread->phase);
+	v[T_INPUT] = JsonbPGetDatum(sfn_jv_to_jsonb(thread->input));
+	v[T_ENTERED] = TimestampTzGetDatum(thread->entered_at);
+	n[T_ENTERED] = thread->entered_at == 0;
+	v[T_ENTERED_ID] = Int32GetDatum(thread->entered_event_id);
+	v[T_LAST] = Int32GetDatum(thread->last_event_id);
+	v[T_RETRY] = Int32GetDatum(thread->retry_count);
+	v[T_RETRY_COUNTS] = text_or_null(retry_counts_text(thread), &n[T_RETRY_COUNTS]);
+	v[T_DUE] = TimestampTzGetDatum(thread->due_at);
+	n[T_DUE] = thread->due_at == 0;
+	v[T_TASK_EVENT] = Int32GetDatum(thread->task_event_id);
+	v[T_TASK_DEADLINE] = TimestampTzGetDatum(thread->task_deadline);
+	n[T_TASK_DEADLINE] = thread->task_deadline == 0;
+	v[T_HB_DEADLINE] = TimestampTzGetDatum(thread->heartbeat_deadline);
+	n[T_HB_DEADLINE] = thread->heartbeat_deadline == 0;
+	v[T_HB_SECONDS] = Int32GetDatum(thread->heartbeat_seconds);
+	v[T_PARENT] = Int32GetDatum(thread->parent_id);
+	n[T_PARENT] = thread->parent_id < 0;
+	v[T_INDEX] = Int32GetDatum(thread->index);
+	n[T_RESULT] = thread->result == NULL;
+	v[T_RESULT] = thread->result ? JsonbPGetDatum(sfn_jv_to_jsonb(thread->result)) : (Datum) 0;
+	n[T_VARIABLES] = thread->variables == NULL;
+	v[T_VARIABLES] = thread->variables ? JsonbPGetDatum(sfn_jv_to_jsonb(thread->variables)) : (Datum) 0;
+	sfn_rowset_add(&w->threads, v, n);
+}
+
+/* Does a thread of the execution wait in a Distributed Map state? */
+static bool
+in_distributed_map(List *threads)
+{
+	ListCell   *lc;
+
+	foreach(lc, threads)
+	{
+		SfnThread  *t = lfirst(lc);
+
+		if (!t->removed && sfn_map_is_distributed(&t->plan->states[t->state]))
+			return true;
+	}
+	return false;
+}
+
 /* Queue the results of advancing one execution for writing. */
 static void
-collect(BatchWrites *w, const SfnPlan *plan, SfnExecution *exec, SfnThread *thread,
-		TimestampTz timeout_at)
+collect(BatchWrites *w, SfnExecution *exec, List *threads, TimestampTz timeout_at,
+		int32 first_new_id)
 {
 	bool		done = exec->status != SFN_RUNNING;
+	ListCell   *lc;
 
 	collect_events(w, exec);
 
@@ -315,62 +383,52 @@ collect(BatchWrites *w, const SfnPlan *plan, SfnExecution *exec, SfnThread *thre
 		Datum		id = Int64GetDatum(exec->id);
 		bool		nonull = false;
 
+		/* every thread goes with the execution */
 		sfn_rowset_add(&w->done, &id, &nonull);
 		/* A child's end counts in its run; a parent's aborts its run. */
-		if (current_is_map_child || sfn_map_is_distributed(&plan->states[thread->state]))
+		if (current_is_map_child || in_distributed_map(threads))
 			sfn_rowset_add(&w->map_done, &id, &nonull);
 		return;
 	}
 
+	foreach(lc, threads)
 	{
-		Datum		v[T_NCOLS];
-		bool		n[T_NCOLS] = {0};
+		SfnThread  *thread = lfirst(lc);
 
-		v[T_EXEC] = Int64GetDatum(exec->id);
-		v[T_THREAD] = Int32GetDatum(thread->thread_id);
-		v[T_STATE] = CStringGetTextDatum(plan->states[thread->state].name);
-		v[T_PHASE] = Int32GetDatum(thread->phase);
-		v[T_INPUT] = JsonbPGetDatum(sfn_jv_to_jsonb(thread->input));
-		v[T_ENTERED] = TimestampTzGetDatum(thread->entered_at);
-		n[T_ENTERED] = thread->entered_at == 0;
-		v[T_ENTERED_ID] = Int32GetDatum(thread->entered_event_id);
-		v[T_LAST] = Int32GetDatum(thread->last_event_id);
-		v[T_RETRY] = Int32GetDatum(thread->retry_count);
-		v[T_RETRY_COUNTS] = text_or_null(retry_counts_text(thread), &n[T_RETRY_COUNTS]);
-		v[T_DUE] = TimestampTzGetDatum(thread->due_at);
-		n[T_DUE] = thread->due_at == 0;
-		v[T_TASK_EVENT] = Int32GetDatum(thread->task_event_id);
-		v[T_TASK_DEADLINE] = TimestampTzGetDatum(thread->task_deadline);
-		n[T_TASK_DEADLINE] = thread->task_deadline == 0;
-		v[T_HB_DEADLINE] = TimestampTzGetDatum(thread->heartbeat_deadline);
-		n[T_HB_DEADLINE] = thread->heartbeat_deadline == 0;
-		v[T_HB_SECONDS] = Int32GetDatum(thread->heartbeat_seconds);
-		if (thread->variables != NULL)
-			v[T_VARIABLES] = JsonbPGetDatum(sfn_jv_to_jsonb(thread->variables));
-		n[T_VARIABLES] = thread->variables == NULL;
-		sfn_rowset_add(&w->threads, v, n);
+		if (thread->removed)
+		{
+			Datum		v[G_NCOLS];
+			bool		n[G_NCOLS] = {0};
+
+			/* started and removed in this batch: never written */
+			if (thread->thread_id >= first_new_id)
+				continue;
+			v[G_EXEC] = Int64GetDatum(exec->id);
+			v[G_THREAD] = Int32GetDatum(thread->thread_id);
+			sfn_rowset_add(&w->gone, v, n);
+		}
+		else if (thread->touched)
+			collect_thread(w, exec, thread);
 	}
 
 	/*
-	 * The work row is due when the thread is, or at the timeout if sooner.
+	 * The work row is due when a thread is, or at the timeout if sooner.
 	 * A thread that yielded is due again now, behind the executions
-	 * already due (the clock now, not the batch's start).  A thread that
-	 * waits for a task with no deadline is due only through its inbox:
-	 * the row stays, due at the execution's timeout or a week away.
+	 * already due (the clock now, not the batch's start).  Threads that
+	 * wait for tasks with no deadline are due only through the inbox: the
+	 * row stays, due at the execution's timeout or a week away.
 	 */
 	{
 		TimestampTz due;
 		Datum		v[W_NCOLS];
 		bool		n[W_NCOLS] = {0};
 
-		if (thread->phase == SFN_PHASE_ENTER)
+		if (sfn_threads_runnable(exec, threads))
 		{
 			due = GetCurrentTimestamp();
 			batch_left_work_due = true;
 		}
-		else if (thread->due_at != 0)
-			due = thread->due_at;
-		else
+		else if ((due = sfn_threads_next_due(threads)) == 0)
 			due = exec->now + SFN_PARKED_RECHECK_USECS;
 		if (timeout_at != 0 && timeout_at < due)
 			due = timeout_at;
@@ -436,6 +494,7 @@ static void
 write_batch(BatchWrites *w)
 {
 	static SPIPlanPtr thr = NULL,
+				gone = NULL,
 				exe = NULL,
 				wrk = NULL,
 				done = NULL;
@@ -460,6 +519,14 @@ write_batch(BatchWrites *w)
 						   upsert_set_list(thread_cols, T_NCOLS)),
 				  T_NCOLS, sfn_rowset_param_types(thread_cols, T_NCOLS));
 	}
+	keep_plan(&gone,
+			  psprintf("DELETE FROM sfn.threads t USING %s"
+					   " WHERE t.execution_id OPERATOR(pg_catalog.=) u.execution_id"
+					   "   AND t.thread_id OPERATOR(pg_catalog.=) u.thread_id",
+					   sfn_rowset_unnest_sql(gone_cols, G_NCOLS, "u")),
+			  G_NCOLS, sfn_rowset_param_types(gone_cols, G_NCOLS));
+	if (w->gone.nrows > 0)
+		exec_plan(gone, sfn_rowset_params(&w->gone), SPI_OK_DELETE);
 	if (w->threads.nrows > 0)
 		exec_plan(thr, sfn_rowset_params(&w->threads), SPI_OK_INSERT);
 
@@ -534,10 +601,9 @@ int_column(uint64 r, int n)
 enum
 {
 	C_ID = 1, C_NAME, C_INPUT, C_START, C_TIMEOUT, C_LAST, C_REDRIVE, C_SM_ID,
-	C_REVISION, C_SM_NAME, C_ROLE, C_REVISION_ID, C_THREAD_PRESENT, C_MAP_STATE,
-	C_THREAD_BASE				/* thread_cols[i] is column C_THREAD_BASE + i */
+	C_REVISION, C_SM_NAME, C_ROLE, C_REVISION_ID, C_MAP_STATE
 };
-#define TCOL(i) (C_THREAD_BASE + (i))
+#define TCOL(i) ((i) + 1)		/* thread_cols[i] in load_threads() */
 
 /* Answers from sfn.inbox for the claimed executions, in arrival order. */
 typedef struct InboxRow
@@ -624,13 +690,105 @@ take_inbox(SPITupleTable *claimed, uint64 n)
 	inbox_count = got;
 }
 
+/* The threads of the claimed executions, by execution then thread id. */
+typedef struct ThreadRow
+{
+	int64		execution_id;
+	char	   *state_name;
+	SfnThread	thread;			/* plan and state are set by advance_row */
+} ThreadRow;
+
+static ThreadRow *thread_rows;
+static uint64 thread_count;
+
+/* Load every thread of the claimed executions. */
+static void
+load_threads(SPITupleTable *claimed, uint64 n)
+{
+	static SPIPlanPtr load = NULL;
+	Datum	   *ids = palloc(sizeof(Datum) * n);
+	uint64		got;
+
+	thread_rows = NULL;
+	thread_count = 0;
+	for (uint64 r = 0; r < n; r++)
+	{
+		SPI_tuptable = claimed;
+		ids[r] = Int64GetDatum(sfn_spi_get_int64(r, C_ID));
+	}
+	keep_plan(&load,
+			  psprintf("SELECT %s FROM sfn.threads t"
+					   " WHERE t.execution_id OPERATOR(pg_catalog.=) ANY ($1)"
+					   " ORDER BY t.execution_id, t.thread_id",
+					   sfn_rowset_select_list(thread_cols, T_NCOLS, "t")),
+			  1, (Oid[]) {INT8ARRAYOID});
+	if (SPI_execute_plan(load, (Datum[]) {PointerGetDatum(construct_array(ids, (int) n, INT8OID, 8, true, TYPALIGN_DOUBLE))},
+						 NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the threads");
+	got = SPI_processed;
+	if (got == 0)
+		return;
+	thread_rows = palloc0(sizeof(ThreadRow) * got);
+	for (uint64 r = 0; r < got; r++)
+	{
+		ThreadRow  *row = &thread_rows[r];
+		SfnThread  *t = &row->thread;
+		bool		isnull;
+
+		row->execution_id = sfn_spi_get_int64(r, TCOL(T_EXEC));
+		row->state_name = sfn_spi_get_text(r, TCOL(T_STATE));
+		t->thread_id = int_column(r, TCOL(T_THREAD));
+		t->phase = (SfnPhase) int_column(r, TCOL(T_PHASE));
+		t->input = jsonb_column(r, TCOL(T_INPUT));
+		t->entered_at = timestamp_column(r, TCOL(T_ENTERED));
+		t->entered_event_id = int_column(r, TCOL(T_ENTERED_ID));
+		t->last_event_id = int_column(r, TCOL(T_LAST));
+		t->retry_count = int_column(r, TCOL(T_RETRY));
+		parse_retry_counts(t, sfn_spi_get_text(r, TCOL(T_RETRY_COUNTS)));
+		t->due_at = timestamp_column(r, TCOL(T_DUE));
+		t->task_event_id = int_column(r, TCOL(T_TASK_EVENT));
+		t->task_deadline = timestamp_column(r, TCOL(T_TASK_DEADLINE));
+		t->heartbeat_deadline = timestamp_column(r, TCOL(T_HB_DEADLINE));
+		t->heartbeat_seconds = int_column(r, TCOL(T_HB_SECONDS));
+		(void) sfn_spi_get(r, TCOL(T_PARENT), &isnull);
+		t->parent_id = isnull ? -1 : int_column(r, TCOL(T_PARENT));
+		t->index = int_column(r, TCOL(T_INDEX));
+		t->result = jsonb_column(r, TCOL(T_RESULT));
+		t->variables = jsonb_column(r, TCOL(T_VARIABLES));
+		/* a child that ended waits, with its result, for its parent */
+		t->done = t->phase == SFN_PHASE_DONE || t->phase == SFN_PHASE_FAILED;
+		t->failed = t->phase == SFN_PHASE_FAILED;
+	}
+	thread_count = got;
+}
+
+/* Index of the first thread row of execution id (rows sorted by execution). */
+static uint64
+thread_first(int64 id)
+{
+	uint64		lo = 0,
+				hi = thread_count;
+
+	while (lo < hi)
+	{
+		uint64		mid = lo + (hi - lo) / 2;
+
+		if (thread_rows[mid].execution_id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /*
- * One sfn_decide() call, then the effects it asked for: those that answer
- * at once (SQL tasks) are fed back, in order, before returning.
+ * One sfn_decide_threads() call, then the effects it asked for: those
+ * that answer at once (SQL tasks) are fed back, in order, before
+ * returning.
  */
 static void
-decide_and_carry_out(BatchWrites *w, const SfnPlan *plan, SfnExecution *exec,
-					 SfnThread *thread, Oid role, const SfnWake *wake)
+decide_and_carry_out(BatchWrites *w, SfnExecution *exec, List **threads, Oid role,
+					 const SfnWake *wake)
 {
 	List	   *pending = NIL;
 
@@ -639,7 +797,7 @@ decide_and_carry_out(BatchWrites *w, const SfnPlan *plan, SfnExecution *exec,
 	exec->inline_tasks = 0;
 	exec->max_inline_tasks = Max(0, SFN_MAX_SQL_TASKS_PER_BATCH - w->tasks.sql_calls);
 	exec->fresh_token = sfn_token_new();
-	sfn_decide(plan, exec, thread, wake);
+	sfn_decide_threads(exec, threads, wake);
 	collect_events(w, exec);
 	for (;;)
 	{
@@ -658,7 +816,7 @@ decide_and_carry_out(BatchWrites *w, const SfnPlan *plan, SfnExecution *exec,
 		exec->inline_tasks = 0;
 		exec->max_inline_tasks = Max(0, SFN_MAX_SQL_TASKS_PER_BATCH - w->tasks.sql_calls);
 		exec->fresh_token = sfn_token_new();
-		sfn_decide(plan, exec, thread, linitial(pending));
+		sfn_decide_threads(exec, threads, linitial(pending));
 		pending = list_delete_first(pending);
 		collect_events(w, exec);
 	}
@@ -675,7 +833,8 @@ static void
 advance_row(uint64 r, TimestampTz now, BatchWrites *w)
 {
 	SfnExecution exec;
-	SfnThread	thread;
+	List	   *threads = NIL;
+	int32		first_new_id;
 	const SfnPlan *plan;
 	TimestampTz timeout_at = timestamp_column(r, C_TIMEOUT);
 	Oid			role;
@@ -731,54 +890,58 @@ advance_row(uint64 r, TimestampTz now, BatchWrites *w)
 			plan = holder->states[i].processor;
 		}
 	}
-	if (!DatumGetBool(sfn_spi_get(r, C_THREAD_PRESENT, &(bool) {false})))
-		sfn_thread_init(&thread, plan, exec.input);
-	else
+	/* every live thread of the execution, thread 0 first */
+	for (uint64 i = thread_first(exec.id); i < thread_count && thread_rows[i].execution_id == exec.id; i++)
 	{
-		char	   *state_name = sfn_spi_get_text(r, TCOL(T_STATE));
+		ThreadRow  *row = &thread_rows[i];
+		SfnThread  *t = &row->thread;
+		const SfnPlan *found = NULL;
 
-		memset(&thread, 0, sizeof(thread));
-		thread.thread_id = int_column(r, TCOL(T_THREAD));
-		thread.state = sfn_plan_find_state(plan, state_name);
-		if (thread.state == SFN_NO_STATE)
+		t->state = sfn_plan_find_state_deep(plan, row->state_name, &found);
+		if (t->state == SFN_NO_STATE)
 			elog(ERROR, "state \"%s\" not in the plan of execution " INT64_FORMAT,
-				 state_name, exec.id);
-		thread.phase = (SfnPhase) int_column(r, TCOL(T_PHASE));
-		thread.input = jsonb_column(r, TCOL(T_INPUT));
-		thread.entered_at = timestamp_column(r, TCOL(T_ENTERED));
-		thread.entered_event_id = int_column(r, TCOL(T_ENTERED_ID));
-		thread.last_event_id = int_column(r, TCOL(T_LAST));
-		thread.retry_count = int_column(r, TCOL(T_RETRY));
-		parse_retry_counts(&thread, sfn_spi_get_text(r, TCOL(T_RETRY_COUNTS)));
-		thread.due_at = timestamp_column(r, TCOL(T_DUE));
-		thread.task_event_id = int_column(r, TCOL(T_TASK_EVENT));
-		thread.task_deadline = timestamp_column(r, TCOL(T_TASK_DEADLINE));
-		thread.heartbeat_deadline = timestamp_column(r, TCOL(T_HB_DEADLINE));
-		thread.heartbeat_seconds = int_column(r, TCOL(T_HB_SECONDS));
-		thread.variables = jsonb_column(r, TCOL(T_VARIABLES));
+				 row->state_name, exec.id);
+		t->plan = found;
+		threads = lappend(threads, t);
+		exec.next_thread_id = Max(exec.next_thread_id, t->thread_id + 1);
 	}
+	if (threads == NIL)
+	{
+		SfnThread  *t = palloc(sizeof(SfnThread));
+
+		sfn_thread_init(t, plan, exec.input);
+		threads = list_make1(t);
+		exec.next_thread_id = 1;
+	}
+	first_new_id = exec.next_thread_id;
+	sfn_threads_loaded(threads);
 
 	if (timeout_at != 0 && timeout_at <= now)
 	{
 		wake = sfn_wake(SFN_WAKE_TIMEOUT);
-		sfn_decide(plan, &exec, &thread, &wake);
+		sfn_decide_threads(&exec, &threads, &wake);
 	}
 	else
 	{
 		/* Answers that arrived, in order (the inbox rows are sorted). */
 		for (uint64 i = inbox_first(exec.id); i < inbox_count && inbox_rows[i].execution_id == exec.id; i++)
 		{
-			const SfnResource *target = &plan->states[thread.state].target;
+			SfnThread  *t = sfn_thread_for_answer(threads, inbox_rows[i].wake.task_event_id);
 
 			if (exec.status != SFN_RUNNING)
 				break;
 			/* A Lambda function mapped to an HTTP endpoint answers as a Lambda. */
-			if (target->kind == SFN_RESOURCE_LAMBDA || target->kind == SFN_RESOURCE_LAMBDA_FUNCTION)
-				sfn_lambda_shape_answer(target->kind == SFN_RESOURCE_LAMBDA_FUNCTION,
-										&inbox_rows[i].wake);
-			else if (target->kind == SFN_RESOURCE_START_EXECUTION)
-				sfn_start_execution_shape_answer(target, &inbox_rows[i].wake);
-			decide_and_carry_out(w, plan, &exec, &thread, role, &inbox_rows[i].wake);
+			if (t != NULL)
+			{
+				const SfnResource *target = &t->plan->states[t->state].target;
+
+				if (target->kind == SFN_RESOURCE_LAMBDA || target->kind == SFN_RESOURCE_LAMBDA_FUNCTION)
+					sfn_lambda_shape_answer(target->kind == SFN_RESOURCE_LAMBDA_FUNCTION,
+											&inbox_rows[i].wake);
+				else if (target->kind == SFN_RESOURCE_START_EXECUTION)
+					sfn_start_execution_shape_answer(target, &inbox_rows[i].wake);
+			}
+			decide_and_carry_out(w, &exec, &threads, role, &inbox_rows[i].wake);
 		}
 
 		/*
@@ -789,16 +952,16 @@ advance_row(uint64 r, TimestampTz now, BatchWrites *w)
 		wake = sfn_wake(SFN_WAKE_RUN);
 		for (int done = 0; exec.status == SFN_RUNNING;)
 		{
-			decide_and_carry_out(w, plan, &exec, &thread, role, &wake);
+			decide_and_carry_out(w, &exec, &threads, role, &wake);
 			done += SFN_TRANSITIONS_PER_CALL;
-			if (thread.done || exec.status != SFN_RUNNING ||
-				thread.phase != SFN_PHASE_ENTER ||
+			if (exec.status != SFN_RUNNING ||
+				!sfn_threads_runnable(&exec, threads) ||
 				done >= SFN_MAX_TRANSITIONS_PER_BATCH ||
 				GetCurrentTimestamp() >= batch_deadline || batch_full(w))
 				break;
 		}
 	}
-	collect(w, plan, &exec, &thread, timeout_at);
+	collect(w, &exec, threads, timeout_at, first_new_id);
 }
 
 /*
@@ -866,21 +1029,18 @@ claim(TimestampTz now, int limit)
 		keep_plan(&load_plan,
 				  psprintf("SELECT e.id, e.name, e.input, e.start_date, e.timeout_at, e.last_event_id,"
 						   "   e.redrive_count, e.state_machine_id, e.revision, sm.name, sm.role::pg_catalog.text,"
-						   "   r.revision_id, t.execution_id IS NOT NULL,"
+						   "   r.revision_id,"
 						   "   CASE WHEN e.map_run_id IS NOT NULL THEN COALESCE("
 						   "     (SELECT mr.state_name FROM sfn.map_runs mr"
-						   "       WHERE mr.id OPERATOR(pg_catalog.=) e.map_run_id), '') END, %s"
+						   "       WHERE mr.id OPERATOR(pg_catalog.=) e.map_run_id), '') END"
 						   " FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[])) WITH ORDINALITY AS c(execution_id, ord)"
 						   " JOIN sfn.executions e ON e.id OPERATOR(pg_catalog.=) c.execution_id"
 						   " JOIN sfn.state_machines sm ON sm.id OPERATOR(pg_catalog.=) e.state_machine_id"
 						   " JOIN sfn.state_machine_revisions r"
 						   "   ON r.state_machine_id OPERATOR(pg_catalog.=) e.state_machine_id"
 						   "  AND r.revision OPERATOR(pg_catalog.=) e.revision"
-						   " LEFT JOIN sfn.threads t ON t.execution_id OPERATOR(pg_catalog.=) e.id"
-						   "  AND t.thread_id OPERATOR(pg_catalog.=) 0"
 						   " WHERE e.status OPERATOR(pg_catalog.=) 'RUNNING'"
-						   " ORDER BY c.ord",
-						   sfn_rowset_select_list(thread_cols, T_NCOLS, "t")),
+						   " ORDER BY c.ord"),
 				  1, (Oid[]) {INT8ARRAYOID});
 	rc = SPI_execute_plan(load_plan,
 						  (Datum[]) {PointerGetDatum(construct_array(ids, (int) n, INT8OID, 8, true, TYPALIGN_DOUBLE))},
@@ -973,6 +1133,7 @@ sfn_runner_run_due(int worker_slot)
 
 		writes_init(&w);
 		take_inbox(claimed, n);
+		load_threads(claimed, n);
 		for (uint64 r = 0; r < n; r++)
 		{
 			/* Out of time: the rest stay due, for the next batch. */
