@@ -301,6 +301,30 @@ SELECT count(*) AS pending_items FROM sfn.map_run_items;
 -- Over: no more updates.
 SELECT sfn_update_map_run((SELECT map_run_arn FROM sfn_list_map_runs(pg_temp.arn('dmap-stop', 'e1'))),
 	max_concurrency => 1);
+-- A child waiting for a nested execution (.sync): aborting the child
+-- stops that execution too, as stopping any parent does.
+SELECT sfn_create_state_machine('dmap-leaf', $j$
+{"StartAt": "Sleep", "States": {"Sleep": {"Type": "Wait", "Seconds": 3600, "End": true}}}
+$j$) IS NOT NULL AS created;
+SELECT sfn_create_state_machine('dmap-nest', $j$
+{"StartAt": "Each", "States": {
+  "Each": {"Type": "Map",
+    "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"},
+      "StartAt": "Call", "States": {"Call": {"Type": "Task",
+        "Resource": "arn:aws:states:::states:startExecution.sync:2",
+        "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:dmap-leaf",
+          "Name.$": "States.Format('leaf-{}', $.n)"}, "End": true}}},
+    "End": true}}}
+$j$) IS NOT NULL AS created;
+SELECT sfn_start_execution('dmap-nest', '[{"n": 1}]', 'e1') IS NOT NULL AS started;
+DO $$ BEGIN
+	FOR i IN 1..100 LOOP
+		EXIT WHEN EXISTS (SELECT FROM sfn.executions WHERE name = 'leaf-1' AND last_event_id >= 2);
+		PERFORM pg_sleep(0.1);
+	END LOOP;
+END $$;
+SELECT sfn_stop_execution(pg_temp.arn('dmap-nest', 'e1')) IS NOT NULL AS stopped;
+SELECT status FROM pg_temp.outcome('dmap-leaf', 'leaf-1');
 -- Describe errors.
 SELECT sfn_describe_map_run('arn:aws:states:us-east-1:123456789012:execution:x:y');
 SELECT sfn_describe_map_run('arn:aws:states:us-east-1:123456789012:mapRun:x/y:00000000-0000-4000-8000-000000000000');

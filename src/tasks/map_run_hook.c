@@ -33,6 +33,7 @@
 #include "utils/jsonb.h"
 #include "utils/timestamp.h"
 
+#include "store/child_executions.h"
 #include "store/spi_util.h"
 #include "support/guc.h"
 #include "tasks/map_run.h"
@@ -143,6 +144,8 @@ abort_running(int64 run_id)
 	ids = palloc(sizeof(int64) * n);
 	for (uint64 r = 0; r < n; r++)
 		ids[r] = sfn_spi_get_int64(r, 1);
+	/* Their .sync children stop with them, as any parent's do. */
+	(void) sfn_child_executions_ended(id_array(ids, (int) n));
 	abort_runs_of_parents(id_array(ids, (int) n));
 }
 
@@ -187,6 +190,7 @@ sfn_map_runs_abort_stragglers(int limit)
 	for (uint64 r = 0; r < n; r++)
 		ids[r] = sfn_spi_get_int64(r, 1);
 	/* Counted as any batch's ended children (the runs are over: no more). */
+	(void) sfn_child_executions_ended(id_array(ids, (int) n));
 	sfn_map_runs_executions_ended(id_array(ids, (int) n));
 	return n;
 }
