@@ -209,7 +209,19 @@ CALL pg_temp.run('fail-none', '{"items": [{"ok": true}, {"ok": false}, {"ok": tr
 SELECT * FROM pg_temp.outcome('fail-none', 'e1');
 SELECT * FROM pg_temp.events('fail-none', 'e1');
 -- MaxConcurrency 1: the failure of item 1 stopped the run before items 2, 3.
+-- Once the run has ended they are not pending (they will never start) and
+-- the total is the two children that ran: the counts add up to it.
 SELECT m->'executionCounts' AS children FROM pg_temp.map_run('fail-none', 'e1') m;
+SELECT m->'itemCounts' AS items FROM pg_temp.map_run('fail-none', 'e1') m;
+-- Batches: item counts after the end are the items of the children that
+-- ran (one batch of 2 of 5 items), none pending.
+SELECT sfn_create_state_machine('fail-batch', '{"StartAt": "Each", "States": {"Each": {"Type": "Map",
+	"MaxConcurrency": 1, "ItemBatcher": {"MaxItemsPerBatch": 2},
+	"ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "Bad",
+		"States": {"Bad": {"Type": "Fail", "Error": "Batch.Bad"}}}, "End": true}}}') IS NOT NULL AS created;
+CALL pg_temp.run('fail-batch', '[1, 2, 3, 4, 5]', 'e1');
+SELECT m->>'status' AS status, m->'itemCounts' AS items, m->'executionCounts'->'total' AS children
+FROM pg_temp.map_run('fail-batch', 'e1') m;
 SELECT pg_temp.fail_map('fail-count', '{"End": true, "ToleratedFailureCount": 1}');
 CALL pg_temp.run('fail-count', '{"items": [{"ok": true}, {"ok": false}, {"ok": true}]}', 'e1');
 SELECT * FROM pg_temp.outcome('fail-count', 'e1');
@@ -279,6 +291,7 @@ SELECT sfn_update_map_run((SELECT map_run_arn FROM sfn_list_map_runs(pg_temp.arn
 	tolerated_failure_percentage => 101);
 SELECT sfn_update_map_run((SELECT map_run_arn FROM sfn_list_map_runs(pg_temp.arn('dmap-stop', 'e1'))));
 SELECT sfn_stop_execution(pg_temp.arn('dmap-stop', 'e1'), 'Stop', 'by hand') IS NOT NULL AS stopped;
+-- The item not started is not pending after the stop.
 SELECT m->>'status' AS status, m->'executionCounts' AS children FROM pg_temp.map_run('dmap-stop', 'e1') m;
 SELECT status, count(*) FROM sfn_list_map_run_executions(
 	(SELECT map_run_arn FROM sfn_list_map_runs(pg_temp.arn('dmap-stop', 'e1')))) GROUP BY 1;
@@ -288,6 +301,30 @@ SELECT count(*) AS pending_items FROM sfn.map_run_items;
 -- Over: no more updates.
 SELECT sfn_update_map_run((SELECT map_run_arn FROM sfn_list_map_runs(pg_temp.arn('dmap-stop', 'e1'))),
 	max_concurrency => 1);
+-- A child waiting for a nested execution (.sync): aborting the child
+-- stops that execution too, as stopping any parent does.
+SELECT sfn_create_state_machine('dmap-leaf', $j$
+{"StartAt": "Sleep", "States": {"Sleep": {"Type": "Wait", "Seconds": 3600, "End": true}}}
+$j$) IS NOT NULL AS created;
+SELECT sfn_create_state_machine('dmap-nest', $j$
+{"StartAt": "Each", "States": {
+  "Each": {"Type": "Map",
+    "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"},
+      "StartAt": "Call", "States": {"Call": {"Type": "Task",
+        "Resource": "arn:aws:states:::states:startExecution.sync:2",
+        "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:dmap-leaf",
+          "Name.$": "States.Format('leaf-{}', $.n)"}, "End": true}}},
+    "End": true}}}
+$j$) IS NOT NULL AS created;
+SELECT sfn_start_execution('dmap-nest', '[{"n": 1}]', 'e1') IS NOT NULL AS started;
+DO $$ BEGIN
+	FOR i IN 1..100 LOOP
+		EXIT WHEN EXISTS (SELECT FROM sfn.executions WHERE name = 'leaf-1' AND last_event_id >= 2);
+		PERFORM pg_sleep(0.1);
+	END LOOP;
+END $$;
+SELECT sfn_stop_execution(pg_temp.arn('dmap-nest', 'e1')) IS NOT NULL AS stopped;
+SELECT status FROM pg_temp.outcome('dmap-leaf', 'leaf-1');
 -- Describe errors.
 SELECT sfn_describe_map_run('arn:aws:states:us-east-1:123456789012:execution:x:y');
 SELECT sfn_describe_map_run('arn:aws:states:us-east-1:123456789012:mapRun:x/y:00000000-0000-4000-8000-000000000000');

@@ -19,6 +19,7 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 #include "api/access.h"
@@ -63,6 +64,7 @@ sfn_update_map_run(PG_FUNCTION_ARGS)
 	int64		running,
 				pending;
 	int32		max_concurrency;
+	MemoryContext caller = CurrentMemoryContext;
 
 	sfn_require_arg(fcinfo, 0, "map_run");
 	arn = sfn_text_arg(fcinfo, 0);
@@ -89,8 +91,15 @@ sfn_update_map_run(PG_FUNCTION_ARGS)
 		map_run_not_found(arn);
 	run_id = sfn_spi_get_int64(0, 1);
 	sm_id = sfn_spi_get_int64(0, 2);
-	owner = pstrdup(sfn_spi_get_text(0, 3));
+	owner = MemoryContextStrdup(caller, sfn_spi_get_text(0, 3));
+	sfn_spi_end(&scope);
+
+	/*
+	 * As the caller: inside the scope the current user is the extension's
+	 * owner, who holds every privilege.
+	 */
 	sfn_check_access(sm_id, owner, SFN_PRIV_START, "map run", map_run_not_found, arn);
+	sfn_spi_begin(&scope);
 
 	/* The run's row lock: the workers' counting waits for it, and it for them. */
 	sfn_spi_exec("UPDATE sfn.map_runs SET"

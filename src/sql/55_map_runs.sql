@@ -41,20 +41,25 @@ $$;
 COMMENT ON FUNCTION sfn.map_run_id(text) IS 'Id of the map run with that ARN; raises InvalidArn or ResourceNotFound';
 
 -- Counts by status, AWS's names: pending children are not started yet.
+-- Once the run has ended none is pending (none will start: AWS counts as
+-- aborted only children that were running), and the total is the
+-- children that ran, so the counts still add up to it.  A child a batch
+-- held when the run ended runs until the orphan sweep aborts it.
 CREATE OR REPLACE FUNCTION sfn.map_run_counts(mr sfn.map_runs) RETURNS jsonb
 	SET search_path = pg_catalog, pg_temp
 	LANGUAGE sql STABLE
 	AS $$
 	SELECT pg_catalog.jsonb_build_object(
-		'pending', mr.child_count OPERATOR(pg_catalog.-) mr.started,
-		'running', CASE WHEN mr.status OPERATOR(pg_catalog.=) 'RUNNING'
-			THEN mr.started OPERATOR(pg_catalog.-) mr.succeeded OPERATOR(pg_catalog.-) mr.failed
-				OPERATOR(pg_catalog.-) mr.timed_out OPERATOR(pg_catalog.-) mr.aborted ELSE 0 END,
+		'pending', CASE WHEN mr.status OPERATOR(pg_catalog.=) 'RUNNING'
+			THEN mr.child_count OPERATOR(pg_catalog.-) mr.started ELSE 0 END,
+		'running', mr.started OPERATOR(pg_catalog.-) mr.succeeded OPERATOR(pg_catalog.-) mr.failed
+			OPERATOR(pg_catalog.-) mr.timed_out OPERATOR(pg_catalog.-) mr.aborted,
 		'succeeded', mr.succeeded,
 		'failed', mr.failed,
 		'timedOut', mr.timed_out,
 		'aborted', mr.aborted,
-		'total', mr.child_count,
+		'total', CASE WHEN mr.status OPERATOR(pg_catalog.=) 'RUNNING'
+			THEN mr.child_count ELSE mr.started END,
 		'resultsWritten', mr.results_written,
 		'failuresNotRedrivable', 0,
 		'pendingRedrive', 0)
@@ -82,7 +87,8 @@ CREATE OR REPLACE FUNCTION sfn.map_run_item_counts(mr sfn.map_runs) RETURNS json
 			'failed', COALESCE(pg_catalog.sum(items) FILTER (WHERE status OPERATOR(pg_catalog.=) 'FAILED'), 0),
 			'timedOut', COALESCE(pg_catalog.sum(items) FILTER (WHERE status OPERATOR(pg_catalog.=) 'TIMED_OUT'), 0),
 			'aborted', COALESCE(pg_catalog.sum(items) FILTER (WHERE status OPERATOR(pg_catalog.=) 'ABORTED'), 0),
-			'total', mr.item_count,
+			'total', CASE WHEN mr.status OPERATOR(pg_catalog.=) 'RUNNING' THEN mr.item_count
+				ELSE COALESCE(pg_catalog.sum(items), 0) END,
 			'resultsWritten', mr.results_written,
 			'failuresNotRedrivable', 0,
 			'pendingRedrive', 0)

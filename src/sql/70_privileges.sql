@@ -140,14 +140,17 @@ CREATE POLICY own ON sfn.schedules FOR ALL
 	WITH CHECK (owner OPERATOR(pg_catalog.=) CURRENT_USER);
 
 -- Distributed Map: a map run and its pending items are visible with the
--- execution that started it.
+-- execution that started it.  The outer columns are qualified: an
+-- unqualified parent_execution_id would be sfn.executions' own column.
 GRANT SELECT ON sfn.map_runs, sfn.map_run_items TO sfn_user;
 DROP POLICY IF EXISTS visible ON sfn.map_runs;
 CREATE POLICY visible ON sfn.map_runs FOR SELECT
-	USING (EXISTS (SELECT FROM sfn.executions e WHERE e.id OPERATOR(pg_catalog.=) parent_execution_id));
+	USING (EXISTS (SELECT FROM sfn.executions e
+				   WHERE e.id OPERATOR(pg_catalog.=) map_runs.parent_execution_id));
 DROP POLICY IF EXISTS visible ON sfn.map_run_items;
 CREATE POLICY visible ON sfn.map_run_items FOR SELECT
-	USING (EXISTS (SELECT FROM sfn.map_runs mr WHERE mr.id OPERATOR(pg_catalog.=) map_run_id));
+	USING (EXISTS (SELECT FROM sfn.map_runs mr
+				   WHERE mr.id OPERATOR(pg_catalog.=) map_run_items.map_run_id));
 DO $$
 DECLARE
 	f pg_catalog.regprocedure;

@@ -65,7 +65,10 @@
 	"    ON r.state_machine_id OPERATOR(pg_catalog.=) e.state_machine_id" \
 	"   AND r.revision OPERATOR(pg_catalog.=) e.revision" \
 	"  WHERE e.id OPERATOR(pg_catalog.=) w.execution_id" \
-	"    AND e.status OPERATOR(pg_catalog.=) 'RUNNING' OFFSET 0)"
+	"    AND e.status OPERATOR(pg_catalog.=) 'RUNNING'" \
+	"    AND NOT EXISTS (SELECT 1 FROM sfn.map_runs mr" \
+	"      WHERE mr.id OPERATOR(pg_catalog.=) e.map_run_id" \
+	"        AND mr.status OPERATOR(pg_catalog.<>) 'RUNNING') OFFSET 0)"
 
 /* Transitions one execution may make per batch before yielding. */
 #define SFN_MAX_TRANSITIONS_PER_BATCH 500
@@ -1201,14 +1204,16 @@ sfn_runner_recover(const char *message)
 /*
  * Work rows no batch can run: the execution is gone or no longer RUNNING
  * (the row is removed), or its state machine or revision is gone (the
- * execution fails with States.Runtime).  The claim never takes them, so
- * they cannot stall the workers; this ends them.  Worker 0 runs it every
+ * execution fails with States.Runtime), or it is a child of a map run
+ * that ended while a batch held it (it is aborted).  The claim never takes
+ * them, so they cannot stall the workers; this ends them.  Worker 0 runs it every
  * 10 s, in a transaction of its own; returns how many it handled.
  */
 uint64
 sfn_runner_sweep_orphans(void)
 {
 	uint64		n = 0;
+	uint64		aborted = 0;
 
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
@@ -1219,10 +1224,17 @@ sfn_runner_sweep_orphans(void)
 	{
 		SPITupleTable *orphans;
 
+		/* Children of ended map runs: aborted, whenever they are due. */
+		aborted = sfn_map_runs_abort_stragglers(SFN_ORPHANS_PER_SWEEP);
 		n = sfn_spi_exec("SELECT w.execution_id,"
 						 "   EXISTS (SELECT 1 FROM sfn.executions e"
 						 "     WHERE e.id OPERATOR(pg_catalog.=) w.execution_id"
-						 "       AND e.status OPERATOR(pg_catalog.=) 'RUNNING')"
+						 "       AND e.status OPERATOR(pg_catalog.=) 'RUNNING'),"
+						 "   EXISTS (SELECT 1 FROM sfn.executions e"
+						 "     JOIN sfn.map_runs mr ON mr.id OPERATOR(pg_catalog.=) e.map_run_id"
+						 "     WHERE e.id OPERATOR(pg_catalog.=) w.execution_id"
+						 "       AND e.status OPERATOR(pg_catalog.=) 'RUNNING'"
+						 "       AND mr.status OPERATOR(pg_catalog.<>) 'RUNNING')"
 						 " FROM sfn.work w"
 						 " WHERE w.due_at OPERATOR(pg_catalog.<=) pg_catalog.clock_timestamp()"
 						 "   AND NOT " RUNNABLE_WORK_ROW
@@ -1239,6 +1251,8 @@ sfn_runner_sweep_orphans(void)
 			SPI_tuptable = orphans;
 			id = sfn_spi_get_int64(r, 1);
 			running = DatumGetBool(sfn_spi_get(r, 2, &isnull));
+			if (DatumGetBool(sfn_spi_get(r, 3, &isnull)))
+				continue;		/* held above: the next sweep aborts it */
 			if (running)
 			{
 				TimestampTz stop_date;
@@ -1262,5 +1276,5 @@ sfn_runner_sweep_orphans(void)
 	PopActiveSnapshot();
 	CommitTransactionCommand();
 	pgstat_report_activity(STATE_IDLE, NULL);
-	return n;
+	return n + aborted;
 }

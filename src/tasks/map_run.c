@@ -139,7 +139,9 @@ run_query(const char *query, JsonbValue *arguments, Oid role, bool whole_text,
 		uint64		n;
 		TupleDesc	desc;
 
-		SetUserIdAndSecContext(role, save_sec | SECURITY_LOCAL_USERID_CHANGE);
+		/* Restricted: no session state (settings, temporary tables) is left. */
+		SetUserIdAndSecContext(role, save_sec | SECURITY_LOCAL_USERID_CHANGE |
+							   SECURITY_RESTRICTED_OPERATION);
 		/* Read-only until the subtransaction ends (it restores the flag). */
 		XactReadOnly = true;
 		rc = SPI_execute_with_args(query, nargs, types, values, NULL, false,

@@ -46,4 +46,7 @@ extern bool sfn_map_run_write_results(int64 run_id, JsonbValue *writer, JsonbVal
  */
 extern void sfn_map_runs_executions_ended(Datum ids);
 
+/* The orphan sweep: children of ended runs that a batch held when they ended. */
+extern uint64 sfn_map_runs_abort_stragglers(int limit);
+
 #endif							/* SFN_MAP_RUN_H */

@@ -15,7 +15,11 @@
  * two batches never wait for each other in a cycle.
  *
  * Children are aborted with SKIP LOCKED: a child that another batch holds
- * is left to it (it must not be waited for while we hold the run's row).
+ * is left to it (it must not be waited for while we hold the run's row:
+ * that batch may be waiting for the row to count a child).  Once the run
+ * has ended, the claim no longer takes such a child, and the orphan sweep
+ * aborts and counts it (sfn_map_runs_abort_stragglers).  A child that
+ * batch ended before committing is counted as it ended.
  *
  *-------------------------------------------------------------------------
  */
@@ -29,6 +33,7 @@
 #include "utils/jsonb.h"
 #include "utils/timestamp.h"
 
+#include "store/child_executions.h"
 #include "store/spi_util.h"
 #include "support/guc.h"
 #include "tasks/map_run.h"
@@ -139,7 +144,55 @@ abort_running(int64 run_id)
 	ids = palloc(sizeof(int64) * n);
 	for (uint64 r = 0; r < n; r++)
 		ids[r] = sfn_spi_get_int64(r, 1);
+	/* Their .sync children stop with them, as any parent's do. */
+	(void) sfn_child_executions_ended(id_array(ids, (int) n));
 	abort_runs_of_parents(id_array(ids, (int) n));
+}
+
+/*
+ * Running children of ended runs, skipped by abort_running because a batch
+ * held them then: abort those no one holds now, count them in their runs.
+ * Called by the orphan sweep (store/runner.c); returns how many.
+ */
+uint64
+sfn_map_runs_abort_stragglers(int limit)
+{
+	uint64		n;
+	int64	   *ids;
+
+	n = sfn_spi_exec("WITH l AS (SELECT w.execution_id, e.map_run_id FROM sfn.work w"
+					 "   JOIN sfn.executions e ON e.id OPERATOR(pg_catalog.=) w.execution_id"
+					 "   JOIN sfn.map_runs mr ON mr.id OPERATOR(pg_catalog.=) e.map_run_id"
+					 "   WHERE e.status OPERATOR(pg_catalog.=) 'RUNNING'"
+					 "     AND mr.status OPERATOR(pg_catalog.<>) 'RUNNING'"
+					 "   ORDER BY e.map_run_id LIMIT $1"
+					 "   FOR UPDATE OF w SKIP LOCKED),"
+					 " wd AS (DELETE FROM sfn.work w USING l"
+					 "   WHERE w.execution_id OPERATOR(pg_catalog.=) l.execution_id),"
+					 " e AS (UPDATE sfn.executions e SET status = 'ABORTED', stop_date = pg_catalog.now(),"
+					 "     last_event_id = e.last_event_id OPERATOR(pg_catalog.+) 1"
+					 "   FROM l WHERE e.id OPERATOR(pg_catalog.=) l.execution_id"
+					 "     AND e.status OPERATOR(pg_catalog.=) 'RUNNING'"
+					 "   RETURNING e.id, e.map_run_id, e.last_event_id, e.stop_date),"
+					 " h AS (INSERT INTO sfn.history (execution_id, event_id, previous_event_id, ts, type, details)"
+					 "   SELECT id, last_event_id, 0, stop_date, 'ExecutionAborted', '{}'::pg_catalog.jsonb FROM e),"
+					 " t AS (DELETE FROM sfn.threads WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM e)),"
+					 " k AS (DELETE FROM sfn.task_tokens WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM e)),"
+					 " i AS (DELETE FROM sfn.inbox WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM e)),"
+					 " a AS (DELETE FROM sfn.activity_tasks WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM e)),"
+					 " r AS (DELETE FROM sfn.http_requests WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM e))"
+					 " SELECT id FROM e ORDER BY map_run_id",
+					 1, (Oid[]) {INT4OID}, (Datum[]) {Int32GetDatum(limit)}, NULL, false,
+					 SPI_OK_SELECT);
+	if (n == 0)
+		return 0;
+	ids = palloc(sizeof(int64) * n);
+	for (uint64 r = 0; r < n; r++)
+		ids[r] = sfn_spi_get_int64(r, 1);
+	/* Counted as any batch's ended children (the runs are over: no more). */
+	(void) sfn_child_executions_ended(id_array(ids, (int) n));
+	sfn_map_runs_executions_ended(id_array(ids, (int) n));
+	return n;
 }
 
 /* The runs of ended parents: ABORTED, with their children. */

@@ -11,8 +11,8 @@
  * When the map run ends, every child (succeeded, failed, timed out,
  * aborted, or PENDING: never started) becomes a row of the table, written
  * as the state machine's role with one INSERT, in a subtransaction: a
- * table the role cannot write fails the Map state with
- * States.ResultWriterFailed.  The table needs these columns (others must
+ * table the role cannot write, or a temporary table, fails the Map state
+ * with States.ResultWriterFailed.  The table needs these columns (others must
  * have defaults):
  *
  *	 map_run_arn text, execution_arn text, child_index integer, status text,
@@ -27,12 +27,14 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/regproc.h"
 #include "utils/resowner.h"
@@ -88,7 +90,7 @@ sfn_map_run_write_results(int64 run_id, JsonbValue *writer, JsonbValue **output,
 	JsonbValue *params = sfn_jv_is_object(writer) ? sfn_jv_object_cget(writer, "Parameters") : NULL;
 	JsonbValue *resource = sfn_jv_is_object(writer) ? sfn_jv_object_cget(writer, "Resource") : NULL;
 	JsonbValue *table_v = params && sfn_jv_is_object(params) ? sfn_jv_object_cget(params, "Table") : NULL;
-	char	   *table;
+	char	   *volatile table;
 	char	   *run_arn;
 	char	   *role_name;
 	Oid			role;
@@ -139,7 +141,30 @@ sfn_map_run_write_results(int64 run_id, JsonbValue *writer, JsonbValue **output,
 	MemoryContextSwitchTo(caller);
 	PG_TRY();
 	{
-		SetUserIdAndSecContext(role, save_sec | SECURITY_LOCAL_USERID_CHANGE);
+		Oid			relid;
+		Oid			nsp;
+
+		/*
+		 * Restricted: the role's triggers and defaults may not leave
+		 * session state (temporary tables, settings) in the worker.
+		 */
+		SetUserIdAndSecContext(role, save_sec | SECURITY_LOCAL_USERID_CHANGE |
+							   SECURITY_RESTRICTED_OPERATION);
+
+		/*
+		 * The table, looked up as the role.  Not a temporary one: the
+		 * worker's temporary schema is shared by every role's SQL tasks, so
+		 * a table planted there by another user could receive the rows.
+		 */
+		relid = RangeVarGetRelid(makeRangeVarFromNameList(stringToQualifiedNameList(sfn_jv_cstr(table_v))),
+								 RowExclusiveLock, false);
+		nsp = get_rel_namespace(relid);
+		if (isAnyTempNamespace(nsp))
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("a ResultWriter may not write a temporary table")));
+		table = psprintf("%s.%s", quote_identifier(get_namespace_name(nsp)),
+						 quote_identifier(get_rel_name(relid)));
 		/* Not sfn_spi_exec: that caches plans by the text's address. */
 		if (SPI_execute_with_args(psprintf("INSERT INTO %s (map_run_arn, execution_arn, child_index, status,"
 										   "   input, output, error, cause, start_date, stop_date)"
