@@ -271,3 +271,39 @@ SELECT count(*) AS rows_of_the_slow_task FROM shop.reservations WHERE order_id =
 -- The workers are still there.
 CALL pg_temp.run('task-sql-ok', '{"order": "after-timeout"}', 'e3');
 SELECT status FROM pg_temp.outcome('task-sql-ok', 'e3');
+
+--
+-- A worker's session runs every user's SQL tasks, so a task leaves nothing
+-- behind in it: it runs as a security-restricted operation (no temporary
+-- table that could shadow another user's unqualified name: 42501, which
+-- is States.Permissions), and the settings it changes are undone when it
+-- returns (the next task, in the same batch, sees none of them).
+--
+CREATE FUNCTION shop.plant_temp(p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+BEGIN
+	CREATE TEMP TABLE reservations (order_id text, qty int);
+	RETURN '{}';
+END $$;
+CREATE FUNCTION shop.set_setting(p jsonb) RETURNS jsonb LANGUAGE sql AS $$
+	SELECT jsonb_build_object('set', set_config('pg_sfn_test.planted', 'yes', false)) $$;
+CREATE FUNCTION shop.read_setting(p jsonb) RETURNS jsonb LANGUAGE sql AS $$
+	SELECT jsonb_build_object('seen', current_setting('pg_sfn_test.planted', true)) $$;
+SELECT sfn_create_state_machine('task-sql-session', $j$
+{"StartAt": "Plant", "States": {
+  "Plant": {"Type": "Task", "Resource": "arn:aws:states:::sql:invoke",
+    "Parameters": {"FunctionName": "shop.plant_temp"},
+    "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.planted", "Next": "Set"}], "Next": "Set"},
+  "Set": {"Type": "Task", "Resource": "arn:aws:states:::sql:invoke",
+    "Parameters": {"FunctionName": "shop.set_setting"}, "ResultPath": "$.set", "Next": "Read"},
+  "Read": {"Type": "Task", "Resource": "arn:aws:states:::sql:invoke",
+    "Parameters": {"FunctionName": "shop.read_setting"},
+    "ResultSelector": {"seen.$": "$.Payload.seen"}, "ResultPath": "$.read", "End": true}}}
+$j$);
+CALL pg_temp.run('task-sql-session', '{}', 'e1');
+SELECT status, output->'planted'->>'Error' AS plant_error,
+       output->'planted'->>'Cause' AS plant_cause,
+       output->'set'->'Payload' AS set, output->'read' AS read
+FROM pg_temp.outcome('task-sql-session', 'e1');
+-- All three tasks ran in one batch (one timestamp), so in one session.
+SELECT count(DISTINCT "timestamp") AS batches
+FROM sfn_get_execution_history(pg_temp.arn('task-sql-session', 'e1')) WHERE type LIKE 'Task%';

@@ -30,6 +30,7 @@
 #include "storage/latch.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -149,6 +150,7 @@ sfn_sql_invoke(JsonbValue *parameters, Oid role, const char *state_name,
 	ResourceOwner oldowner = CurrentResourceOwner;
 	Oid			save_userid;
 	int			save_sec;
+	volatile int save_nestlevel;
 	volatile Datum result = (Datum) 0;
 	volatile bool isnull = true;
 	volatile bool ok = true;
@@ -170,6 +172,7 @@ sfn_sql_invoke(JsonbValue *parameters, Oid role, const char *state_name,
 						  GetUserNameFromId(role, false), name);
 
 	GetUserIdAndSecContext(&save_userid, &save_sec);
+	save_nestlevel = 0;
 	if (timeout_seconds > 0)
 	{
 		if (task_timeout_id == MAX_TIMEOUTS)
@@ -185,7 +188,16 @@ sfn_sql_invoke(JsonbValue *parameters, Oid role, const char *state_name,
 		LOCAL_FCINFO(fcinfo, 1);
 		FmgrInfo	flinfo;
 
-		SetUserIdAndSecContext(role, save_sec | SECURITY_LOCAL_USERID_CHANGE);
+		/*
+		 * The worker's session runs every user's tasks: a task may not leave
+		 * anything behind in it for the next one to find (a temporary table
+		 * that shadows another user's unqualified name, a setting).  As
+		 * PostgreSQL does for index expressions and materialized views: a
+		 * security-restricted operation, and its settings undone after.
+		 */
+		SetUserIdAndSecContext(role, save_sec | SECURITY_LOCAL_USERID_CHANGE |
+							   SECURITY_RESTRICTED_OPERATION);
+		save_nestlevel = NewGUCNestLevel();
 		fmgr_info(fn, &flinfo);
 		InitFunctionCallInfoData(*fcinfo, &flinfo, 1, InvalidOid, NULL, NULL);
 		fcinfo->args[0].value = JsonbPGetDatum(sfn_jv_to_jsonb(payload ? payload : sfn_jv_null()));
@@ -202,6 +214,7 @@ sfn_sql_invoke(JsonbValue *parameters, Oid role, const char *state_name,
 				QueryCancelPending = false;
 			}
 		}
+		AtEOXact_GUC(false, save_nestlevel);
 		SetUserIdAndSecContext(save_userid, save_sec);
 		/* The result lives in oldcontext: copy it out before the release. */
 		if (!isnull)
