@@ -1172,7 +1172,7 @@ sfn_runner_run_due(int worker_slot)
  * with several executions claimed, retry them one per batch; with one,
  * end it with States.Runtime in a transaction of its own.
  */
-void
+bool
 sfn_runner_recover(const char *message)
 {
 	int64		culprit = current_execution;
@@ -1180,7 +1180,7 @@ sfn_runner_recover(const char *message)
 	if (current_claimed > 1)
 	{
 		isolate_batches = (int) current_claimed;
-		return;
+		return true;
 	}
 	if (current_claimed == 1 && culprit != 0)
 	{
@@ -1198,7 +1198,9 @@ sfn_runner_recover(const char *message)
 		CommitTransactionCommand();
 		elog(WARNING, "pg_sfn: execution " INT64_FORMAT " failed with an internal error: %s",
 			 culprit, message);
+		return true;
 	}
+	return false;
 }
 
 /*

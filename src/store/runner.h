@@ -17,8 +17,12 @@
  */
 extern long sfn_runner_run_due(int worker_slot);
 
-/* After a failed batch (transaction aborted): isolate or end the culprit. */
-extern void sfn_runner_recover(const char *message);
+/*
+ * After a failed batch (transaction aborted): isolate or end the culprit.
+ * False when there was none (the claim itself failed): retrying at once
+ * would fail the same way.
+ */
+extern bool sfn_runner_recover(const char *message);
 
 /* End or remove work rows whose execution cannot run (own transaction). */
 extern uint64 sfn_runner_sweep_orphans(void);

@@ -176,18 +176,18 @@ sfn_retention_run_void(int slot)
 }
 
 /*
- * Run one batch (or retention pass).  An ERROR is logged and the
- * transaction aborted instead of killing the worker; after a failed batch
- * the runner isolates the execution that caused it (sfn_runner_recover),
- * in a transaction of its own, and the worker goes on at once.
+ * sfn_runner_recover, whose own failure must not end the worker either.
+ * True when it isolated or ended an execution, so that going on at once
+ * makes progress.
  */
-/* sfn_runner_recover, whose own failure must not end the worker either. */
-static void
+static bool
 recover_safely(const char *message)
 {
+	volatile bool isolated = false;
+
 	PG_TRY();
 	{
-		sfn_runner_recover(message);
+		isolated = sfn_runner_recover(message);
 	}
 	PG_CATCH();
 	{
@@ -197,16 +197,26 @@ recover_safely(const char *message)
 		pg_usleep(1000000L);
 	}
 	PG_END_TRY();
+	return isolated;
 }
 
+/*
+ * Run one batch (or retention pass).  An ERROR is logged and the
+ * transaction aborted instead of killing the worker; after a failed batch
+ * the runner isolates the execution that caused it (sfn_runner_recover),
+ * in a transaction of its own, and the worker goes on at once.
+ */
 static long
 run_safely(long (*fn) (int), int slot, MemoryContext loop_cxt)
 {
+	/* Failed runs in a row that recovery could not pin on an execution. */
+	static int	failures = 0;
 	long		sleep_ms;
 
 	PG_TRY();
 	{
 		sleep_ms = fn(slot);
+		failures = 0;
 	}
 	PG_CATCH();
 	{
@@ -218,11 +228,18 @@ run_safely(long (*fn) (int), int slot, MemoryContext loop_cxt)
 		FlushErrorState();
 		AbortCurrentTransaction();
 		pgstat_report_activity(STATE_IDLE, NULL);
-		sleep_ms = 1000;
-		if (fn == sfn_runner_run_due)
-		{
-			recover_safely(edata->message);
+		if (fn == sfn_runner_run_due && recover_safely(edata->message))
 			sleep_ms = 0;
+		else
+		{
+			/*
+			 * Nothing to isolate (the claim itself failed: a broken
+			 * catalog, tables this library does not know): trying again at
+			 * once would fail the same way.  Back off, doubling up to 32 s,
+			 * rather than spin and flood the log.
+			 */
+			failures = Min(failures + 1, 6);
+			sleep_ms = 1000L << (failures - 1);
 		}
 	}
 	PG_END_TRY();
