@@ -60,4 +60,11 @@ extern char *sfn_rowset_names(const SfnColumn *cols, int ncols);
  */
 extern void sfn_rowset_insert(SPIPlanPtr *plan, const char *table, SfnRowSet *rows);
 
+/*
+ * The same rows straight into the heap and its indexes (as COPY does),
+ * for a table of the extension's own that has no triggers, defaults or
+ * rules to apply: every column of the table must be in the set.
+ */
+extern void sfn_rowset_insert_direct(const char *schema, const char *table, SfnRowSet *rows);
+
 #endif							/* SFN_ROWSET_H */
