@@ -1120,11 +1120,11 @@ ms_until_next_due(void)
 uint64		sfn_runner_last_claimed = 0;
 
 /*
- * A batch's memory (its SPI context, freed at the end) is tens of
+ * The memory an execution's advance takes (see advance_row) is tens of
  * megabytes when it runs a large Map.  By default glibc hands blocks that
- * large back to the kernel (mmap, heap trimming), and the next batch
+ * large back to the kernel (mmap, heap trimming), and the next execution
  * faults every page in again: a sixth of a worker's time in a Map-heavy
- * load.  Keeping up to 64 MB of freed heap avoids that.
+ * load.  Keeping up to 64 MB of freed heap avoids most of that.
  */
 static void
 keep_batch_memory(void)
