@@ -151,17 +151,50 @@ sfn_rowset_insert(SPIPlanPtr *plan, const char *table, SfnRowSet *rows)
 /* Rows handed to table_multi_insert() at once. */
 #define SFN_ROWSET_MULTI_INSERT 1000
 
+/* Can rows go into rel directly?  attno[i]: column i's attribute number. */
+static bool
+direct_insert_ok(Relation rel, SfnRowSet *rows, AttrNumber *attno)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			live = 0;
+
+	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->trigdesc != NULL ||
+		rel->rd_rules != NULL ||
+		(desc->constr && (desc->constr->num_check > 0 || desc->constr->has_generated_stored)))
+		return false;
+	for (int a = 0; a < desc->natts; a++)
+		if (!TupleDescAttr(desc, a)->attisdropped)
+			live++;
+	if (live != rows->ncols)
+		return false;
+	for (int i = 0; i < rows->ncols; i++)
+	{
+		Form_pg_attribute att;
+
+		attno[i] = attnameAttNum(rel, rows->cols[i].name, true);
+		if (attno[i] <= 0)
+			return false;
+		att = TupleDescAttr(desc, attno[i] - 1);
+		if (att->atttypid != rows->cols[i].type)
+			return false;
+		if (att->attnotnull)
+			for (int r = 0; r < rows->nrows; r++)
+				if (rows->arrays[i]->dnulls[r])
+					return false;
+	}
+	return true;
+}
+
 /*
  * The SQL path costs as much again as the heap and index inserts
  * themselves for a batch's history: arrays built, unnested into a
  * tuplestore, a tuple formed per row.  Here the column values go to
  * slots as they are, the heap takes them a page at a time (one WAL record
  * per page), and each index gets its entries as an INSERT would give
- * them, unique checks included.  Only for tables of the extension that
- * no one adds triggers or defaults to; the worker is superuser, so an
- * INSERT would not check privileges or row security either.
+ * them, unique checks included.  The worker is superuser: an INSERT
+ * would not check privileges or row security either.
  */
-void
+bool
 sfn_rowset_insert_direct(const char *schema, const char *table, SfnRowSet *rows)
 {
 	Oid			relid;
@@ -173,29 +206,19 @@ sfn_rowset_insert_direct(const char *schema, const char *table, SfnRowSet *rows)
 	TupleTableSlot **slots;
 	CommandId	cid;
 	int			nslots;
-	int			live;
 
 	if (rows->nrows == 0)
-		return;
+		return true;
 	relid = get_relname_relid(table, get_namespace_oid(schema, false));
 	if (!OidIsValid(relid))
-		elog(ERROR, "relation %s.%s does not exist", schema, table);
+		return false;
 	rel = table_open(relid, RowExclusiveLock);
 	desc = RelationGetDescr(rel);
-	live = 0;
-	for (int a = 0; a < desc->natts; a++)
-		if (!TupleDescAttr(desc, a)->attisdropped)
-			live++;
-	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->trigdesc != NULL ||
-		rows->ncols != live)
-		elog(ERROR, "rowset: %s.%s cannot take rows directly", schema, table);
 	attno = palloc(sizeof(AttrNumber) * rows->ncols);
-	for (int i = 0; i < rows->ncols; i++)
+	if (!direct_insert_ok(rel, rows, attno))
 	{
-		attno[i] = attnameAttNum(rel, rows->cols[i].name, false);
-		if (attno[i] <= 0 || TupleDescAttr(desc, attno[i] - 1)->atttypid != rows->cols[i].type)
-			elog(ERROR, "rowset: column \"%s\" of %s.%s does not match",
-				 rows->cols[i].name, schema, table);
+		table_close(rel, NoLock);
+		return false;
 	}
 
 	estate = CreateExecutorState();
@@ -246,4 +269,5 @@ sfn_rowset_insert_direct(const char *schema, const char *table, SfnRowSet *rows)
 	ExecCloseIndices(rri);
 	FreeExecutorState(estate);
 	table_close(rel, NoLock);
+	return true;
 }

@@ -62,9 +62,12 @@ extern void sfn_rowset_insert(SPIPlanPtr *plan, const char *table, SfnRowSet *ro
 
 /*
  * The same rows straight into the heap and its indexes (as COPY does),
- * for a table of the extension's own that has no triggers, defaults or
- * rules to apply: every column of the table must be in the set.
+ * for a table of the extension's own that every column is given for.
+ * false, with nothing written, when the table has something an INSERT
+ * would apply and this does not (a trigger, a rule, a CHECK constraint, a
+ * generated column, a null for a NOT NULL column): the caller then uses
+ * sfn_rowset_insert().
  */
-extern void sfn_rowset_insert_direct(const char *schema, const char *table, SfnRowSet *rows);
+extern bool sfn_rowset_insert_direct(const char *schema, const char *table, SfnRowSet *rows);
 
 #endif							/* SFN_ROWSET_H */
