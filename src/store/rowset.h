@@ -60,4 +60,14 @@ extern char *sfn_rowset_names(const SfnColumn *cols, int ncols);
  */
 extern void sfn_rowset_insert(SPIPlanPtr *plan, const char *table, SfnRowSet *rows);
 
+/*
+ * The same rows straight into the heap and its indexes (as COPY does),
+ * for a table of the extension's own that every column is given for.
+ * false, with nothing written, when the table has something an INSERT
+ * would apply and this does not (a trigger, a rule, a CHECK constraint, a
+ * generated column, a null for a NOT NULL column): the caller then uses
+ * sfn_rowset_insert().
+ */
+extern bool sfn_rowset_insert_direct(const char *schema, const char *table, SfnRowSet *rows);
+
 #endif							/* SFN_ROWSET_H */
