@@ -249,16 +249,7 @@ sfn_store_end_execution(int64 exec_id, const char *status, const char *event_typ
 				 "     CASE WHEN $6 THEN last_event_id OPERATOR(pg_catalog.-) 1 ELSE 0 END, stop_date, $5,"
 				 "     pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object('error', $2, 'cause', $3))"
 				 "   FROM e),"
-				 " t AS (DELETE FROM sfn.threads"
-				 "   WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM e)),"
-				 " k AS (DELETE FROM sfn.task_tokens"
-				 "   WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM e)),"
-				 " i AS (DELETE FROM sfn.inbox"
-				 "   WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM e)),"
-				 " a AS (DELETE FROM sfn.activity_tasks"
-				 "   WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM e)),"
-				 " r AS (DELETE FROM sfn.http_requests"
-				 "   WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM e))"
+				 SFN_DELETE_EXECUTION_ROWS("SELECT id FROM e")
 				 " SELECT stop_date, $4 FROM e",
 				 6, (Oid[]) {INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, BOOLOID},
 				 values, nulls, false, SPI_OK_SELECT);

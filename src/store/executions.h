@@ -52,4 +52,18 @@ extern bool sfn_store_end_execution(int64 exec_id, const char *status, const cha
 extern int64 sfn_store_find_execution(const char *sm_name, const char *exec_name, const char *arn,
 									  int64 *sm_id, char **sm_owner);
 
+/*
+ * The rows a running execution has beside its own (threads and the task
+ * queues: tokens, inbox answers, activity tasks, HTTP requests), deleted
+ * when it ends or is removed: CTEs for a WITH list, IDS an SQL expression
+ * for "= ANY (IDS)" (an array parameter or a subquery).  Every place that
+ * ends executions uses it, so a new per-execution table is added once.
+ */
+#define SFN_DELETE_EXECUTION_ROWS(IDS) \
+	" t AS (DELETE FROM sfn.threads WHERE execution_id OPERATOR(pg_catalog.=) ANY (" IDS "))," \
+	" k AS (DELETE FROM sfn.task_tokens WHERE execution_id OPERATOR(pg_catalog.=) ANY (" IDS "))," \
+	" i AS (DELETE FROM sfn.inbox WHERE execution_id OPERATOR(pg_catalog.=) ANY (" IDS "))," \
+	" a AS (DELETE FROM sfn.activity_tasks WHERE execution_id OPERATOR(pg_catalog.=) ANY (" IDS "))," \
+	" r AS (DELETE FROM sfn.http_requests WHERE execution_id OPERATOR(pg_catalog.=) ANY (" IDS "))"
+
 #endif							/* SFN_STORE_EXECUTIONS_H */

@@ -17,6 +17,7 @@
 #include "utils/snapmgr.h"
 
 #include "support/guc.h"
+#include "store/executions.h"
 #include "store/retention.h"
 #include "store/schema_version.h"
 #include "store/spi_util.h"
@@ -44,12 +45,8 @@ sfn_retention_run(void)
 							   "    LIMIT $2)"
 							   "  RETURNING id),"
 							   " h AS (DELETE FROM sfn.history WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old)),"
-							   " t AS (DELETE FROM sfn.threads WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old)),"
 							   " w AS (DELETE FROM sfn.work WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old)),"
-							   " k AS (DELETE FROM sfn.task_tokens WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old)),"
-							   " i AS (DELETE FROM sfn.inbox WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old)),"
-							   " a AS (DELETE FROM sfn.activity_tasks WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old)),"
-							   " r AS (DELETE FROM sfn.http_requests WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old)),"
+							   SFN_DELETE_EXECUTION_ROWS("SELECT id FROM old") ","
 							   /* Distributed Map: the runs of removed parents (their children go by their own dates) */
 							   " m AS (DELETE FROM sfn.map_runs WHERE parent_execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM old)"
 							   "   RETURNING id),"

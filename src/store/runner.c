@@ -575,12 +575,8 @@ write_batch(BatchWrites *w)
 		exec_plan(wrk, sfn_rowset_params(&w->work), SPI_OK_UPDATE);
 
 	keep_plan(&done,
-			  "WITH w AS (DELETE FROM sfn.work WHERE execution_id OPERATOR(pg_catalog.=) ANY ($1)),"
-			  " k AS (DELETE FROM sfn.task_tokens WHERE execution_id OPERATOR(pg_catalog.=) ANY ($1)),"
-			  " i AS (DELETE FROM sfn.inbox WHERE execution_id OPERATOR(pg_catalog.=) ANY ($1)),"
-			  " a AS (DELETE FROM sfn.activity_tasks WHERE execution_id OPERATOR(pg_catalog.=) ANY ($1)),"
-			  " r AS (DELETE FROM sfn.http_requests WHERE execution_id OPERATOR(pg_catalog.=) ANY ($1))"
-			  " DELETE FROM sfn.threads WHERE execution_id OPERATOR(pg_catalog.=) ANY ($1)",
+			  "WITH " SFN_DELETE_EXECUTION_ROWS("$1")
+			  " DELETE FROM sfn.work WHERE execution_id OPERATOR(pg_catalog.=) ANY ($1)",
 			  1, (Oid[]) {INT8ARRAYOID});
 	if (w->done.nrows > 0)
 	{
@@ -637,22 +633,27 @@ typedef struct InboxRow
 	int64		execution_id;
 	SfnWake		wake;
 } InboxRow;
+StaticAssertDecl(offsetof(InboxRow, execution_id) == 0, "first_row_of() reads execution_id first");
 
 static InboxRow *inbox_rows;
 static uint64 inbox_count;
 
-/* Index of the first inbox row of execution id (rows sorted by execution). */
+/*
+ * Index of the first of n rows of size bytes, sorted by execution, that
+ * belongs to execution id (n when none).  Each row type starts with its
+ * int64 execution_id.
+ */
 static uint64
-inbox_first(int64 id)
+first_row_of(const void *rows, uint64 n, size_t size, int64 id)
 {
 	uint64		lo = 0,
-				hi = inbox_count;
+				hi = n;
 
 	while (lo < hi)
 	{
 		uint64		mid = lo + (hi - lo) / 2;
 
-		if (inbox_rows[mid].execution_id < id)
+		if (*(const int64 *) ((const char *) rows + mid * size) < id)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -723,6 +724,7 @@ typedef struct ThreadRow
 	char	   *state_name;
 	SfnThread	thread;			/* plan and state are set by advance_row */
 } ThreadRow;
+StaticAssertDecl(offsetof(ThreadRow, execution_id) == 0, "first_row_of() reads execution_id first");
 
 static ThreadRow *thread_rows;
 static uint64 thread_count;
@@ -786,25 +788,6 @@ load_threads(SPITupleTable *claimed, uint64 n)
 		t->failed = t->phase == SFN_PHASE_FAILED;
 	}
 	thread_count = got;
-}
-
-/* Index of the first thread row of execution id (rows sorted by execution). */
-static uint64
-thread_first(int64 id)
-{
-	uint64		lo = 0,
-				hi = thread_count;
-
-	while (lo < hi)
-	{
-		uint64		mid = lo + (hi - lo) / 2;
-
-		if (thread_rows[mid].execution_id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
 }
 
 /*
@@ -917,7 +900,8 @@ advance_row_in(uint64 r, TimestampTz now, BatchWrites *w)
 		}
 	}
 	/* every live thread of the execution, thread 0 first */
-	for (uint64 i = thread_first(exec.id); i < thread_count && thread_rows[i].execution_id == exec.id; i++)
+	for (uint64 i = first_row_of(thread_rows, thread_count, sizeof(ThreadRow), exec.id);
+		 i < thread_count && thread_rows[i].execution_id == exec.id; i++)
 	{
 		ThreadRow  *row = &thread_rows[i];
 		SfnThread  *t = &row->thread;
@@ -950,7 +934,8 @@ advance_row_in(uint64 r, TimestampTz now, BatchWrites *w)
 	else
 	{
 		/* Answers that arrived, in order (the inbox rows are sorted). */
-		for (uint64 i = inbox_first(exec.id); i < inbox_count && inbox_rows[i].execution_id == exec.id; i++)
+		for (uint64 i = first_row_of(inbox_rows, inbox_count, sizeof(InboxRow), exec.id);
+			 i < inbox_count && inbox_rows[i].execution_id == exec.id; i++)
 		{
 			SfnThread  *t = sfn_thread_for_answer(threads, inbox_rows[i].wake.task_event_id);
 

@@ -39,6 +39,7 @@
 
 #include "store/spi_util.h"
 #include "support/guc.h"
+#include "support/format.h"
 #include "tasks/map_run.h"
 #include "worker/worker.h"
 
@@ -51,22 +52,11 @@ static bool
 reader_error(char **error, char **cause, const char *fmt,...)
 {
 	va_list		ap;
-	StringInfoData s;
 
-	initStringInfo(&s);
-	for (;;)
-	{
-		int			needed;
-
-		va_start(ap, fmt);
-		needed = appendStringInfoVA(&s, fmt, ap);
-		va_end(ap);
-		if (needed == 0)
-			break;
-		enlargeStringInfo(&s, needed);
-	}
+	va_start(ap, fmt);
+	*cause = sfn_vformat(fmt, ap);
+	va_end(ap);
 	*error = pstrdup(READER_FAILED);
-	*cause = s.data;
 	return false;
 }
 

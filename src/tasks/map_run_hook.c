@@ -34,6 +34,7 @@
 #include "utils/timestamp.h"
 
 #include "store/child_executions.h"
+#include "store/executions.h"
 #include "store/spi_util.h"
 #include "support/guc.h"
 #include "tasks/map_run.h"
@@ -128,11 +129,7 @@ abort_running(int64 run_id)
 					 "   RETURNING e.id, e.last_event_id, e.stop_date),"
 					 " h AS (INSERT INTO sfn.history (execution_id, event_id, previous_event_id, ts, type, details)"
 					 "   SELECT id, last_event_id, 0, stop_date, 'ExecutionAborted', '{}'::pg_catalog.jsonb FROM e),"
-					 " t AS (DELETE FROM sfn.threads WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM e)),"
-					 " k AS (DELETE FROM sfn.task_tokens WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM e)),"
-					 " i AS (DELETE FROM sfn.inbox WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM e)),"
-					 " a AS (DELETE FROM sfn.activity_tasks WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM e)),"
-					 " r AS (DELETE FROM sfn.http_requests WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM e)),"
+					 SFN_DELETE_EXECUTION_ROWS("SELECT id FROM e") ","
 					 " u AS (UPDATE sfn.map_runs SET aborted = aborted OPERATOR(pg_catalog.+)"
 					 "     (SELECT pg_catalog.count(*) FROM e)"
 					 "   WHERE id OPERATOR(pg_catalog.=) $1)"
@@ -176,11 +173,7 @@ sfn_map_runs_abort_stragglers(int limit)
 					 "   RETURNING e.id, e.map_run_id, e.last_event_id, e.stop_date),"
 					 " h AS (INSERT INTO sfn.history (execution_id, event_id, previous_event_id, ts, type, details)"
 					 "   SELECT id, last_event_id, 0, stop_date, 'ExecutionAborted', '{}'::pg_catalog.jsonb FROM e),"
-					 " t AS (DELETE FROM sfn.threads WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM e)),"
-					 " k AS (DELETE FROM sfn.task_tokens WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM e)),"
-					 " i AS (DELETE FROM sfn.inbox WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM e)),"
-					 " a AS (DELETE FROM sfn.activity_tasks WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM e)),"
-					 " r AS (DELETE FROM sfn.http_requests WHERE execution_id OPERATOR(pg_catalog.=) ANY (SELECT id FROM e))"
+					 SFN_DELETE_EXECUTION_ROWS("SELECT id FROM e")
 					 " SELECT id FROM e ORDER BY map_run_id",
 					 1, (Oid[]) {INT4OID}, (Datum[]) {Int32GetDatum(limit)}, NULL, false,
 					 SPI_OK_SELECT);
