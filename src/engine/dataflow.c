@@ -161,24 +161,33 @@ sfn_context_object(const SfnExecution *exec, const SfnState *state,
 	if (exec->context)
 		return exec->context;
 	ctx = sfn_jv_object();
-	e = sfn_jv_object();
 	s = sfn_jv_object();
-	m = sfn_jv_object();
-	sfn_jv_object_put(e, "Id", 2, sfn_jv_cstring(exec->arn));
-	sfn_jv_object_put(e, "Input", 5, exec->input);
-	sfn_jv_object_put(e, "Name", 4, sfn_jv_cstring(exec->name));
-	sfn_jv_object_put(e, "RoleArn", 7, sfn_jv_cstring(exec->role_arn));
-	sfn_jv_object_put(e, "StartTime", 9, sfn_jv_cstring(sfn_format_timestamp(exec->start_date)));
-	sfn_jv_object_put(e, "RedriveCount", 12, sfn_jv_int(exec->redrive_count));
+	e = exec->ctx_execution;
+	m = exec->ctx_state_machine;
+	if (e == NULL)
+	{
+		/* A memo, not a change of the execution: hence the cast. */
+		SfnExecution *memo = (SfnExecution *) exec;
+
+		e = sfn_jv_object();
+		sfn_jv_object_put(e, "Id", 2, sfn_jv_cstring(exec->arn));
+		sfn_jv_object_put(e, "Input", 5, exec->input);
+		sfn_jv_object_put(e, "Name", 4, sfn_jv_cstring(exec->name));
+		sfn_jv_object_put(e, "RoleArn", 7, sfn_jv_cstring(exec->role_arn));
+		sfn_jv_object_put(e, "StartTime", 9, sfn_jv_cstring(sfn_format_timestamp(exec->start_date)));
+		sfn_jv_object_put(e, "RedriveCount", 12, sfn_jv_int(exec->redrive_count));
+		m = sfn_jv_object();
+		sfn_jv_object_put(m, "Id", 2, sfn_jv_cstring(exec->sm_arn));
+		sfn_jv_object_put(m, "Name", 4, sfn_jv_cstring(exec->sm_name));
+		memo->ctx_execution = e;
+		memo->ctx_state_machine = m;
+	}
 
 	sfn_jv_object_put(s, "EnteredTime", 11, sfn_jv_cstring(sfn_format_timestamp(thread->entered_at)));
 	sfn_jv_object_put(s, "Name", 4, sfn_jv_cstring(state->name));
 	/* AWS gives RetryCount to Task states only. */
 	if (state->type == SFN_STATE_TASK)
 		sfn_jv_object_put(s, "RetryCount", 10, sfn_jv_int(thread->retry_count));
-
-	sfn_jv_object_put(m, "Id", 2, sfn_jv_cstring(exec->sm_arn));
-	sfn_jv_object_put(m, "Name", 4, sfn_jv_cstring(exec->sm_name));
 
 	sfn_jv_object_put(ctx, "Execution", 9, e);
 	sfn_jv_object_put(ctx, "State", 5, s);

@@ -198,6 +198,15 @@ typedef struct SfnExecution
 	const SfnMock *mock;		/* Task, Map and Parallel states get this */
 	SfnInspection *inspect;		/* filled as the state runs */
 
+	/*
+	 * The parts of the context object ($$) that are the same for every
+	 * state of the execution: built by the first sfn_context_object() of
+	 * the caller's struct and shared (read-only) by the rest.  Zero them
+	 * with the struct.
+	 */
+	JsonbValue *ctx_execution;
+	JsonbValue *ctx_state_machine;
+
 	/* results */
 	int32		last_event_id;	/* in: last id written; out: last appended */
 	List	   *events;			/* out: SfnEvent *, in id order */
