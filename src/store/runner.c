@@ -661,28 +661,22 @@ first_row_of(const void *rows, uint64 n, size_t size, int64 id)
 	return lo;
 }
 
-/* Take (delete) the inbox rows of the claimed executions. */
+/* Take (delete) the inbox rows of the claimed executions (ids: int8[]). */
 static void
-take_inbox(SPITupleTable *claimed, uint64 n)
+take_inbox(Datum ids)
 {
 	static SPIPlanPtr take = NULL;
-	Datum	   *ids = palloc(sizeof(Datum) * n);
 	uint64		got;
 
 	inbox_rows = NULL;
 	inbox_count = 0;
-	for (uint64 r = 0; r < n; r++)
-	{
-		SPI_tuptable = claimed;
-		ids[r] = Int64GetDatum(sfn_spi_get_int64(r, C_ID));
-	}
 	keep_plan(&take,
 			  "WITH d AS (DELETE FROM sfn.inbox WHERE execution_id OPERATOR(pg_catalog.=) ANY ($1)"
 			  "   RETURNING id, execution_id, scheduled_event_id, kind, output, error, cause)"
 			  " SELECT execution_id, scheduled_event_id, kind, output, error, cause FROM d"
 			  " ORDER BY execution_id, id",
 			  1, (Oid[]) {INT8ARRAYOID});
-	if (SPI_execute_plan(take, (Datum[]) {PointerGetDatum(construct_array(ids, (int) n, INT8OID, 8, true, TYPALIGN_DOUBLE))},
+	if (SPI_execute_plan(take, &ids,
 						 NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the inbox");
 	got = SPI_processed;
@@ -729,28 +723,22 @@ StaticAssertDecl(offsetof(ThreadRow, execution_id) == 0, "first_row_of() reads e
 static ThreadRow *thread_rows;
 static uint64 thread_count;
 
-/* Load every thread of the claimed executions. */
+/* Load every thread of the claimed executions (ids: int8[]). */
 static void
-load_threads(SPITupleTable *claimed, uint64 n)
+load_threads(Datum ids)
 {
 	static SPIPlanPtr load = NULL;
-	Datum	   *ids = palloc(sizeof(Datum) * n);
 	uint64		got;
 
 	thread_rows = NULL;
 	thread_count = 0;
-	for (uint64 r = 0; r < n; r++)
-	{
-		SPI_tuptable = claimed;
-		ids[r] = Int64GetDatum(sfn_spi_get_int64(r, C_ID));
-	}
 	keep_plan(&load,
 			  psprintf("SELECT %s FROM sfn.threads t"
 					   " WHERE t.execution_id OPERATOR(pg_catalog.=) ANY ($1)"
 					   " ORDER BY t.execution_id, t.thread_id",
 					   sfn_rowset_select_list(thread_cols, T_NCOLS, "t")),
 			  1, (Oid[]) {INT8ARRAYOID});
-	if (SPI_execute_plan(load, (Datum[]) {PointerGetDatum(construct_array(ids, (int) n, INT8OID, 8, true, TYPALIGN_DOUBLE))},
+	if (SPI_execute_plan(load, &ids,
 						 NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the threads");
 	got = SPI_processed;
@@ -1186,9 +1174,17 @@ sfn_runner_run_due(int worker_slot)
 		SPITupleTable *claimed = SPI_tuptable;
 		BatchWrites w;
 
+		Datum	   *ids = palloc(sizeof(Datum) * n);
+		Datum		id_array;
+
 		writes_init(&w);
-		take_inbox(claimed, n);
-		load_threads(claimed, n);
+		SPI_tuptable = claimed;
+		for (uint64 r = 0; r < n; r++)
+			ids[r] = Int64GetDatum(sfn_spi_get_int64(r, C_ID));
+		id_array = PointerGetDatum(construct_array(ids, (int) n, INT8OID, 8, true,
+												   TYPALIGN_DOUBLE));
+		take_inbox(id_array);
+		load_threads(id_array);
 		for (uint64 r = 0; r < n; r++)
 		{
 			/* Out of time: the rest stay due, for the next batch. */

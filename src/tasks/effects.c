@@ -113,8 +113,8 @@ http_request(const SfnEffect *eff, int64 exec_id, const char *exec_arn, JsonbVal
 	return r;
 }
 
-static SfnWake *
-answer(const SfnEffect *eff, SfnWakeKind kind)
+SfnWake *
+sfn_task_answer(const SfnEffect *eff, SfnWakeKind kind)
 {
 	SfnWake    *w = palloc0(sizeof(SfnWake));
 
@@ -126,7 +126,7 @@ answer(const SfnEffect *eff, SfnWakeKind kind)
 static SfnWake *
 failure(const SfnEffect *eff, const char *error, const char *cause)
 {
-	SfnWake    *w = answer(eff, SFN_WAKE_TASK_FAILED);
+	SfnWake    *w = sfn_task_answer(eff, SFN_WAKE_TASK_FAILED);
 
 	w->error = error;
 	w->cause = cause;
@@ -210,7 +210,7 @@ sfn_tasks_carry_out(SfnTaskBatch *b, int64 exec_id, const char *exec_arn, Oid ro
 											   eff->timeout_seconds, &output, &error, &cause);
 					if (ok)
 					{
-						SfnWake    *w = answer(eff, SFN_WAKE_TASK_SUCCEEDED);
+						SfnWake    *w = sfn_task_answer(eff, SFN_WAKE_TASK_SUCCEEDED);
 
 						w->output = output;
 						wakes = lappend(wakes, w);
@@ -259,7 +259,7 @@ sfn_tasks_carry_out(SfnTaskBatch *b, int64 exec_id, const char *exec_arn, Oid ro
 					if (sfn_start_execution_task(eff, exec_id, role, &started,
 												 &output, &error, &cause))
 					{
-						SfnWake    *w = answer(eff, SFN_WAKE_TASK_SUCCEEDED);
+						SfnWake    *w = sfn_task_answer(eff, SFN_WAKE_TASK_SUCCEEDED);
 
 						w->output = output;
 						wakes = lappend(wakes, w);

@@ -41,6 +41,7 @@
 #include "support/guc.h"
 #include "support/format.h"
 #include "tasks/map_run.h"
+#include "tasks/tasks.h"
 #include "worker/worker.h"
 
 #define READER_FAILED "States.ItemReaderFailed"
@@ -477,16 +478,6 @@ read_items(JsonbValue *reader, Oid role, JsonbValue **items, Datum **raw, int *n
 	return reader_error(error, cause, "ReaderConfig.InputType must be CSV, JSON or JSONL, not '%s'", input_type);
 }
 
-static SfnWake *
-answer(const SfnEffect *eff, SfnWakeKind kind)
-{
-	SfnWake    *w = palloc0(sizeof(SfnWake));
-
-	w->kind = kind;
-	w->task_event_id = eff->task_event_id;
-	return w;
-}
-
 /* The map run's row; status SUCCEEDED (and no children) when empty. */
 static int64
 insert_run(int64 exec_id, const SfnEffect *eff, int64 items, int64 children)
@@ -600,7 +591,7 @@ sfn_map_run_start(int64 exec_id, Oid role, const SfnEffect *eff)
 	if (items == NULL &&
 		!read_items(spec->reader, role, &items, take_raw ? &raw : NULL, &nraw, &error, &cause))
 	{
-		SfnWake    *w = answer(eff, SFN_WAKE_TASK_FAILED);
+		SfnWake    *w = sfn_task_answer(eff, SFN_WAKE_TASK_FAILED);
 
 		w->error = error;
 		w->cause = cause;
@@ -610,7 +601,7 @@ sfn_map_run_start(int64 exec_id, Oid role, const SfnEffect *eff)
 	{
 		if (!check_raw_inputs(eff, raw, nraw, &error, &cause))
 		{
-			SfnWake    *w = answer(eff, SFN_WAKE_TASK_FAILED);
+			SfnWake    *w = sfn_task_answer(eff, SFN_WAKE_TASK_FAILED);
 
 			w->error = error;
 			w->cause = cause;
@@ -619,7 +610,7 @@ sfn_map_run_start(int64 exec_id, Oid role, const SfnEffect *eff)
 		run_id = insert_run(exec_id, eff, nraw, nraw);
 		if (nraw == 0)
 		{
-			SfnWake    *w = answer(eff, SFN_WAKE_TASK_SUCCEEDED);
+			SfnWake    *w = sfn_task_answer(eff, SFN_WAKE_TASK_SUCCEEDED);
 
 			w->output = sfn_jv_array();
 			return w;
@@ -630,7 +621,7 @@ sfn_map_run_start(int64 exec_id, Oid role, const SfnEffect *eff)
 	}
 	if (items->val.array.nElems > SFN_MAP_RUN_MAX_ITEMS)
 	{
-		SfnWake    *w = answer(eff, SFN_WAKE_TASK_FAILED);
+		SfnWake    *w = sfn_task_answer(eff, SFN_WAKE_TASK_FAILED);
 
 		w->error = READER_FAILED;
 		w->cause = psprintf("The map run has %d items, more than %d, the most a map run takes",
@@ -639,7 +630,7 @@ sfn_map_run_start(int64 exec_id, Oid role, const SfnEffect *eff)
 	}
 	if (!sfn_map_child_inputs(eff->state, spec, items, &inputs, &err))
 	{
-		SfnWake    *w = answer(eff, SFN_WAKE_TASK_FAILED);
+		SfnWake    *w = sfn_task_answer(eff, SFN_WAKE_TASK_FAILED);
 
 		w->error = err.error;
 		w->cause = err.cause;
@@ -649,7 +640,7 @@ sfn_map_run_start(int64 exec_id, Oid role, const SfnEffect *eff)
 	run_id = insert_run(exec_id, eff, items->val.array.nElems, inputs->val.array.nElems);
 	if (inputs->val.array.nElems == 0)
 	{
-		SfnWake    *w = answer(eff, SFN_WAKE_TASK_SUCCEEDED);
+		SfnWake    *w = sfn_task_answer(eff, SFN_WAKE_TASK_SUCCEEDED);
 
 		w->output = sfn_jv_array();
 		return w;

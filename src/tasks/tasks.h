@@ -41,6 +41,9 @@ extern List *sfn_tasks_carry_out(SfnTaskBatch *b, int64 exec_id, const char *exe
 /* The batch's set-based writes; SPI connected, before commit. */
 extern void sfn_tasks_finish(SfnTaskBatch *b);
 
+/* An immediate answer to the task attempt of eff (the caller fills it in). */
+extern SfnWake *sfn_task_answer(const SfnEffect *eff, SfnWakeKind kind);
+
 /* sql_invoke.c: run a SQL task; false with *error and *cause on failure. */
 extern bool sfn_sql_invoke(JsonbValue *parameters, Oid role, const char *state_name,
 						   int64 timeout_seconds, JsonbValue **output,
